@@ -1,0 +1,20 @@
+namespace Vsr.Engine.Inference;
+
+/// <summary>An inference device on one machine: <c>cpu:0</c>, <c>cuda:1</c>.</summary>
+public readonly record struct DeviceId(string Kind, int Index)
+{
+    public bool IsCuda => Kind == "cuda";
+
+    public override string ToString() => $"{Kind}:{Index}";
+
+    public static DeviceId Parse(string text)
+    {
+        var parts = text.Trim().ToLowerInvariant().Split(':');
+        if (parts.Length == 2 && (parts[0] is "cpu" or "cuda") && int.TryParse(parts[1], out var index) && index >= 0)
+        {
+            return new DeviceId(parts[0], index);
+        }
+
+        throw new FormatException($"'{text}' is not a device id; expected 'cpu:N' or 'cuda:N'.");
+    }
+}
