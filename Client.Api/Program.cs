@@ -1,1 +1,44 @@
-Console.WriteLine("placeholder");
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenTelemetry.Metrics;
+using Orleans.Dashboard;
+using Serilog;
+using Vsr.Api.Hosting;
+using Vsr.Api.Jobs;
+using Vsr.Engine.Models;
+using Vsr.Grains.Hosting;
+using Vsr.Storage;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddSerilog((services, log) => log.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext().WriteTo.Console());
+builder.AddOrleans();
+
+var api = builder.Configuration.GetSection(ApiOptions.Section).Get<ApiOptions>() ?? new ApiOptions();
+var node = builder.Configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new NodeOptions();
+builder.Services.Configure<ApiOptions>(builder.Configuration.GetSection(ApiOptions.Section));
+builder.Services.TryAddSingleton(new ModelCatalog(new ModelCatalogOptions { Directory = node.ModelsDirectory }));
+builder.Services.TryAddSingleton<IObjectStore>(new FileSystemObjectStore(node.ObjectStoreDirectory));
+builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = api.MaxUploadBytes);
+builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = api.MaxUploadBytes);
+builder.Services.AddProblemDetails();
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.WriteIndented = false);
+builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+    .AddMeter("Microsoft.Orleans")
+    .AddMeter("Microsoft.AspNetCore.Hosting")
+    .AddPrometheusExporter());
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapJobEndpoints();
+app.MapPrometheusScrapingEndpoint();
+app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
+if (OrleansHosting.IsEmbedded(builder.Configuration))
+{
+    app.MapOrleansDashboard(routePrefix: "/dashboard");
+}
+
+app.Run();
+
+/// <summary>Entry point, visible to the API tests' WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,2 @@
+global using Microsoft.Extensions.Options;
+global using Orleans;

@@ -1,0 +1,132 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Vsr.Api.Hosting;
+using Vsr.Engine.Media;
+using Vsr.Engine.Models;
+using Vsr.Grains.Jobs;
+using Vsr.Storage;
+
+namespace Vsr.Api.Jobs;
+
+/// <summary>The <c>/v1</c> HTTP surface. Every error is RFC 9457 problem+json.</summary>
+public static class JobEndpoints
+{
+    private static readonly int[] Scales = [2, 4];
+
+    public static void MapJobEndpoints(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/v1");
+        v1.MapPost("/jobs", SubmitAsync).DisableAntiforgery();
+        v1.MapGet("/jobs/{id:guid}", GetAsync);
+        v1.MapGet("/jobs/{id:guid}/output", GetOutputAsync);
+        v1.MapGet("/models", (ModelCatalog catalog) => TypedResults.Ok(catalog.List()));
+    }
+
+    private static async Task<Results<Accepted<SubmitResponse>, ProblemHttpResult>> SubmitAsync(
+        HttpRequest http, IGrainFactory grains, IObjectStore store, ModelCatalog catalog, IOptions<ApiOptions> options,
+        ILogger<JobRequest> logger, CancellationToken cancellationToken)
+    {
+        if (!http.HasFormContentType)
+        {
+            return Problem(StatusCodes.Status415UnsupportedMediaType, "Upload must be multipart/form-data",
+                "Send the video as a multipart/form-data field named 'file', with optional fields 'scale' (2 or 4) and 'model'.");
+        }
+
+        var form = await http.ReadFormAsync(cancellationToken);
+        var file = form.Files.GetFile("file");
+        if (file is null || file.Length == 0)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "No video uploaded", "The multipart field 'file' is missing or empty.");
+        }
+
+        var scaleText = form["scale"].FirstOrDefault() ?? "2";
+        if (!int.TryParse(scaleText, out var scale) || !Scales.Contains(scale))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Unsupported scale", $"'scale' must be 2 or 4, not '{scaleText}'.");
+        }
+
+        var model = form["model"].FirstOrDefault() ?? ModelCatalog.DefaultModel;
+        var descriptor = catalog.List().FirstOrDefault(m => m.Name == model);
+        if (descriptor is null || !descriptor.Scales.Contains(scale))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Unknown model",
+                $"Model '{model}' at x{scale} is not offered; GET /v1/models lists the models and their scales.");
+        }
+
+        var id = Guid.NewGuid();
+        var extension = SafeExtension(file.FileName);
+        var scratch = Directory.CreateDirectory(Path.GetFullPath(options.Value.ScratchDirectory)).FullName;
+        var upload = Path.Combine(scratch, $"{id:N}{extension}");
+        try
+        {
+            await using (var target = File.Create(upload))
+            {
+                await file.CopyToAsync(target, cancellationToken);
+            }
+
+            try
+            {
+                await VideoProbe.ProbeAsync(upload, cancellationToken);
+            }
+            catch (InvalidVideoException invalid)
+            {
+                return Problem(StatusCodes.Status422UnprocessableEntity, "Not a decodable video", invalid.Message);
+            }
+
+            var sourceKey = $"jobs/{id:N}/source{extension}";
+            await store.PutFileAsync(sourceKey, upload, cancellationToken);
+            var job = await grains.GetGrain<IJobGrain>(id).Submit(new JobRequest(sourceKey, Path.GetFileName(file.FileName), scale, model));
+            logger.LogInformation("Accepted job {Job} for {File} ({Bytes} bytes)", id, file.FileName, file.Length);
+            return TypedResults.Accepted($"/v1/jobs/{id}", new SubmitResponse(id, JobView.StatusName(job.Status)));
+        }
+        finally
+        {
+            File.Delete(upload);
+        }
+    }
+
+    private static async Task<Results<Ok<JobView>, ProblemHttpResult>> GetAsync(Guid id, IGrainFactory grains)
+    {
+        var job = await grains.GetGrain<IJobGrain>(id).GetSnapshot();
+        return job.Status == JobStatus.None ? NotFound(id) : TypedResults.Ok(JobView.From(job));
+    }
+
+    private static async Task<IResult> GetOutputAsync(Guid id, IGrainFactory grains, IObjectStore store, CancellationToken cancellationToken)
+    {
+        var job = await grains.GetGrain<IJobGrain>(id).GetSnapshot();
+        if (job.Status == JobStatus.None)
+        {
+            return NotFound(id);
+        }
+
+        if (job.Status != JobStatus.Completed || job.OutputKey is null)
+        {
+            return Problem(StatusCodes.Status409Conflict, "Output not ready",
+                job.Status == JobStatus.Failed
+                    ? $"Job {id} failed and has no output: {job.Error}"
+                    : $"Job {id} is {JobView.StatusName(job.Status)}; the output is available once it is COMPLETED.");
+        }
+
+        var stream = await store.OpenReadAsync(job.OutputKey, cancellationToken);
+        if (stream is null)
+        {
+            return Problem(StatusCodes.Status410Gone, "Output no longer stored", $"The output of job {id} was removed from the object store.");
+        }
+
+        var extension = Path.GetExtension(job.OutputKey);
+        var name = $"{Path.GetFileNameWithoutExtension(job.Request?.FileName ?? "video")}-x{job.Request?.Scale}{extension}";
+        var contentType = extension == ".mkv" ? "video/x-matroska" : "video/mp4";
+        return TypedResults.File(stream, contentType, name, enableRangeProcessing: true);
+    }
+
+    private static ProblemHttpResult NotFound(Guid id) =>
+        Problem(StatusCodes.Status404NotFound, "Job not found", $"No job has the id {id}.");
+
+    private static ProblemHttpResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: title);
+
+    private static string SafeExtension(string fileName)
+    {
+        var extension = Path.GetExtension(fileName).ToLowerInvariant();
+        return extension.Length is > 1 and <= 6 && extension.Skip(1).All(char.IsAsciiLetterOrDigit) ? extension : ".bin";
+    }
+}

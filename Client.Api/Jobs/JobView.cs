@@ -1,0 +1,39 @@
+using Vsr.Grains.Jobs;
+
+namespace Vsr.Api.Jobs;
+
+/// <summary>The JSON a client sees for a job. Status names are upper case: PENDING, PROCESSING, COMPLETED, FAILED.</summary>
+public sealed record JobView(
+    Guid Id,
+    string Status,
+    string? FileName,
+    int? Scale,
+    string? Model,
+    JobProgress Progress,
+    string? Error,
+    DateTimeOffset? CreatedAt,
+    DateTimeOffset? CompletedAt,
+    VideoSummary? Source,
+    VideoSummary? Output,
+    string? OutputUrl,
+    string? Coordinator,
+    IReadOnlyList<ChunkView> Chunks)
+{
+    public static string StatusName(JobStatus status) => status.ToString().ToUpperInvariant();
+
+    public static JobView From(JobSnapshot job) => new(
+        job.Id,
+        StatusName(job.Status),
+        job.Request?.FileName,
+        job.Request?.Scale,
+        job.Request?.Model,
+        job.Progress,
+        job.Error,
+        job.CreatedAt,
+        job.CompletedAt,
+        job.Source,
+        job.Output,
+        job.Status == JobStatus.Completed ? $"/v1/jobs/{job.Id}/output" : null,
+        job.Coordinator,
+        job.Chunks.Select(ChunkView.From).ToList());
+}

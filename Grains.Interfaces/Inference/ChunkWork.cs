@@ -1,0 +1,13 @@
+namespace Vsr.Grains.Inference;
+
+/// <summary>One chunk to enhance: frames [StartFrame, StartFrame + FrameCount) of the stored source.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ChunkWork(
+    [property: Id(0)] Guid JobId,
+    [property: Id(1)] int ChunkIndex,
+    [property: Id(2)] string SourceKey,
+    [property: Id(3)] int StartFrame,
+    [property: Id(4)] int FrameCount,
+    [property: Id(5)] string Model,
+    [property: Id(6)] int Scale,
+    [property: Id(7)] string OutputKey);

@@ -1,0 +1,18 @@
+namespace Vsr.Grains.Jobs;
+
+/// <summary>
+/// One enhancement job, keyed by its id. Plans keyframe-aligned chunks, fans them out to inference grains,
+/// assembles the result and keeps a persisted ledger of every chunk.
+/// </summary>
+public interface IJobGrain : IGrainWithGuidKey
+{
+    /// <summary>Accepts the job and starts it. Submitting the same job again returns its current snapshot.</summary>
+    ValueTask<JobSnapshot> Submit(JobRequest request);
+
+    /// <summary>The job's current state; <see cref="JobStatus.None"/> when no job has this id.</summary>
+    ValueTask<JobSnapshot> GetSnapshot();
+
+    /// <summary>Called by inference grains while a chunk runs; fire-and-forget.</summary>
+    [OneWay]
+    ValueTask ReportChunkProgress(int chunkIndex, int framesDone);
+}

@@ -1,0 +1,35 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Vsr.Grains.Hosting;
+
+/// <summary>How jobs are cut up and scheduled. Bound from <c>Vsr:Jobs</c>.</summary>
+public sealed class JobOptions
+{
+    public const string Section = "Vsr:Jobs";
+
+    /// <summary>Target chunk length; chunks start on keyframes, so real lengths vary.</summary>
+    [Range(0.1, 3600)]
+    public double ChunkSeconds { get; set; } = 10;
+
+    /// <summary>Attempts per chunk, across devices, before the job fails.</summary>
+    [Range(1, 20)]
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>Chunks one job keeps in flight on one device.</summary>
+    [Range(1, 16)]
+    public int ChunksInFlightPerDevice { get; set; } = 1;
+
+    /// <summary>libx264 constant rate factor of the output.</summary>
+    [Range(0, 51)]
+    public int Crf { get; set; } = 18;
+
+    /// <summary>libx264 preset of the output.</summary>
+    [Required]
+    public string Preset { get; set; } = "veryfast";
+
+    /// <summary>How long a job waits for any inference device to appear before it fails.</summary>
+    public TimeSpan NoDeviceTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Upper bound on one chunk call; also the Orleans response timeout of silo-to-silo calls.</summary>
+    public TimeSpan ChunkTimeout { get; set; } = TimeSpan.FromMinutes(30);
+}

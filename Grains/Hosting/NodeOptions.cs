@@ -1,0 +1,25 @@
+namespace Vsr.Grains.Hosting;
+
+/// <summary>What one silo process brings to the cluster. Bound from the <c>Vsr</c> section.</summary>
+public sealed class NodeOptions
+{
+    public const string Section = "Vsr";
+
+    /// <summary>Inference devices this silo owns: <c>cpu:N</c> or <c>cuda:N</c>. One inference grain runs per entry.</summary>
+    public List<string> Devices { get; set; } = [];
+
+    /// <summary>Model cache (ncnn sources and converted ONNX files).</summary>
+    public string ModelsDirectory { get; set; } = ".vsr/models";
+
+    /// <summary>Scratch space for chunk and assembly work; each job's files are removed when it ends.</summary>
+    public string WorkDirectory { get; set; } = ".vsr/work";
+
+    /// <summary>Root of the filesystem object store (the embedded default).</summary>
+    public string ObjectStoreDirectory { get; set; } = ".vsr/objects";
+
+    /// <summary><c>Memory</c> (embedded default) or <c>FileSystem</c> for job grain state.</summary>
+    public string GrainState { get; set; } = "Memory";
+
+    /// <summary>Where <c>FileSystem</c> grain state is kept.</summary>
+    public string GrainStateDirectory { get; set; } = ".vsr/state";
+}

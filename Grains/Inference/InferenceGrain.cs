@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using Vsr.Engine.Inference;
+using Vsr.Engine.Media;
+using Vsr.Grains.Hosting;
+using Vsr.Grains.Jobs;
+using Vsr.Grains.Placement;
+using Vsr.Storage;
+
+namespace Vsr.Grains.Inference;
+
+/// <summary>
+/// Runs chunks on one device of the silo it is pinned to. Reentrant so that calls queue on the device lease
+/// rather than on the grain, and <see cref="Describe"/> answers while a chunk runs.
+/// </summary>
+[SiloKeyedPlacement, Reentrant]
+public sealed class InferenceGrain(
+    LocalDevices devices,
+    SourceProbeCache probes,
+    IObjectStore store,
+    ILocalSiloDetails localSilo,
+    IOptions<NodeOptions> node,
+    IOptions<JobOptions> jobs,
+    ILogger<InferenceGrain> logger) : Grain, IInferenceGrain
+{
+    private DeviceId _device;
+    private int _chunksCompleted;
+    private string _executionProvider = "not loaded";
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var (silo, device) = DeviceKey.Split(this.GetPrimaryKeyString());
+        if (silo != localSilo.SiloAddress.ToParsableString())
+        {
+            throw new InvalidOperationException($"Device grain {this.GetPrimaryKeyString()} activated on {localSilo.SiloAddress}, not on its own silo.");
+        }
+
+        _device = DeviceId.Parse(device);
+        return Task.CompletedTask;
+    }
+
+    async Task<ChunkResult> IInferenceGrain.RunChunk(ChunkWork work, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(jobs.Value.ChunkTimeout);
+        var ct = timeout.Token;
+
+        using var lease = await devices.AcquireAsync(_device, ct);
+        _executionProvider = lease.Device.ExecutionProvider;
+        var enhancer = lease.Device.GetEnhancer(work.Model, work.Scale);
+
+        var scratch = Path.Combine(Path.GetFullPath(node.Value.WorkDirectory), "chunks", $"{work.JobId:N}-{work.ChunkIndex:D5}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(scratch);
+        var stopwatch = Stopwatch.StartNew();
+        try
+        {
+            await using var source = await store.GetLocalAsync(work.SourceKey, scratch, ct);
+            var video = await probes.GetAsync(work.SourceKey, source.Path, ct);
+            var chunk = new ChunkSpan(work.ChunkIndex, work.StartFrame, work.FrameCount);
+            var outputPath = Path.Combine(scratch, "chunk" + Path.GetExtension(work.OutputKey));
+            var progress = new ChunkProgressReporter(GrainFactory.GetGrain<IJobGrain>(work.JobId), work.ChunkIndex);
+            var encode = new EncodeOptions(jobs.Value.Crf, jobs.Value.Preset);
+
+            // The pipeline is CPU-bound and blocking in places; keep it off the grain's single-threaded scheduler.
+            var outcome = await Task.Run(
+                () => ChunkTranscoder.TranscodeAsync(source.Path, video, chunk, enhancer, encode, outputPath, progress, ct), ct);
+            await store.PutFileAsync(work.OutputKey, outputPath, ct);
+
+            _chunksCompleted++;
+            logger.LogInformation(
+                "Chunk {Chunk} of job {Job}: {Frames} frames on {Device} in {Seconds:F1}s",
+                work.ChunkIndex, work.JobId, outcome.FramesWritten, _device, stopwatch.Elapsed.TotalSeconds);
+            return new ChunkResult(work.ChunkIndex, outcome.FramesWritten, work.OutputKey, _device.ToString(),
+                localSilo.SiloAddress.ToParsableString(), stopwatch.Elapsed.TotalSeconds);
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    ValueTask<DeviceDescription> IInferenceGrain.Describe() => ValueTask.FromResult(new DeviceDescription(
+        this.GetPrimaryKeyString(), localSilo.SiloAddress.ToParsableString(), _device.ToString(), _executionProvider, _chunksCompleted));
+}

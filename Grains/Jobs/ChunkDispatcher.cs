@@ -1,0 +1,156 @@
+using Vsr.Grains.Hosting;
+using Vsr.Grains.Inference;
+
+namespace Vsr.Grains.Jobs;
+
+/// <summary>
+/// Fans a job's chunks out over every device in the current membership, a bounded number per device, and retries
+/// a failed chunk on another device until its attempts run out. Runs inside the job grain's activation: it only
+/// mutates the ledger between awaits, so the grain sees a consistent ledger.
+/// </summary>
+public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory directory, IOptions<JobOptions> options, ILogger<ChunkDispatcher> logger)
+{
+    private static readonly TimeSpan MembershipPoll = TimeSpan.FromSeconds(1);
+
+    /// <param name="onChunkSettled">Called after each chunk finishes or is re-queued, to persist the ledger.</param>
+    public async Task RunAsync(Guid jobId, JobRequest request, JobState job, Func<int, Task> onChunkSettled, CancellationToken cancellationToken)
+    {
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var running = new Dictionary<Task<ChunkResult>, (int Chunk, string Device)>();
+        var noDeviceSince = (DateTimeOffset?)null;
+        try
+        {
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var devices = directory.ActiveDeviceKeys();
+                noDeviceSince = CheckDevicesPresent(devices, running.Count, noDeviceSince);
+
+                if (Launch(jobId, request, job, devices, running, abandon.Token))
+                {
+                    await onChunkSettled(-1);
+                }
+
+                if (running.Count == 0)
+                {
+                    if (job.Chunks.All(c => c.Status == ChunkStatus.Done))
+                    {
+                        return;
+                    }
+
+                    await Task.Delay(MembershipPoll, cancellationToken);
+                    continue;
+                }
+
+                var finished = await Task.WhenAny(running.Keys.Append(Task.Delay(MembershipPoll * 2, cancellationToken)));
+                foreach (var task in running.Keys.Where(t => t.IsCompleted).ToList())
+                {
+                    var (chunk, device) = running[task];
+                    running.Remove(task);
+                    Settle(job, chunk, device, task);
+                    await onChunkSettled(chunk);
+                }
+
+                if (finished.IsCanceled)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+            }
+        }
+        finally
+        {
+            // On failure or pause, stop the chunks still running elsewhere; their results are not needed now.
+            await abandon.CancelAsync();
+        }
+    }
+
+    private DateTimeOffset? CheckDevicesPresent(IReadOnlyList<string> devices, int running, DateTimeOffset? noDeviceSince)
+    {
+        if (devices.Count > 0 || running > 0)
+        {
+            return null;
+        }
+
+        var since = noDeviceSince ?? DateTimeOffset.UtcNow;
+        if (DateTimeOffset.UtcNow - since > options.Value.NoDeviceTimeout)
+        {
+            throw new JobFailedException(
+                $"No inference device joined the cluster within {options.Value.NoDeviceTimeout.TotalSeconds:F0}s; start a silo with Vsr:Devices configured.");
+        }
+
+        return since;
+    }
+
+    /// <summary>Starts pending chunks on free devices; returns whether anything started.</summary>
+    private bool Launch(Guid jobId, JobRequest request, JobState job, IReadOnlyList<string> devices,
+        Dictionary<Task<ChunkResult>, (int Chunk, string Device)> running, CancellationToken cancellationToken)
+    {
+        var load = devices.ToDictionary(d => d, d => running.Values.Count(r => r.Device == d));
+        var started = false;
+        foreach (var chunk in job.Chunks.Where(c => c.Status == ChunkStatus.Pending).ToList())
+        {
+            var device = PickDevice(chunk, load, job);
+            if (device is null)
+            {
+                break;
+            }
+
+            var attempt = chunk.Attempts + 1;
+            var work = new ChunkWork(jobId, chunk.Index, request.SourceKey, chunk.StartFrame, chunk.FrameCount, request.Model,
+                request.Scale, $"jobs/{jobId:N}/chunks/{chunk.Index:D5}.a{attempt}.mkv");
+            job.Chunks[chunk.Index] = chunk with
+            {
+                Status = ChunkStatus.Running,
+                Attempts = attempt,
+                Device = device,
+                Silo = DeviceKey.Split(device).Silo,
+                History = [.. chunk.History, device],
+            };
+            running[grains.GetGrain<IInferenceGrain>(device).RunChunk(work, cancellationToken)] = (chunk.Index, device);
+            load[device]++;
+            started = true;
+        }
+
+        return started;
+    }
+
+    /// <summary>The least-loaded free device, avoiding the one a chunk just failed on, and spreading a job's chunks.</summary>
+    private string? PickDevice(ChunkRecord chunk, Dictionary<string, int> load, JobState job)
+    {
+        var failedOn = chunk.LastError is null ? null : chunk.Device;
+        return load
+            .Where(d => d.Value < options.Value.ChunksInFlightPerDevice)
+            .OrderBy(d => d.Key == failedOn ? 1 : 0)
+            .ThenBy(d => d.Value)
+            .ThenBy(d => job.Chunks.Count(c => c.Device == d.Key))
+            .Select(d => d.Key)
+            .FirstOrDefault();
+    }
+
+    private void Settle(JobState job, int index, string device, Task<ChunkResult> task)
+    {
+        var chunk = job.Chunks[index];
+        if (task.IsCompletedSuccessfully)
+        {
+            var result = task.Result;
+            if (result.FramesWritten != chunk.FrameCount)
+            {
+                throw new JobFailedException($"Chunk {index} produced {result.FramesWritten} frames instead of {chunk.FrameCount}.");
+            }
+
+            job.Chunks[index] = chunk with { Status = ChunkStatus.Done, OutputKey = result.OutputKey, LastError = null };
+            return;
+        }
+
+        var error = task.Exception?.GetBaseException().Message ?? "cancelled";
+        logger.LogWarning("Chunk {Chunk} of a job failed on {Device} (attempt {Attempt}): {Error}", index, device, chunk.Attempts, error);
+        if (chunk.Attempts >= options.Value.MaxAttempts)
+        {
+            job.Chunks[index] = chunk with { Status = ChunkStatus.Failed, LastError = error };
+            throw new JobFailedException(
+                $"Chunk {index} (frames {chunk.StartFrame}–{chunk.StartFrame + chunk.FrameCount - 1}) failed {chunk.Attempts} times; last error: {error}");
+        }
+
+        job.Chunks[index] = chunk with { Status = ChunkStatus.Pending, LastError = error };
+    }
+}

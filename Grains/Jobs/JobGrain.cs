@@ -1,0 +1,251 @@
+using Vsr.Engine.Media;
+using Vsr.Grains.Hosting;
+using Vsr.Storage;
+
+namespace Vsr.Grains.Jobs;
+
+/// <summary>
+/// Owns one job from submission to a terminal state. The work runs as a background loop on this activation;
+/// requests (status, progress reports) interleave with it at its awaits. If the activation is lost while the job
+/// is unfinished, the next activation resumes from the persisted chunk ledger.
+/// </summary>
+public sealed class JobGrain(
+    [PersistentState(stateName: "job", storageName: JobGrain.StorageName)] IPersistentState<JobState> state,
+    ChunkDispatcher dispatcher,
+    IObjectStore store,
+    ILocalSiloDetails localSilo,
+    IOptions<NodeOptions> node,
+    IOptions<JobOptions> options,
+    ILogger<JobGrain> logger) : Grain, IJobGrain
+{
+    public const string StorageName = "jobStore";
+
+    private readonly Dictionary<int, int> _runningFrames = [];
+    private CancellationTokenSource? _stop;
+    private Task? _run;
+
+    private JobState Job => state.State;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (Job.Status is JobStatus.Pending or JobStatus.Processing && Job.Request is not null)
+        {
+            logger.LogInformation("Job {Job} resumes in state {Status}", this.GetPrimaryKey(), Job.Status);
+            StartRun();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_stop is not null && _run is not null)
+        {
+            await _stop.CancelAsync();
+            await _run.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Current);
+        }
+    }
+
+    async ValueTask<JobSnapshot> IJobGrain.Submit(JobRequest request)
+    {
+        if (Job.Status != JobStatus.None)
+        {
+            return Snapshot();
+        }
+
+        Job.Status = JobStatus.Pending;
+        Job.Request = request;
+        Job.CreatedAt = DateTimeOffset.UtcNow;
+        await state.WriteStateAsync();
+        logger.LogInformation("Job {Job} accepted: {File} x{Scale} with {Model}", this.GetPrimaryKey(), request.FileName, request.Scale, request.Model);
+        StartRun();
+        return Snapshot();
+    }
+
+    ValueTask<JobSnapshot> IJobGrain.GetSnapshot() => ValueTask.FromResult(Snapshot());
+
+    ValueTask IJobGrain.ReportChunkProgress(int chunkIndex, int framesDone)
+    {
+        if (chunkIndex >= 0 && chunkIndex < Job.Chunks.Count && Job.Chunks[chunkIndex].Status == ChunkStatus.Running)
+        {
+            _runningFrames[chunkIndex] = Math.Min(framesDone, Job.Chunks[chunkIndex].FrameCount);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private void StartRun()
+    {
+        if (_run is { IsCompleted: false })
+        {
+            return;
+        }
+
+        _stop = new CancellationTokenSource();
+        _run = RunAsync(_stop.Token);
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var jobId = this.GetPrimaryKey();
+        var scratch = Path.Combine(Path.GetFullPath(node.Value.WorkDirectory), "jobs", jobId.ToString("N"));
+        Directory.CreateDirectory(scratch);
+        try
+        {
+            KeepAlive();
+            var request = Job.Request!;
+            await using var source = await GetSourceAsync(request, scratch, cancellationToken);
+            var video = await ProbeSourceAsync(source.Path, cancellationToken);
+            if (Job.Status == JobStatus.Pending || Job.Chunks.Count == 0)
+            {
+                await PlanAsync(video);
+            }
+
+            foreach (var chunk in Job.Chunks.Where(c => c.Status == ChunkStatus.Running).ToList())
+            {
+                Job.Chunks[chunk.Index] = chunk with { Status = ChunkStatus.Pending };
+            }
+
+            await dispatcher.RunAsync(jobId, request, Job, SaveProgressAsync, cancellationToken);
+            await AssembleAsync(jobId, source.Path, video, scratch, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            logger.LogInformation("Job {Job} paused by deactivation; it resumes from its ledger", jobId);
+        }
+        catch (JobFailedException failure)
+        {
+            await FailAsync(failure.Message, failure);
+        }
+        catch (Exception unexpected)
+        {
+            await FailAsync($"Internal error while processing the job: {unexpected.Message}", unexpected);
+        }
+        finally
+        {
+            _runningFrames.Clear();
+            TryDelete(scratch);
+        }
+    }
+
+    private async Task<LocalObject> GetSourceAsync(JobRequest request, string scratch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.GetLocalAsync(request.SourceKey, scratch, cancellationToken);
+        }
+        catch (ObjectNotFoundException missing)
+        {
+            throw new JobFailedException($"The uploaded source is no longer in the object store ({missing.Key}); submit the video again.", missing);
+        }
+    }
+
+    private static async Task<VideoInfo> ProbeSourceAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await VideoProbe.ProbeAsync(path, cancellationToken);
+        }
+        catch (InvalidVideoException invalid)
+        {
+            throw new JobFailedException($"The source is not a decodable video: {invalid.Message}", invalid);
+        }
+    }
+
+    private async Task PlanAsync(VideoInfo video)
+    {
+        var spans = ChunkPlanner.Plan(video, TimeSpan.FromSeconds(options.Value.ChunkSeconds));
+        Job.Chunks = spans.Select(span => new ChunkRecord { Index = span.Index, StartFrame = span.StartFrame, FrameCount = span.FrameCount }).ToList();
+        Job.Source = Summarize(video);
+        Job.Status = JobStatus.Processing;
+        Job.StartedAt = DateTimeOffset.UtcNow;
+        await state.WriteStateAsync();
+        logger.LogInformation("Job {Job} planned: {Frames} frames in {Chunks} chunks", this.GetPrimaryKey(), video.FrameCount, spans.Count);
+    }
+
+    private async Task SaveProgressAsync(int chunkIndex)
+    {
+        _runningFrames.Remove(chunkIndex);
+        KeepAlive();
+        await state.WriteStateAsync();
+    }
+
+    private async Task AssembleAsync(Guid jobId, string sourcePath, VideoInfo video, string scratch, CancellationToken cancellationToken)
+    {
+        var chunkFiles = new List<LocalObject>();
+        try
+        {
+            foreach (var chunk in Job.Chunks)
+            {
+                chunkFiles.Add(await store.GetLocalAsync(chunk.OutputKey!, scratch, cancellationToken));
+            }
+
+            var extension = VideoAssembler.ChooseExtension(video);
+            var outputPath = Path.Combine(scratch, "output" + extension);
+            await Task.Run(
+                () => VideoAssembler.AssembleAsync(sourcePath, video, chunkFiles.Select(f => f.Path).ToList(), outputPath, cancellationToken),
+                cancellationToken);
+            var output = await VideoProbe.ProbeAsync(outputPath, cancellationToken);
+            if (output.FrameCount != video.FrameCount)
+            {
+                throw new JobFailedException($"Assembled output has {output.FrameCount} frames but the source has {video.FrameCount}.");
+            }
+
+            var outputKey = $"jobs/{jobId:N}/output{extension}";
+            await store.PutFileAsync(outputKey, outputPath, cancellationToken);
+
+            Job.OutputKey = outputKey;
+            Job.Output = Summarize(output);
+            Job.Status = JobStatus.Completed;
+            Job.CompletedAt = DateTimeOffset.UtcNow;
+            await state.WriteStateAsync();
+            logger.LogInformation("Job {Job} completed: {Frames} frames at {Width}x{Height}", jobId, output.FrameCount, output.Width, output.Height);
+        }
+        finally
+        {
+            foreach (var file in chunkFiles)
+            {
+                await file.DisposeAsync();
+            }
+        }
+
+        await store.DeletePrefixAsync($"jobs/{jobId:N}/chunks/", CancellationToken.None);
+    }
+
+    private async Task FailAsync(string reason, Exception cause)
+    {
+        logger.LogWarning(cause, "Job {Job} failed: {Reason}", this.GetPrimaryKey(), reason);
+        Job.Status = JobStatus.Failed;
+        Job.Error = reason;
+        Job.CompletedAt = DateTimeOffset.UtcNow;
+        await state.WriteStateAsync();
+        if (Job.Request is not null)
+        {
+            await store.DeletePrefixAsync($"jobs/{this.GetPrimaryKey():N}/chunks/", CancellationToken.None);
+        }
+    }
+
+    private void KeepAlive() => DelayDeactivation(options.Value.ChunkTimeout * 2);
+
+    private JobSnapshot Snapshot()
+    {
+        var framesTotal = Job.Chunks.Sum(c => c.FrameCount);
+        var framesDone = Job.Chunks.Where(c => c.Status == ChunkStatus.Done).Sum(c => c.FrameCount) + _runningFrames.Values.Sum();
+        var elapsed = (Job.CompletedAt ?? DateTimeOffset.UtcNow) - (Job.StartedAt ?? DateTimeOffset.UtcNow);
+        var fps = elapsed.TotalSeconds > 0 ? framesDone / elapsed.TotalSeconds : 0;
+        var progress = new JobProgress(framesDone, framesTotal, Job.Chunks.Count(c => c.Status == ChunkStatus.Done), Job.Chunks.Count, Math.Round(fps, 3));
+        return new JobSnapshot(this.GetPrimaryKey(), Job.Status, Job.Request, progress, Job.Error, Job.OutputKey, Job.CreatedAt,
+            Job.CompletedAt, Job.Chunks.ToList(), localSilo.SiloAddress.ToParsableString(), Job.Source, Job.Output);
+    }
+
+    private static VideoSummary Summarize(VideoInfo video) => new(video.Width, video.Height, video.FrameCount,
+        Math.Round(video.FrameRate, 3), video.Duration.TotalSeconds, video.AudioStreamCount, video.SubtitleCodecs.Count);
+
+    private static void TryDelete(string directory)
+    {
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}
