@@ -1,0 +1,139 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Vsr.Cluster.Tests.Support;
+
+namespace Vsr.Cluster.Tests.Api;
+
+public sealed class JobApiTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    private HttpClient Http => api.Client;
+
+    [Fact]
+    public async Task A_video_is_accepted_tracked_and_downloadable_once_completed()
+    {
+        var clip = await MediaFacts.MakeClipAsync(api.Factory.Temp.Combine("api-clip.mp4"), 64, 48, seconds: 2);
+
+        using var submit = await Http.PostAsync("/v1/jobs", Upload(clip, scale: "2"));
+        Assert.Equal(HttpStatusCode.Accepted, submit.StatusCode);
+        var accepted = await submit.Content.ReadFromJsonAsync<JsonElement>();
+        var id = accepted.GetProperty("id").GetGuid();
+        Assert.Equal("PENDING", accepted.GetProperty("status").GetString());
+        Assert.Equal($"/v1/jobs/{id}", submit.Headers.Location?.OriginalString);
+
+        // Not ready yet: 409 with a problem body.
+        using var early = await Http.GetAsync($"/v1/jobs/{id}/output");
+        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        await AssertProblemAsync(early, 409);
+
+        JsonElement job;
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        do
+        {
+            await Task.Delay(200);
+            using var status = await Http.GetAsync($"/v1/jobs/{id}");
+            Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+            job = await status.Content.ReadFromJsonAsync<JsonElement>();
+        }
+        while (job.GetProperty("status").GetString() is "PENDING" or "PROCESSING" && DateTime.UtcNow < deadline);
+
+        Assert.Equal("COMPLETED", job.GetProperty("status").GetString());
+        Assert.Equal(50, job.GetProperty("progress").GetProperty("framesDone").GetInt32());
+
+        using var output = await Http.GetAsync($"/v1/jobs/{id}/output");
+        Assert.Equal(HttpStatusCode.OK, output.StatusCode);
+        Assert.Equal("video/mp4", output.Content.Headers.ContentType?.MediaType);
+        var downloaded = api.Factory.Temp.Combine("api-out.mp4");
+        await File.WriteAllBytesAsync(downloaded, await output.Content.ReadAsByteArrayAsync());
+        var facts = await MediaFacts.ReadAsync(downloaded);
+        Assert.Equal((128, 96, 50, 1), (facts.Width, facts.Height, facts.VideoFrames, facts.AudioStreams));
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_a_video_gets_422_with_the_reason()
+    {
+        var text = api.Factory.Temp.Combine("readme.mp4");
+        await File.WriteAllTextAsync(text, "plain text, not a video");
+
+        using var response = await Http.PostAsync("/v1/jobs", Upload(text, scale: "2"));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var problem = await AssertProblemAsync(response, 422);
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
+    }
+
+    [Theory]
+    [InlineData("3")]
+    [InlineData("two")]
+    public async Task An_unsupported_scale_gets_400(string scale)
+    {
+        var clip = await MediaFacts.MakeClipAsync(api.Factory.Temp.Combine($"scale-{scale}.mp4"), 64, 48, seconds: 1);
+
+        using var response = await Http.PostAsync("/v1/jobs", Upload(clip, scale));
+
+        await AssertProblemAsync(response, 400);
+    }
+
+    [Fact]
+    public async Task An_unknown_model_gets_400()
+    {
+        var clip = await MediaFacts.MakeClipAsync(api.Factory.Temp.Combine("model.mp4"), 64, 48, seconds: 1);
+        var form = Upload(clip, "2");
+        form.Add(new StringContent("no-such-model"), "model");
+
+        using var response = await Http.PostAsync("/v1/jobs", form);
+
+        var problem = await AssertProblemAsync(response, 400);
+        Assert.Contains("no-such-model", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task A_request_without_a_file_gets_a_problem()
+    {
+        using var response = await Http.PostAsync("/v1/jobs", new StringContent("{}", MediaTypeHeaderValue.Parse("application/json")));
+
+        await AssertProblemAsync(response, 415);
+    }
+
+    [Fact]
+    public async Task Unknown_jobs_get_404_for_status_and_output()
+    {
+        var id = Guid.NewGuid();
+
+        using var status = await Http.GetAsync($"/v1/jobs/{id}");
+        using var output = await Http.GetAsync($"/v1/jobs/{id}/output");
+
+        await AssertProblemAsync(status, 404);
+        await AssertProblemAsync(output, 404);
+    }
+
+    [Fact]
+    public async Task Models_lists_the_default_model_with_its_scales()
+    {
+        var models = await Http.GetFromJsonAsync<JsonElement>("/v1/models");
+
+        var model = models.EnumerateArray().Single(m => m.GetProperty("name").GetString() == "realesr-animevideov3");
+        Assert.Equal([2, 4], model.GetProperty("scales").EnumerateArray().Select(s => s.GetInt32()).ToArray());
+        Assert.True(model.GetProperty("available").GetBoolean());
+        Assert.Contains("BSD-3-Clause", model.GetProperty("license").GetString());
+    }
+
+    private static MultipartFormDataContent Upload(string path, string scale)
+    {
+        var file = new ByteArrayContent(File.ReadAllBytes(path));
+        file.Headers.ContentType = MediaTypeHeaderValue.Parse("video/mp4");
+        return new MultipartFormDataContent { { file, "file", Path.GetFileName(path) }, { new StringContent(scale), "scale" } };
+    }
+
+    private static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, int status)
+    {
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(status, problem.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("title").GetString()));
+        Assert.True(problem.TryGetProperty("type", out _), "problem+json carries a type");
+        return problem;
+    }
+}

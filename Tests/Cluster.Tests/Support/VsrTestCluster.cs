@@ -1,0 +1,111 @@
+using Microsoft.Extensions.Configuration;
+using Orleans.Configuration;
+using Orleans.TestingHost;
+using Vsr.Grains.Hosting;
+using Vsr.Grains.Jobs;
+using Vsr.Storage;
+
+namespace Vsr.Cluster.Tests.Support;
+
+/// <summary>
+/// An in-process cluster of real silos running the product's silo configuration: real model, real ffmpeg,
+/// a filesystem object store and filesystem grain state shared by the silos, all under one temp directory.
+/// </summary>
+public sealed class VsrTestCluster : IAsyncDisposable
+{
+    private readonly TempDirectory _temp = new("vsr-cluster");
+
+    private VsrTestCluster(short silos, string[] devices, double chunkSeconds)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Vsr:ModelsDirectory"] = RepoPaths.ModelsDirectory,
+            ["Vsr:WorkDirectory"] = _temp.Combine("work"),
+            ["Vsr:ObjectStoreDirectory"] = _temp.Combine("objects"),
+            ["Vsr:GrainState"] = "FileSystem",
+            ["Vsr:GrainStateDirectory"] = _temp.Combine("state"),
+            ["Vsr:Jobs:ChunkSeconds"] = chunkSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Vsr:Jobs:Preset"] = "ultrafast",
+            ["Vsr:Inference:IntraOpThreads"] = "1",
+        };
+        for (var i = 0; i < devices.Length; i++)
+        {
+            settings[$"Vsr:Devices:{i}"] = devices[i];
+        }
+
+        Configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        Store = new FileSystemObjectStore(_temp.Combine("objects"));
+
+        var builder = new InProcessTestClusterBuilder(silos);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddVideoEnhancement(Configuration);
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                o.ProbeTimeout = TimeSpan.FromSeconds(1);
+                o.NumMissedProbesLimit = 2;
+                o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);
+            });
+        });
+        Cluster = builder.Build();
+    }
+
+    public InProcessTestCluster Cluster { get; }
+
+    public IConfiguration Configuration { get; }
+
+    /// <summary>The same object store the silos use.</summary>
+    public IObjectStore Store { get; }
+
+    public string TempPath => _temp.Path;
+
+    public static async Task<VsrTestCluster> StartAsync(short silos = 2, string[]? devices = null, double chunkSeconds = 0.4)
+    {
+        var cluster = new VsrTestCluster(silos, devices ?? ["cpu:0", "cpu:1"], chunkSeconds);
+        await cluster.Cluster.DeployAsync();
+        return cluster;
+    }
+
+    /// <summary>Uploads a local file as a job source and submits it, as the API does.</summary>
+    public async Task<IJobGrain> SubmitAsync(string localFile, int scale, string model = "realesr-animevideov3")
+    {
+        var id = Guid.NewGuid();
+        var key = $"jobs/{id:N}/source{Path.GetExtension(localFile)}";
+        await Store.PutFileAsync(key, localFile, CancellationToken.None);
+        var job = Cluster.Client.GetGrain<IJobGrain>(id);
+        await job.Submit(new JobRequest(key, Path.GetFileName(localFile), scale, model));
+        return job;
+    }
+
+    /// <summary>Polls until the job is COMPLETED or FAILED; fails the test on timeout.</summary>
+    public static async Task<JobSnapshot> WaitForEndAsync(IJobGrain job, TimeSpan timeout, Func<JobSnapshot, Task>? onPoll = null)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var snapshot = await job.GetSnapshot();
+            if (snapshot.Status is JobStatus.Completed or JobStatus.Failed)
+            {
+                return snapshot;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Job still {snapshot.Status} after {timeout}: {snapshot.Progress}");
+            }
+
+            if (onPoll is not null)
+            {
+                await onPoll(snapshot);
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        _temp.Dispose();
+    }
+}
