@@ -50,14 +50,16 @@ public static class NcnnModelReader
         foreach (var line in lines.Skip(2))
         {
             var layer = ParseLine(line, source);
-            foreach (var input in layer.Inputs.Where(input => !blobs.Contains(input)))
+            var unknown = layer.Inputs.FirstOrDefault(input => !blobs.Contains(input));
+            if (unknown is not null)
             {
-                throw new InvalidDataException($"{source}: layer {layer.Name} reads blob '{input}' before any layer produces it");
+                throw new InvalidDataException($"{source}: layer {layer.Name} reads blob '{unknown}' before any layer produces it");
             }
 
-            foreach (var output in layer.Outputs.Where(output => !blobs.Add(output)))
+            var duplicate = layer.Outputs.FirstOrDefault(output => !blobs.Add(output));
+            if (duplicate is not null)
             {
-                throw new InvalidDataException($"{source}: blob '{output}' is produced twice (again by {layer.Name})");
+                throw new InvalidDataException($"{source}: blob '{duplicate}' is produced twice (again by {layer.Name})");
             }
 
             layers.Add(layer with { Weights = ReadWeights(layer, weights, source) });

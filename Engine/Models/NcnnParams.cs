@@ -14,8 +14,6 @@ public sealed class NcnnParams
     private readonly Dictionary<int, string> _scalars = [];
     private readonly Dictionary<int, string[]> _arrays = [];
 
-    public static NcnnParams Empty { get; } = new();
-
     /// <summary>Every parameter id present, scalar or array.</summary>
     public IEnumerable<int> Ids => _scalars.Keys.Concat(_arrays.Keys);
 
