@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
+using Vsr.Engine.Inference;
+using Vsr.Engine.Models;
+using Xunit.Abstractions;
+
+namespace Vsr.Engine.Tests.Inference;
+
+public sealed class OnnxFrameEnhancerTests(ITestOutputHelper output)
+{
+    private const int Width = 80;
+    private const int Height = 60;
+
+    private static readonly ModelCatalog Catalog = new(new ModelCatalogOptions { Directory = TestModels.Directory });
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(2)]
+    public void Tiled_output_matches_whole_frame_output_within_one_level_everywhere(int scale)
+    {
+        var frames = Enumerable.Range(0, 3).Select(Frame).ToArray();
+
+        var clock = Stopwatch.StartNew();
+        var whole = Enhance(new InferenceOptions { TileSize = 0, BatchSize = 2, IntraOpThreads = 2 }, scale, frames);
+        var wholeTime = clock.ElapsedMilliseconds;
+        clock.Restart();
+        var tiled = Enhance(new InferenceOptions { TileSize = 32, TileOverlap = 24, BatchSize = 2, IntraOpThreads = 2 }, scale, frames);
+
+        var diffs = whole.Zip(tiled).SelectMany(pair => pair.First.Zip(pair.Second, (a, b) => Math.Abs(a - b))).ToArray();
+        output.WriteLine(
+            $"x{scale}: max |tiled - whole| = {diffs.Max()} levels, {diffs.Count(d => d != 0)} of {diffs.Length} samples differ " +
+            $"(whole {wholeTime} ms, tiled {clock.ElapsedMilliseconds} ms, 3 frames {Width}x{Height})");
+        Assert.All(tiled, frame => Assert.Equal(Width * scale * Height * scale * 3, frame.Length));
+        Assert.True(diffs.Max() <= 1);
+    }
+
+    [Fact]
+    public void Frames_come_back_in_order_whatever_the_batch_size()
+    {
+        var frames = Enumerable.Range(0, 3).Select(i => Frame(i)[..(16 * 12 * 3)]).ToArray();
+
+        var one = Enhance(new InferenceOptions { BatchSize = 1 }, 4, frames, 16, 12);
+        var three = Enhance(new InferenceOptions { BatchSize = 3 }, 4, frames, 16, 12);
+
+        for (var i = 0; i < frames.Length; i++)
+        {
+            Assert.True(one[i].Zip(three[i], (a, b) => Math.Abs(a - b)).Max() <= 1, $"frame {i}");
+        }
+
+        Assert.NotEqual(one[0], one[1]);
+    }
+
+    [Fact]
+    public void A_flat_grey_frame_stays_grey()
+    {
+        var grey = Enumerable.Repeat((byte)128, 12 * 10 * 3).ToArray();
+
+        var result = Enhance(new InferenceOptions(), 4, [grey], 12, 10)[0];
+
+        Assert.InRange(result.Average(b => b), 118, 138);
+    }
+
+    [Fact]
+    public void A_cancelled_token_stops_the_call()
+    {
+        using var device = new InferenceDevice(DeviceId.Parse("cpu:0"), Catalog, new InferenceOptions(), NullLoggerFactory.Instance);
+        var enhancer = device.GetEnhancer(ModelCatalog.DefaultModel, 4);
+
+        Assert.ThrowsAny<OperationCanceledException>(() => enhancer.Enhance([Frame(0)], Width, Height, new CancellationToken(canceled: true)));
+    }
+
+    [Fact]
+    public void A_frame_of_the_wrong_size_is_rejected()
+    {
+        using var device = new InferenceDevice(DeviceId.Parse("cpu:0"), Catalog, new InferenceOptions(), NullLoggerFactory.Instance);
+        var enhancer = device.GetEnhancer(ModelCatalog.DefaultModel, 4);
+
+        Assert.Throws<ArgumentException>(() => enhancer.Enhance([new byte[10]], 4, 4, CancellationToken.None));
+    }
+
+    private static byte[][] Enhance(InferenceOptions options, int scale, byte[][] frames, int width = Width, int height = Height)
+    {
+        using var device = new InferenceDevice(DeviceId.Parse("cpu:0"), Catalog, options, NullLoggerFactory.Instance);
+        return device.GetEnhancer(ModelCatalog.DefaultModel, scale).Enhance(frames, width, height, CancellationToken.None);
+    }
+
+    // Smooth gradients with edges and noise: enough structure for the network to do real work.
+    private static byte[] Frame(int seed)
+    {
+        var random = new Random(seed);
+        var frame = new byte[Width * Height * 3];
+        for (var y = 0; y < Height; y++)
+        {
+            for (var x = 0; x < Width; x++)
+            {
+                var i = ((y * Width) + x) * 3;
+                var stripe = ((x + (seed * 7)) / 9 % 2 == 0) ? 60 : 0;
+                frame[i] = (byte)Math.Clamp((x * 3) + stripe + random.Next(-20, 21), 0, 255);
+                frame[i + 1] = (byte)Math.Clamp((y * 4) + random.Next(-20, 21), 0, 255);
+                frame[i + 2] = (byte)Math.Clamp(200 - (x + y) + stripe + random.Next(-20, 21), 0, 255);
+            }
+        }
+
+        return frame;
+    }
+}
