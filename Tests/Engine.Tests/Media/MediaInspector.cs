@@ -27,38 +27,48 @@ public static class MediaInspector
     }
 
     /// <summary>
-    /// Mean grey level of the flat left half of every frame (see <see cref="TestClips"/>), in display order.
-    /// A margin is left out so chroma subsampling at the edge of the flat area does not blur the level.
+    /// The source frame number each frame shows, read from the two grey patches <see cref="TestClips"/> draws, in
+    /// display order. A margin around each patch is left out so scaling and chroma subsampling at its edges do not count.
     /// </summary>
-    public static async Task<double[]> GreyLevelsAsync(string path, int width, int height)
+    public static async Task<int[]> FrameNumbersAsync(string path, int width, int height)
     {
         string[] arguments = ["-nostdin", "-v", "error", "-i", path, "-map", "0:v:0", "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "gray", "-"];
         await using var ffmpeg = FfmpegProcess.Start(FfmpegProcess.Ffmpeg, arguments, readsOutput: true, CancellationToken.None);
         ffmpeg.Input.Close();
-        var levels = new List<double>();
+        var numbers = new List<int>();
         var frame = new byte[width * height];
-        var margin = width / 16;
         while (await ffmpeg.Output.ReadAtLeastAsync(frame, frame.Length, throwOnEndOfStream: false) == frame.Length)
         {
-            long sum = 0;
-            for (var y = 0; y < height; y++)
-            {
-                for (var x = margin; x < (width / 2) - margin; x++)
-                {
-                    sum += frame[(y * width) + x];
-                }
-            }
-
-            levels.Add((double)sum / (height * ((width / 2) - (2 * margin))));
+            var low = Digit(PatchMean(frame, width, height, top: true));
+            var high = Digit(PatchMean(frame, width, height, top: false));
+            numbers.Add((high * TestClips.PatchBase) + low);
         }
 
         await ffmpeg.WaitForSuccessAsync(CancellationToken.None);
-        return [.. levels];
+        return [.. numbers];
     }
 
-    /// <summary>The index of the source frame whose grey level is closest to <paramref name="level"/>.</summary>
-    public static int NearestFrame(IReadOnlyList<double> sourceLevels, double level) =>
-        Enumerable.Range(0, sourceLevels.Count).MinBy(i => Math.Abs(sourceLevels[i] - level));
+    private static double PatchMean(byte[] frame, int width, int height, bool top)
+    {
+        var margin = width / 16;
+        var firstRow = top ? margin : (height / 2) + margin;
+        var lastRow = top ? (height / 2) - margin : height - margin;
+        long sum = 0;
+        var count = 0;
+        for (var y = firstRow; y < lastRow; y++)
+        {
+            for (var x = margin; x < (width / 2) - margin; x++)
+            {
+                sum += frame[(y * width) + x];
+                count++;
+            }
+        }
+
+        return (double)sum / count;
+    }
+
+    private static int Digit(double level) =>
+        Enumerable.Range(0, TestClips.PatchBase + 2).MinBy(digit => Math.Abs(TestClips.PatchLevel(digit) - level));
 
     private static Task<string> ProbeAsync(string[] arguments) =>
         FfmpegProcess.CaptureOutputAsync(FfmpegProcess.Ffprobe, ["-v", "error", .. arguments], CancellationToken.None);

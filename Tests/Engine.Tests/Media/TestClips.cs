@@ -5,9 +5,9 @@ namespace Vsr.Engine.Tests.Media;
 
 /// <summary>
 /// Tiny synthetic clips generated once with ffmpeg for all media tests. Every clip is 64×48, 25 fps, 3 s (75 frames),
-/// with a keyframe exactly every 12 frames. The left half of frame n is a flat grey of <see cref="GreyLevel"/>(n) so
-/// tests can tell exactly which source frame an output frame came from; the right half is testsrc2 so the encoder
-/// sees real motion.
+/// with a keyframe exactly every 12 frames. The left half of each frame carries its number in two flat grey patches
+/// (see <see cref="PatchLevel"/>) so tests can tell exactly which source frame an output frame came from; the right
+/// half is testsrc2 so the encoder sees real motion.
 /// </summary>
 public sealed class TestClips : IAsyncLifetime
 {
@@ -30,7 +30,14 @@ public sealed class TestClips : IAsyncLifetime
     /// <summary>AAC audio and nothing else.</summary>
     public string AudioOnly => directory.File("audio-only.m4a");
 
-    public static int GreyLevel(int frame) => 20 + (3 * frame);
+    /// <summary>Frame numbers are written in base <c>PatchBase</c>: low digit top-left, high digit bottom-left.</summary>
+    public const int PatchBase = 8;
+
+    /// <summary>
+    /// Grey level of a patch showing <paramref name="digit"/>. Levels 25 apart survive two lossy encodes and
+    /// colour conversions with room to spare, so frame identity is read back exactly.
+    /// </summary>
+    public static int PatchLevel(int digit) => 30 + (25 * digit);
 
     public async Task InitializeAsync()
     {
@@ -53,9 +60,11 @@ public sealed class TestClips : IAsyncLifetime
     private static Task EncodeAsync(string output, string[] videoOptions, string? extraInput, string[] otherOptions)
     {
         var seconds = (FrameCount / 25.0).ToString(CultureInfo.InvariantCulture);
-        var grey = "20+3*N";
-        var half = Width / 2;
-        var filter = $"[0:v]format=rgb24,geq=r='if(lt(X,{half}),{grey},r(X,Y))':g='if(lt(X,{half}),{grey},g(X,Y))':b='if(lt(X,{half}),{grey},b(X,Y))'[v]";
+        var patch = $"if(lt(Y,{Height / 2}),30+25*mod(N,{PatchBase}),30+25*floor(N/{PatchBase}))";
+        var filter = string.Join(
+            ':',
+            new[] { "r", "g", "b" }.Select(channel => $"{channel}='if(lt(X,{Width / 2}),{patch},{channel}(X,Y))'"));
+        filter = $"[0:v]format=rgb24,geq={filter}[v]";
         var arguments = new List<string>
         {
             "-f", "lavfi", "-i", $"testsrc2=size={Width}x{Height}:rate=25:duration={seconds}",
