@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+
 namespace Vsr.Engine.Media;
 
 /// <summary>Joins encoded chunks in order and remuxes the source's audio and subtitle streams.</summary>
@@ -7,13 +10,105 @@ public static class VideoAssembler
     /// Writes <paramref name="outputPath"/> (its extension picks the container) from the chunks plus every audio and
     /// subtitle stream of <paramref name="sourcePath"/>. The result has exactly the source's frame count.
     /// </summary>
-    public static Task AssembleAsync(
+    /// <remarks>
+    /// Chunks are joined with ffmpeg's concat demuxer and copied, not re-encoded. The list file it reads is written
+    /// next to the output and always deleted. The joined frames are counted afterwards (from packets, no decode), and
+    /// an output with the wrong count is deleted and reported rather than delivered.
+    /// </remarks>
+    public static async Task AssembleAsync(
         string sourcePath,
         VideoInfo video,
         IReadOnlyList<string> chunkPaths,
         string outputPath,
-        CancellationToken cancellationToken) => throw new NotImplementedException();
+        CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sourcePath);
+        ArgumentNullException.ThrowIfNull(video);
+        ArgumentNullException.ThrowIfNull(chunkPaths);
+        ArgumentException.ThrowIfNullOrEmpty(outputPath);
+        if (chunkPaths.Count == 0)
+        {
+            throw new ArgumentException("There are no chunks to assemble.", nameof(chunkPaths));
+        }
+
+        var streamCodecs = ContainerRules.StreamCodecs(video, outputPath);
+        var output = Path.GetFullPath(outputPath);
+        var listPath = Path.Combine(
+            Path.GetDirectoryName(output) ?? ".",
+            $".{Path.GetFileName(output)}.{Guid.NewGuid():N}.concat.txt");
+        var succeeded = false;
+        try
+        {
+            await File.WriteAllTextAsync(listPath, ConcatList(chunkPaths), cancellationToken);
+            var arguments = new List<string> { "-hide_banner", "-nostats", "-v", "error", "-nostdin" };
+            arguments.AddRange(VideoDelay(video));
+            arguments.AddRange(["-f", "concat", "-safe", "0", "-i", listPath, "-i", sourcePath]);
+            arguments.AddRange(["-map", "0:v", "-map", "1:a?", "-map", "1:s?", "-map_metadata", "1", "-map_chapters", "1"]);
+            arguments.AddRange(["-c:v", "copy", .. streamCodecs, "-y", output]);
+            await FfmpegProcess.CaptureOutputAsync(FfmpegProcess.Ffmpeg, arguments, cancellationToken);
+
+            var written = await PacketIndex.ReadAsync(output, streamIndex: 0, cancellationToken);
+            if (written.FrameCount != video.FrameCount)
+            {
+                throw new InvalidDataException($"The assembled video has {written.FrameCount} frames; the source has {video.FrameCount}.");
+            }
+
+            succeeded = true;
+        }
+        finally
+        {
+            if (File.Exists(listPath))
+            {
+                File.Delete(listPath);
+            }
+
+            if (!succeeded && File.Exists(output))
+            {
+                File.Delete(output);
+            }
+        }
+    }
 
     /// <summary>The container the output should use for this source (<c>.mp4</c>, or <c>.mkv</c> when streams need it).</summary>
-    public static string ChooseExtension(VideoInfo video) => throw new NotImplementedException();
+    public static string ChooseExtension(VideoInfo video)
+    {
+        ArgumentNullException.ThrowIfNull(video);
+        return video.SubtitleCodecs.Any(ContainerRules.IsBitmapSubtitle) ? ".mkv" : ".mp4";
+    }
+
+    /// <summary>
+    /// Chunks start at 0, but the source's first frame may come after its container start (B-frame delay, a
+    /// transport stream's offset). Shifting the joined video by the same amount keeps audio and subtitles in sync.
+    /// </summary>
+    private static IEnumerable<string> VideoDelay(VideoInfo video)
+    {
+        if (video.KeyframePts.Count == 0)
+        {
+            return [];
+        }
+
+        var firstFrameTicks = (long)((Int128)video.KeyframePts[0] * video.TimeBaseNumerator * TimeSpan.TicksPerSecond / video.TimeBaseDenominator);
+        var delay = TimeSpan.FromTicks(firstFrameTicks) - video.StartTime;
+        return delay > TimeSpan.Zero
+            ? ["-itsoffset", delay.TotalSeconds.ToString("0.000000", CultureInfo.InvariantCulture)]
+            : [];
+    }
+
+    /// <summary>The concat demuxer's list: absolute paths, quoted, with <c>'</c> escaped as that format requires.</summary>
+    private static string ConcatList(IReadOnlyList<string> chunkPaths)
+    {
+        var list = new StringBuilder();
+        foreach (var chunk in chunkPaths)
+        {
+            var path = Path.GetFullPath(chunk);
+            if (!File.Exists(path))
+            {
+                throw new FileNotFoundException("A chunk to assemble does not exist.", path);
+            }
+
+            list.Append("file '").Append(path.Replace("'", @"'\''", StringComparison.Ordinal)).Append("'\n");
+        }
+
+        return list.ToString();
+    }
 }

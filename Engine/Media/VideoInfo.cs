@@ -24,4 +24,25 @@ public sealed record VideoInfo(
     IReadOnlyList<int> KeyframeIndices)
 {
     public double FrameRate => (double)FrameRateNumerator / FrameRateDenominator;
+
+    /// <summary>Absolute index of the video stream the frames come from (attached cover pictures are skipped).</summary>
+    public int VideoStreamIndex { get; init; }
+
+    /// <summary>Numerator of the video stream's time base, the unit of <see cref="KeyframePts"/>.</summary>
+    public int TimeBaseNumerator { get; init; } = 1;
+
+    /// <summary>Denominator of the video stream's time base.</summary>
+    public int TimeBaseDenominator { get; init; } = 1;
+
+    /// <summary>
+    /// Presentation timestamp of each keyframe, parallel to <see cref="KeyframeIndices"/>, in time-base units.
+    /// Lets a chunk be decoded from its own keyframe; empty when unknown (chunks then decode from the start).
+    /// </summary>
+    public IReadOnlyList<long> KeyframePts { get; init; } = [];
+
+    /// <summary>Container start time; ffmpeg's <c>-ss</c> counts from here.</summary>
+    public TimeSpan StartTime { get; init; }
+
+    /// <summary>Codec name of each audio stream, in order; empty when unknown (audio is then re-encoded where needed).</summary>
+    public IReadOnlyList<string> AudioCodecs { get; init; } = [];
 }

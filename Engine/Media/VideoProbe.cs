@@ -1,8 +1,169 @@
+using System.Globalization;
+using System.Text.Json;
+
 namespace Vsr.Engine.Media;
 
 /// <summary>Reads stream layout, exact frame count and keyframe positions of a video.</summary>
 public static class VideoProbe
 {
+    /// <summary>An r_frame_rate above this is a timestamp artefact (e.g. 90000/1), not a real rate.</summary>
+    private const double MaxPlausibleFrameRate = 1000;
+
     /// <summary>Throws <see cref="InvalidVideoException"/> when the file has no decodable video stream.</summary>
-    public static Task<VideoInfo> ProbeAsync(string path, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public static async Task<VideoInfo> ProbeAsync(string path, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException("The video file does not exist.", path);
+        }
+
+        using var layout = await ReadLayoutAsync(path, cancellationToken);
+        var root = layout.RootElement;
+        var streams = root.TryGetProperty("streams", out var s) ? s.EnumerateArray().ToList() : [];
+        var video = streams.FirstOrDefault(st => CodecType(st) == "video" && !IsAttachedPicture(st));
+        if (video.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidVideoException("no video stream");
+        }
+
+        var width = IntOrZero(video, "width");
+        var height = IntOrZero(video, "height");
+        if (width <= 0 || height <= 0)
+        {
+            throw new InvalidVideoException("the video stream has no picture size");
+        }
+
+        var streamIndex = IntOrZero(video, "index");
+        var packets = await ReadPacketsAsync(path, streamIndex, cancellationToken);
+        if (packets.FrameCount == 0)
+        {
+            throw new InvalidVideoException("the video stream has no frames");
+        }
+
+        var format = root.TryGetProperty("format", out var f) ? f : default;
+        var duration = Seconds(format, "duration");
+        var (rateNumerator, rateDenominator) = ChooseFrameRate(video, packets.FrameCount, duration);
+        var timeBase = Rational(video, "time_base") ?? (1, 1);
+        var audioCodecs = streams.Where(st => CodecType(st) == "audio").Select(CodecName).ToList();
+
+        return new VideoInfo(
+            width,
+            height,
+            rateNumerator,
+            rateDenominator,
+            packets.FrameCount,
+            duration ?? TimeSpan.FromSeconds(packets.FrameCount * (double)rateDenominator / rateNumerator),
+            CodecName(video),
+            audioCodecs.Count,
+            streams.Where(st => CodecType(st) == "subtitle").Select(CodecName).ToList(),
+            packets.KeyframeIndices)
+        {
+            VideoStreamIndex = streamIndex,
+            TimeBaseNumerator = timeBase.Numerator,
+            TimeBaseDenominator = timeBase.Denominator,
+            KeyframePts = packets.KeyframePts,
+            StartTime = Seconds(format, "start_time") ?? TimeSpan.Zero,
+            AudioCodecs = audioCodecs,
+        };
+    }
+
+    private static async Task<JsonDocument> ReadLayoutAsync(string path, CancellationToken cancellationToken)
+    {
+        string[] arguments =
+        [
+            "-v", "error",
+            "-show_entries",
+            "stream=index,codec_type,codec_name,width,height,r_frame_rate,avg_frame_rate,time_base"
+                + ":stream_disposition=attached_pic:format=start_time,duration",
+            "-of", "json", path,
+        ];
+        var json = await RunProbeAsync(() => FfmpegProcess.CaptureOutputAsync(FfmpegProcess.Ffprobe, arguments, cancellationToken), path);
+        try
+        {
+            return JsonDocument.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidVideoException("ffprobe could not read the file: unreadable stream list", e);
+        }
+    }
+
+    private static Task<PacketIndex> ReadPacketsAsync(string path, int streamIndex, CancellationToken cancellationToken) =>
+        RunProbeAsync(() => PacketIndex.ReadAsync(path, streamIndex, cancellationToken), path);
+
+    /// <summary>An ffprobe failure on an existing file means the file is not a video we can read: say so to the user.</summary>
+    private static async Task<T> RunProbeAsync<T>(Func<Task<T>> probe, string path)
+    {
+        try
+        {
+            return await probe();
+        }
+        catch (FfmpegException e) when (e.InnerException is null)
+        {
+            // ffprobe prefixes errors with the path; the user should not see server paths.
+            var reason = e.StderrTail.Replace(path + ": ", "", StringComparison.Ordinal);
+            throw new InvalidVideoException($"ffprobe could not read the file: {(reason.Length > 0 ? reason : "unknown error")}", e);
+        }
+    }
+
+    private static (int Numerator, int Denominator) ChooseFrameRate(JsonElement video, int frameCount, TimeSpan? duration)
+    {
+        foreach (var field in (string[])["r_frame_rate", "avg_frame_rate"])
+        {
+            if (Rational(video, field) is { } rate && (double)rate.Numerator / rate.Denominator is > 0 and <= MaxPlausibleFrameRate)
+            {
+                return rate;
+            }
+        }
+
+        // Both rates missing or absurd: fall back to the measured average, at millihertz precision.
+        if (duration is { TotalSeconds: > 0 } d && frameCount / d.TotalSeconds <= MaxPlausibleFrameRate)
+        {
+            return ((int)Math.Round(frameCount / d.TotalSeconds * 1000), 1000);
+        }
+
+        throw new InvalidVideoException("the video stream has no usable frame rate");
+    }
+
+    private static (int Numerator, int Denominator)? Rational(JsonElement element, string name)
+    {
+        var text = element.TryGetProperty(name, out var value) ? value.GetString() : null;
+        var parts = text?.Split('/');
+        if (parts is [var n, var d]
+            && int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var numerator)
+            && int.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out var denominator)
+            && numerator > 0 && denominator > 0)
+        {
+            return (numerator, denominator);
+        }
+
+        return null;
+    }
+
+    private static TimeSpan? Seconds(JsonElement element, string name)
+    {
+        if (element.ValueKind == JsonValueKind.Object
+            && element.TryGetProperty(name, out var value)
+            && decimal.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
+        {
+            return TimeSpan.FromTicks((long)(seconds * TimeSpan.TicksPerSecond));
+        }
+
+        return null;
+    }
+
+    private static int IntOrZero(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.TryGetInt32(out var number) ? number : 0;
+
+    private static string CodecType(JsonElement stream) =>
+        stream.TryGetProperty("codec_type", out var value) ? value.GetString() ?? "" : "";
+
+    private static string CodecName(JsonElement stream) =>
+        stream.TryGetProperty("codec_name", out var value) ? value.GetString() ?? "unknown" : "unknown";
+
+    private static bool IsAttachedPicture(JsonElement stream) =>
+        stream.TryGetProperty("disposition", out var disposition)
+        && disposition.TryGetProperty("attached_pic", out var flag)
+        && flag.TryGetInt32(out var set) && set == 1;
 }

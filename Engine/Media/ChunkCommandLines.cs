@@ -1,0 +1,91 @@
+using System.Globalization;
+
+namespace Vsr.Engine.Media;
+
+/// <summary>The ffmpeg arguments for the two ends of a chunk pipeline.</summary>
+internal static class ChunkCommandLines
+{
+    private const string QuietFlags = "-hide_banner -nostats -v error";
+
+    /// <summary>
+    /// Decodes exactly the chunk's frames to raw RGB24 on stdout.
+    /// A chunk that does not start at frame 0 is found by seeking to its keyframe's time and then cutting, with
+    /// <c>trim=start_pts</c>, on the keyframe's own pts. <c>-copyts</c> keeps the stream's pts so that cut is an
+    /// integer comparison, not float seconds: B-frame reordering, open GOPs (leading frames of the next GOP sort
+    /// before its keyframe and are cut) and edit lists cannot shift it. The seek only chooses where decoding starts;
+    /// ffmpeg lands on a keyframe at or before the time, so landing early costs time, never exactness.
+    /// <c>-fps_mode passthrough</c> stops the raw muxer from duplicating or dropping frames to make a constant rate.
+    /// </summary>
+    public static IReadOnlyList<string> Decode(string sourcePath, VideoInfo video, ChunkSpan chunk)
+    {
+        var arguments = new List<string>(QuietFlags.Split(' ')) { "-nostdin" };
+        string? filter = null;
+        if (chunk.StartFrame > 0)
+        {
+            var keyframe = KeyframeOrdinal(video, chunk);
+            if (video.KeyframePts.Count == video.KeyframeIndices.Count)
+            {
+                var pts = video.KeyframePts[keyframe];
+                arguments.AddRange(["-ss", SeekSeconds(video, pts), "-noaccurate_seek", "-copyts"]);
+                filter = $"trim=start_pts={pts.ToString(CultureInfo.InvariantCulture)}";
+            }
+            else
+            {
+                // No timestamps to seek by (a hand-made VideoInfo or a stream without pts): decode from the start
+                // and cut by frame number. Slower for late chunks, equally exact.
+                filter = $"trim=start_frame={chunk.StartFrame.ToString(CultureInfo.InvariantCulture)}";
+            }
+        }
+
+        arguments.AddRange(["-i", sourcePath, "-map", $"0:{video.VideoStreamIndex.ToString(CultureInfo.InvariantCulture)}", "-an", "-sn", "-dn"]);
+        if (filter is not null)
+        {
+            arguments.AddRange(["-vf", filter]);
+        }
+
+        arguments.AddRange(["-frames:v", chunk.FrameCount.ToString(CultureInfo.InvariantCulture), "-fps_mode", "passthrough"]);
+        arguments.AddRange(["-f", "rawvideo", "-pix_fmt", "rgb24", "-"]);
+        return arguments;
+    }
+
+    /// <summary>
+    /// Encodes raw RGB24 from stdin with libx264. RGB→YUV uses the BT.709 matrix and the stream is tagged so,
+    /// which keeps colours right in players whatever the source's size.
+    /// </summary>
+    public static IReadOnlyList<string> Encode(int width, int height, VideoInfo video, EncodeOptions encode, string outputPath)
+    {
+        var arguments = new List<string>(QuietFlags.Split(' '));
+        arguments.AddRange(["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", $"{width}x{height}"]);
+        arguments.AddRange(["-framerate", $"{video.FrameRateNumerator}/{video.FrameRateDenominator}", "-i", "-"]);
+        arguments.AddRange(["-map", "0:v", "-vf", "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p"]);
+        arguments.AddRange(["-c:v", "libx264", "-preset", encode.Preset, "-crf", encode.Crf.ToString(CultureInfo.InvariantCulture)]);
+        arguments.AddRange(["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv"]);
+        arguments.AddRange(["-y", outputPath]);
+        return arguments;
+    }
+
+    private static int KeyframeOrdinal(VideoInfo video, ChunkSpan chunk)
+    {
+        for (var i = 0; i < video.KeyframeIndices.Count; i++)
+        {
+            if (video.KeyframeIndices[i] == chunk.StartFrame)
+            {
+                return i;
+            }
+        }
+
+        throw new ArgumentException($"Chunk {chunk.Index} starts at frame {chunk.StartFrame}, which is not a keyframe.", nameof(chunk));
+    }
+
+    /// <summary>
+    /// <c>-ss</c> counts from the container start; the value is truncated to the microsecond so ffmpeg's seek target
+    /// never passes the keyframe.
+    /// </summary>
+    private static string SeekSeconds(VideoInfo video, long pts)
+    {
+        var micros = (long)((Int128)pts * video.TimeBaseNumerator * 1_000_000 / video.TimeBaseDenominator);
+        micros -= video.StartTime.Ticks / (TimeSpan.TicksPerSecond / 1_000_000);
+        micros = Math.Max(0, micros);
+        return string.Create(CultureInfo.InvariantCulture, $"{micros / 1_000_000}.{micros % 1_000_000:D6}");
+    }
+}

@@ -1,0 +1,84 @@
+using System.Globalization;
+
+namespace Vsr.Engine.Media;
+
+/// <summary>
+/// Frame count and keyframe positions of one stream, read from its packet list (<c>ffprobe -show_entries packet</c>)
+/// so nothing is decoded. Packets are put in display order by pts; packets the demuxer marks as discarded
+/// (edit lists that start mid-GOP) are not frames of the video and are left out.
+/// </summary>
+/// <param name="FrameCount">Number of frames the stream presents.</param>
+/// <param name="KeyframeIndices">Display-order indices of keyframes, ascending, always starting at 0.</param>
+/// <param name="KeyframePts">Pts of each keyframe in <paramref name="KeyframeIndices"/>; empty when the stream has packets without pts.</param>
+internal sealed record PacketIndex(int FrameCount, IReadOnlyList<int> KeyframeIndices, IReadOnlyList<long> KeyframePts)
+{
+    public static async Task<PacketIndex> ReadAsync(string path, int streamIndex, CancellationToken cancellationToken)
+    {
+        string[] arguments =
+        [
+            "-v", "error", "-select_streams", streamIndex.ToString(CultureInfo.InvariantCulture),
+            "-show_entries", "packet=pts,flags", "-of", "csv=p=0", path,
+        ];
+        var packets = new List<Packet>();
+        var everyPacketHasPts = true;
+        await using (var ffprobe = FfmpegProcess.Start(FfmpegProcess.Ffprobe, arguments, readsOutput: true, cancellationToken))
+        {
+            ffprobe.Input.Close();
+            using var reader = new StreamReader(ffprobe.Output);
+            while (await reader.ReadLineAsync(cancellationToken) is { } line)
+            {
+                if (TryParse(line, packets.Count, out var packet))
+                {
+                    everyPacketHasPts &= packet.Pts is not null;
+                    packets.Add(packet);
+                }
+            }
+
+            await ffprobe.WaitForSuccessAsync(cancellationToken);
+        }
+
+        return FromPackets(packets, everyPacketHasPts);
+    }
+
+    private static PacketIndex FromPackets(List<Packet> packets, bool everyPacketHasPts)
+    {
+        packets.RemoveAll(p => p.Discarded);
+        if (everyPacketHasPts)
+        {
+            // Ties keep decode order, which is what a decoder would output.
+            packets.Sort((a, b) => a.Pts == b.Pts ? a.DecodeOrder.CompareTo(b.DecodeOrder) : a.Pts!.Value.CompareTo(b.Pts!.Value));
+        }
+
+        // Without pts there is no way to reorder; intra/P-only codecs (the usual case for such files) need none.
+        var keyframeIndices = new List<int>();
+        var keyframePts = new List<long>();
+        for (var i = 0; i < packets.Count; i++)
+        {
+            // Frame 0 is always a valid start: a decode from the beginning of the file produces it.
+            if (i == 0 || packets[i].IsKeyframe)
+            {
+                keyframeIndices.Add(i);
+                keyframePts.Add(packets[i].Pts ?? 0);
+            }
+        }
+
+        return new PacketIndex(packets.Count, keyframeIndices, everyPacketHasPts ? keyframePts : []);
+    }
+
+    private static bool TryParse(string line, int decodeOrder, out Packet packet)
+    {
+        // "pts,flags" — some demuxers append an empty field, so only the first two matter.
+        var fields = line.Split(',');
+        if (fields.Length < 2 || fields[1].Length == 0 || fields[1].Any(c => c is not ('K' or 'D' or 'C' or '_')))
+        {
+            packet = default;
+            return false;
+        }
+
+        long? pts = long.TryParse(fields[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value : null;
+        packet = new Packet(pts, fields[1].Contains('K'), fields[1].Contains('D'), decodeOrder);
+        return true;
+    }
+
+    private readonly record struct Packet(long? Pts, bool IsKeyframe, bool Discarded, int DecodeOrder);
+}

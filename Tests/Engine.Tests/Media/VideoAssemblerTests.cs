@@ -1,0 +1,100 @@
+using Vsr.Engine.Media;
+
+namespace Vsr.Engine.Tests.Media;
+
+[Collection(MediaClipsCollection.Name)]
+public sealed class VideoAssemblerTests(TestClips clips)
+{
+    private static readonly EncodeOptions Encode = new(Crf: 12, Preset: "veryfast");
+
+    /// <summary>Short enough to cut the 3 s clips into six chunks, so several joins are exercised.</summary>
+    private static readonly TimeSpan ChunkLength = TimeSpan.FromSeconds(0.4);
+
+    [Fact]
+    public async Task Output_keeps_every_frame_and_the_audio()
+    {
+        using var scratch = new ScratchDirectory();
+        var video = await VideoProbe.ProbeAsync(clips.BFrames, CancellationToken.None);
+        var chunkPaths = await TranscodeAllChunksAsync(clips.BFrames, video, scratch);
+        var output = scratch.File("enhanced" + VideoAssembler.ChooseExtension(video));
+
+        await VideoAssembler.AssembleAsync(clips.BFrames, video, chunkPaths, output, CancellationToken.None);
+
+        Assert.EndsWith(".mp4", output);
+        Assert.Equal(TestClips.FrameCount, await MediaInspector.CountDecodedFramesAsync(output));
+        Assert.Equal(Enumerable.Range(0, TestClips.FrameCount), await MediaInspector.FrameNumbersAsync(output, TestClips.Width * 2, TestClips.Height * 2));
+        var streams = await MediaInspector.StreamsAsync(output);
+        var outputVideo = Assert.Single(streams, s => s.Type == "video");
+        Assert.Equal((TestClips.Width * 2, TestClips.Height * 2), (outputVideo.Width, outputVideo.Height));
+        var sourceVideo = Assert.Single(await MediaInspector.StreamsAsync(clips.BFrames), s => s.Type == "video");
+        Assert.InRange(outputVideo.DurationSeconds!.Value, sourceVideo.DurationSeconds!.Value - (1 / video.FrameRate), sourceVideo.DurationSeconds.Value + (1 / video.FrameRate));
+        Assert.Equal("aac", Assert.Single(streams, s => s.Type == "audio").Codec);
+        Assert.Equal(
+            chunkPaths.Select(Path.GetFileName).Append(Path.GetFileName(output)).Order(),
+            Directory.EnumerateFiles(scratch.Path).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public async Task Subtitles_are_kept_in_both_containers()
+    {
+        using var scratch = new ScratchDirectory();
+        var video = await VideoProbe.ProbeAsync(clips.Subtitled, CancellationToken.None);
+        var chunkPaths = await TranscodeAllChunksAsync(clips.Subtitled, video, scratch);
+        var mp4 = scratch.File("enhanced" + VideoAssembler.ChooseExtension(video));
+        var mkv = scratch.File("enhanced.mkv");
+
+        await VideoAssembler.AssembleAsync(clips.Subtitled, video, chunkPaths, mp4, CancellationToken.None);
+        await VideoAssembler.AssembleAsync(clips.Subtitled, video, chunkPaths, mkv, CancellationToken.None);
+
+        Assert.EndsWith(".mp4", mp4);
+        foreach (var (output, subtitleCodec) in new[] { (mp4, "mov_text"), (mkv, "subrip") })
+        {
+            var streams = await MediaInspector.StreamsAsync(output);
+            Assert.Equal(subtitleCodec, Assert.Single(streams, s => s.Type == "subtitle").Codec);
+            Assert.Single(streams, s => s.Type == "audio");
+            Assert.Equal(TestClips.FrameCount, await MediaInspector.CountDecodedFramesAsync(output));
+        }
+    }
+
+    [Fact]
+    public async Task An_output_missing_frames_is_rejected_and_deleted()
+    {
+        using var scratch = new ScratchDirectory();
+        var video = await VideoProbe.ProbeAsync(clips.Plain, CancellationToken.None);
+        var chunkPaths = await TranscodeAllChunksAsync(clips.Plain, video, scratch);
+        var output = scratch.File("enhanced.mp4");
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(
+            () => VideoAssembler.AssembleAsync(clips.Plain, video, chunkPaths.SkipLast(1).ToList(), output, CancellationToken.None));
+
+        Assert.Contains($"the source has {TestClips.FrameCount}", error.Message);
+        Assert.Equal(chunkPaths.Select(Path.GetFileName).Order(), Directory.EnumerateFiles(scratch.Path).Select(Path.GetFileName).Order());
+    }
+
+    [Theory]
+    [InlineData(new string[0], ".mp4")]
+    [InlineData(new[] { "subrip", "mov_text" }, ".mp4")]
+    [InlineData(new[] { "subrip", "hdmv_pgs_subtitle" }, ".mkv")]
+    [InlineData(new[] { "dvd_subtitle" }, ".mkv")]
+    [InlineData(new[] { "dvb_subtitle" }, ".mkv")]
+    [InlineData(new[] { "xsub" }, ".mkv")]
+    public void Bitmap_subtitles_choose_Matroska_and_everything_else_MP4(string[] subtitleCodecs, string expected)
+    {
+        var video = new VideoInfo(64, 48, 25, 1, 75, TimeSpan.FromSeconds(3), "h264", 1, subtitleCodecs, [0]);
+
+        Assert.Equal(expected, VideoAssembler.ChooseExtension(video));
+    }
+
+    private static async Task<List<string>> TranscodeAllChunksAsync(string source, VideoInfo video, ScratchDirectory scratch)
+    {
+        var chunkPaths = new List<string>();
+        foreach (var chunk in ChunkPlanner.Plan(video, ChunkLength))
+        {
+            var path = scratch.File($"chunk-{chunk.Index:D3}{ChunkTranscoder.ChunkExtension}");
+            await ChunkTranscoder.TranscodeAsync(source, video, chunk, new NearestNeighbourEnhancer(), Encode, path, null, CancellationToken.None);
+            chunkPaths.Add(path);
+        }
+
+        return chunkPaths;
+    }
+}
