@@ -1,3 +1,4 @@
+using Vsr.Engine.Media;
 using Vsr.Grains.Hosting;
 using Vsr.Grains.Inference;
 
@@ -97,7 +98,7 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
 
             var attempt = chunk.Attempts + 1;
             var work = new ChunkWork(jobId, chunk.Index, request.SourceKey, chunk.StartFrame, chunk.FrameCount, request.Model,
-                request.Scale, $"jobs/{jobId:N}/chunks/{chunk.Index:D5}.a{attempt}.mkv");
+                request.Scale, $"jobs/{jobId:N}/chunks/{chunk.Index:D5}.a{attempt}{ChunkTranscoder.ChunkExtension}");
             job.Chunks[chunk.Index] = chunk with
             {
                 Status = ChunkStatus.Running,
