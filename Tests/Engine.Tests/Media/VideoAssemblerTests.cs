@@ -1,9 +1,10 @@
 using Vsr.Engine.Media;
+using Xunit.Abstractions;
 
 namespace Vsr.Engine.Tests.Media;
 
 [Collection(MediaClipsCollection.Name)]
-public sealed class VideoAssemblerTests(TestClips clips)
+public sealed class VideoAssemblerTests(TestClips clips, ITestOutputHelper log)
 {
     private static readonly EncodeOptions Encode = new(Crf: 12, Preset: "veryfast");
 
@@ -21,12 +22,14 @@ public sealed class VideoAssemblerTests(TestClips clips)
         await VideoAssembler.AssembleAsync(clips.BFrames, video, chunkPaths, output, CancellationToken.None);
 
         Assert.EndsWith(".mp4", output);
-        Assert.Equal(TestClips.FrameCount, await MediaInspector.CountDecodedFramesAsync(output));
-        Assert.Equal(Enumerable.Range(0, TestClips.FrameCount), await MediaInspector.FrameNumbersAsync(output, TestClips.Width * 2, TestClips.Height * 2));
+        var frameCount = await MediaInspector.CountDecodedFramesAsync(output);
         var streams = await MediaInspector.StreamsAsync(output);
         var outputVideo = Assert.Single(streams, s => s.Type == "video");
-        Assert.Equal((TestClips.Width * 2, TestClips.Height * 2), (outputVideo.Width, outputVideo.Height));
         var sourceVideo = Assert.Single(await MediaInspector.StreamsAsync(clips.BFrames), s => s.Type == "video");
+        log.WriteLine($"{chunkPaths.Count} chunks → {frameCount} frames, {outputVideo.Width}x{outputVideo.Height}, video {outputVideo.DurationSeconds} s (source {sourceVideo.DurationSeconds} s)");
+        Assert.Equal(TestClips.FrameCount, frameCount);
+        Assert.Equal(Enumerable.Range(0, TestClips.FrameCount), await MediaInspector.FrameNumbersAsync(output, TestClips.Width * 2, TestClips.Height * 2));
+        Assert.Equal((TestClips.Width * 2, TestClips.Height * 2), (outputVideo.Width, outputVideo.Height));
         Assert.InRange(outputVideo.DurationSeconds!.Value, sourceVideo.DurationSeconds!.Value - (1 / video.FrameRate), sourceVideo.DurationSeconds.Value + (1 / video.FrameRate));
         Assert.Equal("aac", Assert.Single(streams, s => s.Type == "audio").Codec);
         Assert.Equal(
