@@ -38,7 +38,7 @@ public sealed class VideoAssemblerTests(TestClips clips, ITestOutputHelper log)
     }
 
     [Fact]
-    public async Task Subtitles_are_kept_in_both_containers()
+    public async Task Subtitles_and_audio_are_kept_in_both_containers_converted_where_MP4_needs_it()
     {
         using var scratch = new ScratchDirectory();
         var video = await VideoProbe.ProbeAsync(clips.Subtitled, CancellationToken.None);
@@ -50,11 +50,11 @@ public sealed class VideoAssemblerTests(TestClips clips, ITestOutputHelper log)
         await VideoAssembler.AssembleAsync(clips.Subtitled, video, chunkPaths, mkv, CancellationToken.None);
 
         Assert.EndsWith(".mp4", mp4);
-        foreach (var (output, subtitleCodec) in new[] { (mp4, "mov_text"), (mkv, "subrip") })
+        foreach (var (output, subtitleCodec, audioCodec) in new[] { (mp4, "mov_text", "aac"), (mkv, "subrip", "pcm_s16le") })
         {
             var streams = await MediaInspector.StreamsAsync(output);
             Assert.Equal(subtitleCodec, Assert.Single(streams, s => s.Type == "subtitle").Codec);
-            Assert.Single(streams, s => s.Type == "audio");
+            Assert.Equal(audioCodec, Assert.Single(streams, s => s.Type == "audio").Codec);
             Assert.Equal(TestClips.FrameCount, await MediaInspector.CountDecodedFramesAsync(output));
         }
     }
