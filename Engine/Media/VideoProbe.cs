@@ -101,6 +101,7 @@ public static class VideoProbe
         }
         catch (FfmpegException e) when (e.InnerException is null)
         {
+            // (An inner exception means ffprobe itself could not start: a server fault, left as it is.)
             // ffprobe prefixes errors with the path; the user should not see server paths.
             var reason = e.StderrTail.Replace(path + ": ", "", StringComparison.Ordinal);
             throw new InvalidVideoException($"ffprobe could not read the file: {(reason.Length > 0 ? reason : "unknown error")}", e);

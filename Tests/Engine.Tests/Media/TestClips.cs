@@ -24,7 +24,7 @@ public sealed class TestClips : IAsyncLifetime
     /// <summary>H.264 with x264's default B-frames (pts ≠ dts, an edit list), AAC audio, MP4.</summary>
     public string BFrames => directory.File("bframes.mp4");
 
-    /// <summary>H.264 with B-frames, AAC audio and an SRT subtitle track, Matroska.</summary>
+    /// <summary>H.264 with B-frames, PCM audio (which MP4 cannot hold) and an SRT subtitle track, Matroska.</summary>
     public string Subtitled => directory.File("subtitled.mkv");
 
     /// <summary>AAC audio and nothing else.</summary>
@@ -47,7 +47,7 @@ public sealed class TestClips : IAsyncLifetime
         await Task.WhenAll(
             EncodeAsync(Plain, ["-bf", "0"], extraInput: null, ["-c:a", "aac"]),
             EncodeAsync(BFrames, [], extraInput: null, ["-c:a", "aac"]),
-            EncodeAsync(Subtitled, [], extraInput: subtitles, ["-c:a", "aac", "-map", "2:s", "-c:s", "srt"]),
+            EncodeAsync(Subtitled, [], extraInput: subtitles, ["-c:a", "pcm_s16le", "-map", "2:s", "-c:s", "srt"]),
             RunFfmpegAsync(["-f", "lavfi", "-i", "sine=frequency=440:duration=3", "-c:a", "aac", AudioOnly]));
     }
 

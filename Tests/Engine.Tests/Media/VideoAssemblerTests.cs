@@ -1,9 +1,10 @@
 using Vsr.Engine.Media;
+using Xunit.Abstractions;
 
 namespace Vsr.Engine.Tests.Media;
 
 [Collection(MediaClipsCollection.Name)]
-public sealed class VideoAssemblerTests(TestClips clips)
+public sealed class VideoAssemblerTests(TestClips clips, ITestOutputHelper log)
 {
     private static readonly EncodeOptions Encode = new(Crf: 12, Preset: "veryfast");
 
@@ -21,12 +22,14 @@ public sealed class VideoAssemblerTests(TestClips clips)
         await VideoAssembler.AssembleAsync(clips.BFrames, video, chunkPaths, output, CancellationToken.None);
 
         Assert.EndsWith(".mp4", output);
-        Assert.Equal(TestClips.FrameCount, await MediaInspector.CountDecodedFramesAsync(output));
-        Assert.Equal(Enumerable.Range(0, TestClips.FrameCount), await MediaInspector.FrameNumbersAsync(output, TestClips.Width * 2, TestClips.Height * 2));
+        var frameCount = await MediaInspector.CountDecodedFramesAsync(output);
         var streams = await MediaInspector.StreamsAsync(output);
         var outputVideo = Assert.Single(streams, s => s.Type == "video");
-        Assert.Equal((TestClips.Width * 2, TestClips.Height * 2), (outputVideo.Width, outputVideo.Height));
         var sourceVideo = Assert.Single(await MediaInspector.StreamsAsync(clips.BFrames), s => s.Type == "video");
+        log.WriteLine($"{chunkPaths.Count} chunks → {frameCount} frames, {outputVideo.Width}x{outputVideo.Height}, video {outputVideo.DurationSeconds} s (source {sourceVideo.DurationSeconds} s)");
+        Assert.Equal(TestClips.FrameCount, frameCount);
+        Assert.Equal(Enumerable.Range(0, TestClips.FrameCount), await MediaInspector.FrameNumbersAsync(output, TestClips.Width * 2, TestClips.Height * 2));
+        Assert.Equal((TestClips.Width * 2, TestClips.Height * 2), (outputVideo.Width, outputVideo.Height));
         Assert.InRange(outputVideo.DurationSeconds!.Value, sourceVideo.DurationSeconds!.Value - (1 / video.FrameRate), sourceVideo.DurationSeconds.Value + (1 / video.FrameRate));
         Assert.Equal("aac", Assert.Single(streams, s => s.Type == "audio").Codec);
         Assert.Equal(
@@ -35,7 +38,7 @@ public sealed class VideoAssemblerTests(TestClips clips)
     }
 
     [Fact]
-    public async Task Subtitles_are_kept_in_both_containers()
+    public async Task Subtitles_and_audio_are_kept_in_both_containers_converted_where_MP4_needs_it()
     {
         using var scratch = new ScratchDirectory();
         var video = await VideoProbe.ProbeAsync(clips.Subtitled, CancellationToken.None);
@@ -47,11 +50,11 @@ public sealed class VideoAssemblerTests(TestClips clips)
         await VideoAssembler.AssembleAsync(clips.Subtitled, video, chunkPaths, mkv, CancellationToken.None);
 
         Assert.EndsWith(".mp4", mp4);
-        foreach (var (output, subtitleCodec) in new[] { (mp4, "mov_text"), (mkv, "subrip") })
+        foreach (var (output, subtitleCodec, audioCodec) in new[] { (mp4, "mov_text", "aac"), (mkv, "subrip", "pcm_s16le") })
         {
             var streams = await MediaInspector.StreamsAsync(output);
             Assert.Equal(subtitleCodec, Assert.Single(streams, s => s.Type == "subtitle").Codec);
-            Assert.Single(streams, s => s.Type == "audio");
+            Assert.Equal(audioCodec, Assert.Single(streams, s => s.Type == "audio").Codec);
             Assert.Equal(TestClips.FrameCount, await MediaInspector.CountDecodedFramesAsync(output));
         }
     }

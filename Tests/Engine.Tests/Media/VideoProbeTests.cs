@@ -40,7 +40,7 @@ public sealed class VideoProbeTests(TestClips clips)
         var video = await VideoProbe.ProbeAsync(clips.Subtitled, CancellationToken.None);
 
         Assert.Equal(["subrip"], video.SubtitleCodecs);
-        Assert.Equal(1, video.AudioStreamCount);
+        Assert.Equal(["pcm_s16le"], video.AudioCodecs);
         Assert.Equal(TestClips.FrameCount, video.FrameCount);
     }
 
