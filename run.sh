@@ -63,9 +63,10 @@ status=""
 while :; do
   job="$(curl -fsS "$base/v1/jobs/$id")"
   read -r status line < <(printf '%s' "$job" | python3 -c '
-import json,sys
-j=json.load(sys.stdin); p=j["progress"]
-print(j["status"], f"{p[\"framesDone\"]}/{p[\"framesTotal\"]} frames, chunks {p[\"chunksDone\"]}/{p[\"chunksTotal\"]}, {p[\"framesPerSecond\"]:.2f} fps")')
+import json, sys
+j = json.load(sys.stdin); p = j["progress"]
+print(j["status"], "%d/%d frames, chunks %d/%d, %.2f fps" % (
+    p["framesDone"], p["framesTotal"], p["chunksDone"], p["chunksTotal"], p["framesPerSecond"]))')
   printf '\r  %-10s %s   ' "$status" "$line"
   case "$status" in COMPLETED|FAILED) break ;; esac
   sleep 1

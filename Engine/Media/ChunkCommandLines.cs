@@ -49,14 +49,15 @@ internal static class ChunkCommandLines
     }
 
     /// <summary>
-    /// Encodes raw RGB24 from stdin with libx264. RGB→YUV uses the BT.709 matrix and the stream is tagged so,
-    /// which keeps colours right in players whatever the source's size.
+    /// Encodes the timed raw RGB24 frames that <see cref="RawVideoMatroskaWriter"/> streams to stdin with libx264.
+    /// <c>-fps_mode passthrough</c> keeps each frame's own timestamp, so irregular timing survives.
+    /// RGB→YUV uses the BT.709 matrix and the stream is tagged so, which keeps colours right in players whatever the
+    /// source's size.
     /// </summary>
-    public static IReadOnlyList<string> Encode(int width, int height, VideoInfo video, EncodeOptions encode, string outputPath)
+    public static IReadOnlyList<string> Encode(EncodeOptions encode, string outputPath)
     {
         var arguments = new List<string>(QuietFlags.Split(' '));
-        arguments.AddRange(["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", $"{width}x{height}"]);
-        arguments.AddRange(["-framerate", $"{video.FrameRateNumerator}/{video.FrameRateDenominator}", "-i", "-"]);
+        arguments.AddRange(["-f", "matroska", "-i", "-", "-fps_mode", "passthrough", "-video_track_timescale", "1000000"]);
         arguments.AddRange(["-map", "0:v", "-vf", "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p"]);
         arguments.AddRange(["-c:v", "libx264", "-preset", encode.Preset, "-crf", encode.Crf.ToString(CultureInfo.InvariantCulture)]);
         arguments.AddRange(["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv"]);

@@ -131,12 +131,16 @@ internal sealed class ChunkPipeline(
 
     private async Task WriteFramesAsync(CancellationToken cancellationToken)
     {
+        var timing = ChunkTiming.For(video, chunk);
+        var container = new RawVideoMatroskaWriter(encoder.Input, video.Width * enhancer.Scale, video.Height * enhancer.Scale);
         try
         {
+            await container.WriteHeaderAsync(cancellationToken);
             await foreach (var frame in enhanced.Reader.ReadAllAsync(cancellationToken))
             {
-                await encoder.Input.WriteAsync(frame, cancellationToken);
-                framesDone?.Report(++framesWritten);
+                await container.WriteFrameAsync(frame, timing.StartMicros(framesWritten), timing.DurationMicros(framesWritten), cancellationToken);
+                framesWritten++;
+                framesDone?.Report(framesWritten);
             }
 
             await encoder.Input.FlushAsync(cancellationToken);

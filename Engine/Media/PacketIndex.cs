@@ -10,14 +10,21 @@ namespace Vsr.Engine.Media;
 /// <param name="FrameCount">Number of frames the stream presents.</param>
 /// <param name="KeyframeIndices">Display-order indices of keyframes, ascending, always starting at 0.</param>
 /// <param name="KeyframePts">Pts of each keyframe in <paramref name="KeyframeIndices"/>; empty when the stream has packets without pts.</param>
-internal sealed record PacketIndex(int FrameCount, IReadOnlyList<int> KeyframeIndices, IReadOnlyList<long> KeyframePts)
+/// <param name="FramePts">Pts of every frame in display order; empty when the stream has packets without pts.</param>
+/// <param name="LastFrameDuration">Duration of the last frame in display order, in time-base units; 0 when unknown.</param>
+internal sealed record PacketIndex(
+    int FrameCount,
+    IReadOnlyList<int> KeyframeIndices,
+    IReadOnlyList<long> KeyframePts,
+    IReadOnlyList<long> FramePts,
+    long LastFrameDuration)
 {
     public static async Task<PacketIndex> ReadAsync(string path, int streamIndex, CancellationToken cancellationToken)
     {
         string[] arguments =
         [
             "-v", "error", "-select_streams", streamIndex.ToString(CultureInfo.InvariantCulture),
-            "-show_entries", "packet=pts,flags", "-of", "csv=p=0", path,
+            "-show_entries", "packet=pts,duration,flags", "-of", "csv=p=0", path,
         ];
         var packets = new List<Packet>();
         var everyPacketHasPts = true;
@@ -62,23 +69,28 @@ internal sealed record PacketIndex(int FrameCount, IReadOnlyList<int> KeyframeIn
             }
         }
 
-        return new PacketIndex(packets.Count, keyframeIndices, everyPacketHasPts ? keyframePts : []);
+        var framePts = everyPacketHasPts ? packets.Select(p => p.Pts!.Value).ToArray() : [];
+        var lastDuration = packets.Count > 0 ? packets[^1].Duration ?? 0 : 0;
+        return new PacketIndex(packets.Count, keyframeIndices, everyPacketHasPts ? keyframePts : [], framePts, lastDuration);
     }
 
     private static bool TryParse(string line, int decodeOrder, out Packet packet)
     {
-        // "pts,flags" — some demuxers append an empty field, so only the first two matter.
+        // "pts,duration,flags" (ffprobe's own field order) — some demuxers append an empty field, so only the first three matter.
         var fields = line.Split(',');
-        if (fields.Length < 2 || fields[1].Length == 0 || fields[1].Any(c => c is not ('K' or 'D' or 'C' or '_')))
+        if (fields.Length < 3 || fields[2].Length == 0 || fields[2].Any(c => c is not ('K' or 'D' or 'C' or '_')))
         {
             packet = default;
             return false;
         }
 
-        long? pts = long.TryParse(fields[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value : null;
-        packet = new Packet(pts, fields[1].Contains('K'), fields[1].Contains('D'), decodeOrder);
+        var flags = fields[2];
+        packet = new Packet(ParseTicks(fields[0]), ParseTicks(fields[1]), flags.Contains('K'), flags.Contains('D'), decodeOrder);
         return true;
     }
 
-    private readonly record struct Packet(long? Pts, bool IsKeyframe, bool Discarded, int DecodeOrder);
+    private static long? ParseTicks(string field) =>
+        long.TryParse(field, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    private readonly record struct Packet(long? Pts, long? Duration, bool IsKeyframe, bool Discarded, int DecodeOrder);
 }

@@ -18,17 +18,17 @@ public static class VideoAssembler
     public static async Task AssembleAsync(
         string sourcePath,
         VideoInfo video,
-        IReadOnlyList<string> chunkPaths,
+        IReadOnlyList<EncodedChunk> chunks,
         string outputPath,
         CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(sourcePath);
         ArgumentNullException.ThrowIfNull(video);
-        ArgumentNullException.ThrowIfNull(chunkPaths);
+        ArgumentNullException.ThrowIfNull(chunks);
         ArgumentException.ThrowIfNullOrEmpty(outputPath);
-        if (chunkPaths.Count == 0)
+        if (chunks.Count == 0)
         {
-            throw new ArgumentException("There are no chunks to assemble.", nameof(chunkPaths));
+            throw new ArgumentException("There are no chunks to assemble.", nameof(chunks));
         }
 
         var streamCodecs = ContainerRules.StreamCodecs(video, outputPath);
@@ -39,7 +39,7 @@ public static class VideoAssembler
         var succeeded = false;
         try
         {
-            await File.WriteAllTextAsync(listPath, ConcatList(chunkPaths), cancellationToken);
+            await File.WriteAllTextAsync(listPath, ConcatList(video, chunks), cancellationToken);
             var arguments = new List<string> { "-hide_banner", "-nostats", "-v", "error", "-nostdin" };
             arguments.AddRange(VideoDelay(video));
             arguments.AddRange(["-f", "concat", "-safe", "0", "-i", listPath, "-i", sourcePath]);
@@ -94,19 +94,25 @@ public static class VideoAssembler
             : [];
     }
 
-    /// <summary>The concat demuxer's list: absolute paths, quoted, with <c>'</c> escaped as that format requires.</summary>
-    private static string ConcatList(IReadOnlyList<string> chunkPaths)
+    /// <summary>
+    /// The concat demuxer's list: absolute paths, quoted, with <c>'</c> escaped as that format requires. Each file's
+    /// <c>duration</c> is where the next chunk starts in the source, so gaps in a variable-rate source's timing are
+    /// kept instead of closed up.
+    /// </summary>
+    private static string ConcatList(VideoInfo video, IReadOnlyList<EncodedChunk> chunks)
     {
         var list = new StringBuilder();
-        foreach (var chunk in chunkPaths)
+        foreach (var chunk in chunks)
         {
-            var path = Path.GetFullPath(chunk);
+            var path = Path.GetFullPath(chunk.Path);
             if (!File.Exists(path))
             {
                 throw new FileNotFoundException("A chunk to assemble does not exist.", path);
             }
 
+            var micros = ChunkTiming.For(video, chunk.Span).ChunkMicros;
             list.Append("file '").Append(path.Replace("'", @"'\''", StringComparison.Ordinal)).Append("'\n");
+            list.Append(CultureInfo.InvariantCulture, $"duration {micros / 1_000_000}.{micros % 1_000_000:D6}\n");
         }
 
         return list.ToString();

@@ -40,6 +40,16 @@ public sealed record VideoInfo(
     /// </summary>
     public IReadOnlyList<long> KeyframePts { get; init; } = [];
 
+    /// <summary>
+    /// Presentation timestamp of every frame in display order, in time-base units. Carried onto the enhanced frames so
+    /// variable frame rate sources (and AVI files with dropped frames) keep their timing; empty when unknown, in
+    /// which case frames are timed at <see cref="FrameRate"/>.
+    /// </summary>
+    public IReadOnlyList<long> FramePts { get; init; } = [];
+
+    /// <summary>How long the last frame is shown, in time-base units; 0 when unknown (one frame period is assumed).</summary>
+    public long LastFrameDuration { get; init; }
+
     /// <summary>Container start time; ffmpeg's <c>-ss</c> counts from here.</summary>
     public TimeSpan StartTime { get; init; }
 

@@ -63,6 +63,8 @@ public static class VideoProbe
             TimeBaseNumerator = timeBase.Numerator,
             TimeBaseDenominator = timeBase.Denominator,
             KeyframePts = packets.KeyframePts,
+            FramePts = packets.FramePts,
+            LastFrameDuration = packets.LastFrameDuration,
             StartTime = Seconds(format, "start_time") ?? TimeSpan.Zero,
             AudioCodecs = audioCodecs,
         };

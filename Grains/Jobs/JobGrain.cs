@@ -183,7 +183,7 @@ public sealed class JobGrain(
             var extension = VideoAssembler.ChooseExtension(video);
             var outputPath = Path.Combine(scratch, "output" + extension);
             await Task.Run(
-                () => VideoAssembler.AssembleAsync(sourcePath, video, chunkFiles.Select(f => f.Path).ToList(), outputPath, cancellationToken),
+                () => VideoAssembler.AssembleAsync(sourcePath, video, Job.Chunks.Zip(chunkFiles, (c, f) => new EncodedChunk(new ChunkSpan(c.Index, c.StartFrame, c.FrameCount), f.Path)).ToList(), outputPath, cancellationToken),
                 cancellationToken);
             var output = await VideoProbe.ProbeAsync(outputPath, cancellationToken);
             if (output.FrameCount != video.FrameCount)

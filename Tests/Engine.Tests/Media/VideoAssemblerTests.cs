@@ -33,7 +33,7 @@ public sealed class VideoAssemblerTests(TestClips clips, ITestOutputHelper log)
         Assert.InRange(outputVideo.DurationSeconds!.Value, sourceVideo.DurationSeconds!.Value - (1 / video.FrameRate), sourceVideo.DurationSeconds.Value + (1 / video.FrameRate));
         Assert.Equal("aac", Assert.Single(streams, s => s.Type == "audio").Codec);
         Assert.Equal(
-            chunkPaths.Select(Path.GetFileName).Append(Path.GetFileName(output)).Order(),
+            chunkPaths.Select(c => Path.GetFileName(c.Path)).Append(Path.GetFileName(output)).Order(),
             Directory.EnumerateFiles(scratch.Path).Select(Path.GetFileName).Order());
     }
 
@@ -71,7 +71,7 @@ public sealed class VideoAssemblerTests(TestClips clips, ITestOutputHelper log)
             () => VideoAssembler.AssembleAsync(clips.Plain, video, chunkPaths.SkipLast(1).ToList(), output, CancellationToken.None));
 
         Assert.Contains($"the source has {TestClips.FrameCount}", error.Message);
-        Assert.Equal(chunkPaths.Select(Path.GetFileName).Order(), Directory.EnumerateFiles(scratch.Path).Select(Path.GetFileName).Order());
+        Assert.Equal(chunkPaths.Select(c => Path.GetFileName(c.Path)).Order(), Directory.EnumerateFiles(scratch.Path).Select(Path.GetFileName).Order());
     }
 
     [Theory]
@@ -88,14 +88,14 @@ public sealed class VideoAssemblerTests(TestClips clips, ITestOutputHelper log)
         Assert.Equal(expected, VideoAssembler.ChooseExtension(video));
     }
 
-    private static async Task<List<string>> TranscodeAllChunksAsync(string source, VideoInfo video, ScratchDirectory scratch)
+    private static async Task<List<EncodedChunk>> TranscodeAllChunksAsync(string source, VideoInfo video, ScratchDirectory scratch)
     {
-        var chunkPaths = new List<string>();
+        var chunkPaths = new List<EncodedChunk>();
         foreach (var chunk in ChunkPlanner.Plan(video, ChunkLength))
         {
             var path = scratch.File($"chunk-{chunk.Index:D3}{ChunkTranscoder.ChunkExtension}");
             await ChunkTranscoder.TranscodeAsync(source, video, chunk, new NearestNeighbourEnhancer(), Encode, path, null, CancellationToken.None);
-            chunkPaths.Add(path);
+            chunkPaths.Add(new EncodedChunk(chunk, path));
         }
 
         return chunkPaths;
