@@ -55,4 +55,23 @@ public sealed class S3ObjectStoreTests : ObjectStoreContract
 
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(Scratch, "spool")));
     }
+
+    [Fact]
+    public async Task A_new_bucket_is_created_with_versioning_so_an_overwrite_keeps_the_older_version()
+    {
+        var bucket = $"vsr-versioning-{Guid.NewGuid():N}"[..40];
+        using var store = new S3ObjectStore(new S3ObjectStoreOptions
+        {
+            Endpoint = TestServices.S3Endpoint, AccessKey = "vsr-test", SecretKey = "vsr-test-secret", Bucket = bucket,
+        });
+
+        await store.PutAsync("jobs/1/output.mp4", new MemoryStream(RandomBytes(100)), CancellationToken.None);
+        await store.PutAsync("jobs/1/output.mp4", new MemoryStream(RandomBytes(200)), CancellationToken.None);
+
+        // moto answers unsigned requests, which keeps this check independent of the SDK's versioning parser.
+        using var http = new HttpClient { BaseAddress = new Uri(TestServices.S3Endpoint) };
+        Assert.Contains("<Status>Enabled</Status>", await http.GetStringAsync($"/{bucket}?versioning"));
+        var versions = await http.GetStringAsync($"/{bucket}?versions");
+        Assert.Equal(2, versions.Split("<Version>").Length - 1);
+    }
 }
