@@ -14,17 +14,20 @@ public sealed class S3ObjectStoreTests : ObjectStoreContract
 
     protected override async Task<IObjectStore> CreateStoreAsync()
     {
-        _s3 = new S3ObjectStore(new S3ObjectStoreOptions
-        {
-            Endpoint = TestServices.S3Endpoint,
-            AccessKey = "vsr-test",
-            SecretKey = "vsr-test-secret",
-            Bucket = "vsr-integration-tests",
-            ScratchDirectory = Path.Combine(Scratch, "spool"),
-        });
+        var options = OptionsFor("vsr-integration-tests");
+        options.ScratchDirectory = Path.Combine(Scratch, "spool");
+        _s3 = new S3ObjectStore(options);
         await _s3.EnsureBucketAsync(CancellationToken.None);
         return _s3;
     }
+
+    private static S3ObjectStoreOptions OptionsFor(string bucket) => new()
+    {
+        Endpoint = TestServices.S3Endpoint,
+        AccessKey = "vsr-test",
+        SecretKey = "vsr-test-secret",
+        Bucket = bucket,
+    };
 
     protected override Task DisposeStoreAsync()
     {
@@ -60,10 +63,7 @@ public sealed class S3ObjectStoreTests : ObjectStoreContract
     public async Task A_new_bucket_is_created_with_versioning_so_an_overwrite_keeps_the_older_version()
     {
         var bucket = $"vsr-versioning-{Guid.NewGuid():N}"[..40];
-        using var store = new S3ObjectStore(new S3ObjectStoreOptions
-        {
-            Endpoint = TestServices.S3Endpoint, AccessKey = "vsr-test", SecretKey = "vsr-test-secret", Bucket = bucket,
-        });
+        using var store = new S3ObjectStore(OptionsFor(bucket));
 
         await store.PutAsync("jobs/1/output.mp4", new MemoryStream(RandomBytes(100)), CancellationToken.None);
         await store.PutAsync("jobs/1/output.mp4", new MemoryStream(RandomBytes(200)), CancellationToken.None);
