@@ -4,17 +4,42 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 
-scripts/setup.sh || exit 1
+scripts/setup.sh postgresql rabbitmq-server prometheus || exit 1
 scripts/fetch-model.sh || exit 1
 
 results="$root/.vsr/test-results"
 rm -rf "$results"
 mkdir -p "$results"
 
+# Real services for Tests/Integration.Tests (scripts/services.sh). They start while the solution builds, and are
+# stopped again whatever happens: on success, on failure, on Ctrl-C.
+services_stopped=0 services_pid=""
+stop_services() {
+  [ "$services_stopped" -eq 1 ] && return
+  services_stopped=1
+  [ -n "$services_pid" ] && wait "$services_pid" 2>/dev/null  # a start still under way finishes (or times out) before the stop
+  scripts/services.sh stop >>"$results/services.log" 2>&1 || true
+}
+trap stop_services EXIT
+trap 'exit 130' INT TERM
+echo "test.sh: starting services (log: .vsr/test-results/services.log)"
+scripts/services.sh start >"$results/services.log" 2>&1 &
+services_pid=$!
+
 echo "test.sh: building"
 dotnet build Orleans.sln -c Release -nologo -v q -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
 
 status=0
+if wait "$services_pid"; then
+  grep 'ready in' "$results/services.log" | sed 's/^/test.sh: /'
+  # shellcheck source=/dev/null
+  source "$root/.vsr/services/env"
+else
+  # The integration tests then fail with a message that names the missing service variables.
+  echo "test.sh: services did not start:"; tail -n 30 "$results/services.log"
+  status=1
+fi
+
 for project in Tests/*/*.csproj; do
   name="$(basename "$project" .csproj)"
   echo "test.sh: $name"
@@ -22,6 +47,8 @@ for project in Tests/*/*.csproj; do
     --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
     --results-directory "$results" || status=1
 done
+
+stop_services
 
 passed=0 failed=0
 for trx in "$results"/*.trx; do

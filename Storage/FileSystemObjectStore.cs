@@ -78,11 +78,7 @@ public sealed class FileSystemObjectStore : IObjectStore
 
     private string Resolve(string key)
     {
-        if (string.IsNullOrWhiteSpace(key) || key.StartsWith('/') || key.Split('/').Any(part => part is "" or "." or ".."))
-        {
-            throw new ArgumentException($"'{key}' is not a valid object key.", nameof(key));
-        }
-
+        ObjectKey.Validate(key);
         var full = Path.GetFullPath(Path.Combine(_root, key));
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         return full;

@@ -1,0 +1,16 @@
+namespace Vsr.Storage;
+
+/// <summary>The rules every store applies to keys: relative, '/'-separated, no empty, '.' or '..' segments.</summary>
+public static class ObjectKey
+{
+    /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="key"/> is a valid object key.</summary>
+    public static string Validate(string key, string parameterName = "key")
+    {
+        if (string.IsNullOrWhiteSpace(key) || key.StartsWith('/') || key.Split('/').Any(part => part is "" or "." or ".."))
+        {
+            throw new ArgumentException($"'{key}' is not a valid object key.", parameterName);
+        }
+
+        return key;
+    }
+}

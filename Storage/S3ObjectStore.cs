@@ -1,0 +1,254 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Minio;
+using Minio.DataModel.Args;
+using Minio.Exceptions;
+
+namespace Vsr.Storage;
+
+/// <summary>
+/// Objects in one S3 bucket, through the Minio SDK: MinIO or AWS S3 in production, moto_server in the tests.
+/// The bucket is created on first use, with versioning enabled where the server supports it.
+/// </summary>
+/// <remarks>
+/// Minio SDK 7.0.0 cannot do ranged GETs (they throw PartialContentException) and cannot hand out a body stream that
+/// outlives its callback, so reads go through a presigned URL and this store's own <see cref="HttpClient"/>.
+/// </remarks>
+public sealed class S3ObjectStore : IPresigningObjectStore, IDisposable
+{
+    private static readonly TimeSpan ReadUrlLifetime = TimeSpan.FromMinutes(10);
+
+    private readonly S3ObjectStoreOptions _options;
+    private readonly IMinioClient _client;
+    private readonly HttpClient _http;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _bucketGate = new(1, 1);
+    private volatile bool _bucketReady;
+
+    public S3ObjectStore(S3ObjectStoreOptions options, ILogger<S3ObjectStore>? logger = null)
+    {
+        _options = options;
+        _logger = logger ?? NullLogger<S3ObjectStore>.Instance;
+        var (endpoint, useSsl) = ParseEndpoint(options);
+        _client = new MinioClient()
+            .WithEndpoint(endpoint)
+            .WithCredentials(options.AccessKey, options.SecretKey)
+            .WithRegion(options.Region)
+            .WithSSL(useSsl)
+            .Build();
+        _http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    public string Bucket => _options.Bucket;
+
+    public async Task PutAsync(string key, Stream content, CancellationToken cancellationToken)
+    {
+        ObjectKey.Validate(key);
+        if (content.CanSeek)
+        {
+            await UploadAsync(key, content, content.Length - content.Position, cancellationToken);
+            return;
+        }
+
+        // S3 needs the length up front. The SDK's unknown-length mode buffers whole parts in memory, so spool
+        // to a local file instead and send that.
+        Directory.CreateDirectory(_options.ScratchDirectory);
+        var spool = Path.Combine(_options.ScratchDirectory, $"{Guid.NewGuid():N}.upload");
+        await using var file = new FileStream(spool, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16,
+            FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+        await content.CopyToAsync(file, cancellationToken);
+        file.Position = 0;
+        await UploadAsync(key, file, file.Length, cancellationToken);
+    }
+
+    public async Task PutFileAsync(string key, string path, CancellationToken cancellationToken)
+    {
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+        await PutAsync(key, file, cancellationToken);
+    }
+
+    public async Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken)
+    {
+        var url = await PresignGetAsync(key, ReadUrlLifetime, cancellationToken);
+        var response = await _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            response.Dispose();
+            return null;
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            var status = response.StatusCode;
+            response.Dispose();
+            throw new IOException($"Reading '{key}' from bucket '{Bucket}' failed: HTTP {(int)status} {status}.");
+        }
+
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        return new HttpResponseBodyStream(response, body);
+    }
+
+    public async Task<LocalObject> GetLocalAsync(string key, string scratchDirectory, CancellationToken cancellationToken)
+    {
+        ObjectKey.Validate(key);
+        Directory.CreateDirectory(scratchDirectory);
+        var path = Path.Combine(Path.GetFullPath(scratchDirectory), $"{Guid.NewGuid():N}-{Path.GetFileName(key)}");
+        try
+        {
+            await using var source = await OpenReadAsync(key, cancellationToken) ?? throw new ObjectNotFoundException(key);
+            await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+            await source.CopyToAsync(file, cancellationToken);
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
+
+        return new LocalObject(path, isTemporaryCopy: true);
+    }
+
+    public async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken)
+    {
+        ObjectKey.Validate(key);
+        await EnsureBucketAsync(cancellationToken);
+        try
+        {
+            await _client.StatObjectAsync(new StatObjectArgs().WithBucket(Bucket).WithObject(key), cancellationToken);
+            return true;
+        }
+        catch (Minio.Exceptions.ObjectNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    public async Task DeletePrefixAsync(string prefix, CancellationToken cancellationToken)
+    {
+        ObjectKey.Validate(prefix.TrimEnd('/'), nameof(prefix));
+        await EnsureBucketAsync(cancellationToken);
+
+        // "jobs/1" must not take "jobs/10" with it: match the key itself and what lies under it as a folder.
+        var folder = prefix.TrimEnd('/') + "/";
+        var listing = new ListObjectsArgs().WithBucket(Bucket).WithPrefix(prefix.TrimEnd('/')).WithRecursive(true);
+        var keys = new List<string>();
+        await foreach (var item in _client.ListObjectsEnumAsync(listing, cancellationToken))
+        {
+            if (!item.IsDir && (item.Key == prefix.TrimEnd('/') || item.Key.StartsWith(folder, StringComparison.Ordinal)))
+            {
+                keys.Add(item.Key);
+            }
+        }
+
+        // With versioning on, this leaves delete markers: older versions stay until a lifecycle rule expires them.
+        foreach (var batch in keys.Chunk(1000))
+        {
+            var errors = await _client.RemoveObjectsAsync(new RemoveObjectsArgs().WithBucket(Bucket).WithObjects(batch), cancellationToken);
+            if (errors.Count > 0)
+            {
+                var first = errors[0];
+                throw new IOException($"Deleting under '{prefix}' in bucket '{Bucket}' failed for {errors.Count} object(s), " +
+                    $"first '{first.Key}': {first.Code} {first.Message}");
+            }
+        }
+    }
+
+    public async Task<Uri> PresignGetAsync(string key, TimeSpan timeToLive, CancellationToken cancellationToken)
+    {
+        ObjectKey.Validate(key);
+        if (timeToLive <= TimeSpan.Zero || timeToLive > TimeSpan.FromDays(7))
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeToLive), timeToLive, "S3 accepts presigned URLs valid for 1 s to 7 days.");
+        }
+
+        await EnsureBucketAsync(cancellationToken);
+        var args = new PresignedGetObjectArgs().WithBucket(Bucket).WithObject(key).WithExpiry((int)Math.Ceiling(timeToLive.TotalSeconds));
+        return new Uri(await _client.PresignedGetObjectAsync(args));
+    }
+
+    /// <summary>Creates the bucket if it is missing and turns versioning on. Runs once; safe to call at start-up.</summary>
+    public async Task EnsureBucketAsync(CancellationToken cancellationToken)
+    {
+        if (_bucketReady)
+        {
+            return;
+        }
+
+        await _bucketGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_bucketReady)
+            {
+                return;
+            }
+
+            if (!await _client.BucketExistsAsync(new BucketExistsArgs().WithBucket(Bucket), cancellationToken))
+            {
+                await _client.MakeBucketAsync(new MakeBucketArgs().WithBucket(Bucket).WithLocation(_options.Region), cancellationToken);
+                _logger.LogInformation("Created bucket {Bucket}", Bucket);
+            }
+
+            await EnableVersioningAsync(cancellationToken);
+            _bucketReady = true;
+        }
+        finally
+        {
+            _bucketGate.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _client.Dispose();
+        _bucketGate.Dispose();
+    }
+
+    private async Task EnableVersioningAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.SetVersioningAsync(new SetVersioningArgs().WithBucket(Bucket).WithVersioningEnabled(), cancellationToken);
+        }
+        catch (MinioException ex)
+        {
+            _logger.LogWarning(ex, "Bucket {Bucket}: the server refused to enable versioning; objects are not versioned", Bucket);
+            return;
+        }
+
+        try
+        {
+            var status = await _client.GetVersioningAsync(new GetVersioningArgs().WithBucket(Bucket), cancellationToken);
+            _logger.LogInformation("Bucket {Bucket}: versioning {Status}", Bucket, status?.Status ?? "unknown");
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or MinioException or System.Xml.XmlException)
+        {
+            // Minio SDK 7.0.0 cannot parse some servers' (moto's) versioning reply; the Set above already succeeded.
+            _logger.LogWarning(ex, "Bucket {Bucket}: versioning was enabled but could not be read back (Minio SDK 7.0.0 parse bug)", Bucket);
+        }
+    }
+
+    private async Task UploadAsync(string key, Stream content, long length, CancellationToken cancellationToken)
+    {
+        await EnsureBucketAsync(cancellationToken);
+        var args = new PutObjectArgs()
+            .WithBucket(Bucket)
+            .WithObject(key)
+            .WithStreamData(content)
+            .WithObjectSize(length)
+            .WithContentType("application/octet-stream");
+        await _client.PutObjectAsync(args, cancellationToken);
+    }
+
+    private static (string Endpoint, bool UseSsl) ParseEndpoint(S3ObjectStoreOptions options)
+    {
+        if (!options.Endpoint.Contains("://", StringComparison.Ordinal))
+        {
+            return (options.Endpoint, options.UseSsl);
+        }
+
+        var uri = new Uri(options.Endpoint);
+        return (uri.Authority, uri.Scheme == Uri.UriSchemeHttps);
+    }
+}
