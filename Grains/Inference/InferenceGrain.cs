@@ -40,7 +40,7 @@ public sealed class InferenceGrain(
 
     async Task<ChunkResult> IInferenceGrain.RunChunk(ChunkWork work, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, devices.ShuttingDown);
         timeout.CancelAfter(jobs.Value.ChunkTimeout);
         var ct = timeout.Token;
 

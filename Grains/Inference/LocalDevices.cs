@@ -7,7 +7,9 @@ namespace Vsr.Grains.Inference;
 
 /// <summary>
 /// The inference devices this silo owns, created on first use. A device runs one chunk at a time:
-/// its model session is not shared between concurrent callers.
+/// its model session is not shared between concurrent callers. On shutdown, running chunks are cancelled and each
+/// device is released only after its chunk has let go of it: freeing a native session under a running inference
+/// would crash the process.
 /// </summary>
 public sealed class LocalDevices(
     IOptions<NodeOptions> node,
@@ -15,9 +17,14 @@ public sealed class LocalDevices(
     ModelCatalog catalog,
     ILoggerFactory loggerFactory) : IDisposable
 {
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<DeviceId, Lazy<Slot>> _slots = new();
+    private readonly CancellationTokenSource _shutdown = new();
 
     public IReadOnlyList<DeviceId> Configured { get; } = node.Value.Devices.Select(DeviceId.Parse).Distinct().ToList();
+
+    /// <summary>Cancelled when the silo shuts down; chunk work links to it.</summary>
+    public CancellationToken ShuttingDown => _shutdown.Token;
 
     /// <summary>Waits until <paramref name="id"/> is free and returns it; dispose the lease to release it.</summary>
     public async Task<DeviceLease> AcquireAsync(DeviceId id, CancellationToken cancellationToken)
@@ -35,10 +42,14 @@ public sealed class LocalDevices(
 
     public void Dispose()
     {
-        foreach (var slot in _slots.Values.Where(s => s.IsValueCreated))
+        _shutdown.Cancel();
+        foreach (var slot in _slots.Values.Where(s => s.IsValueCreated).Select(s => s.Value))
         {
-            slot.Value.Device.Dispose();
-            slot.Value.Gate.Dispose();
+            // A chunk that does not stop in time keeps its device; leaking it beats freeing it under the model.
+            if (slot.Gate.Wait(DrainTimeout))
+            {
+                slot.Device.Dispose();
+            }
         }
     }
 

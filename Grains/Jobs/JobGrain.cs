@@ -182,9 +182,10 @@ public sealed class JobGrain(
 
             var extension = VideoAssembler.ChooseExtension(video);
             var outputPath = Path.Combine(scratch, "output" + extension);
-            await Task.Run(
-                () => VideoAssembler.AssembleAsync(sourcePath, video, Job.Chunks.Zip(chunkFiles, (c, f) => new EncodedChunk(new ChunkSpan(c.Index, c.StartFrame, c.FrameCount), f.Path)).ToList(), outputPath, cancellationToken),
-                cancellationToken);
+            var encoded = Job.Chunks
+                .Zip(chunkFiles, (c, f) => new EncodedChunk(new ChunkSpan(c.Index, c.StartFrame, c.FrameCount), f.Path))
+                .ToList();
+            await Task.Run(() => VideoAssembler.AssembleAsync(sourcePath, video, encoded, outputPath, cancellationToken), cancellationToken);
             var output = await VideoProbe.ProbeAsync(outputPath, cancellationToken);
             if (output.FrameCount != video.FrameCount)
             {

@@ -42,6 +42,10 @@ public sealed class UpscalingTests(ClusterFixture fixture)
         Assert.Equal(source.VideoFrames, done.Chunks.Sum(c => c.FrameCount));
         var silos = fixture.Cluster.Cluster.Silos.Select(s => s.SiloAddress.ToParsableString()).ToHashSet();
         Assert.Equal(silos, done.Chunks.Select(c => c.Silo!).ToHashSet());
+
+        // Nothing is left behind: no scratch files, no chunk objects; only the source and the output stay stored.
+        await fixture.Cluster.WaitForNoScratchFilesAsync(TimeSpan.FromSeconds(10));
+        Assert.False(await fixture.Cluster.Store.ExistsAsync(done.Chunks[0].OutputKey!, CancellationToken.None));
     }
 
     [Fact]

@@ -103,6 +103,23 @@ public sealed class VsrTestCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until the silos' scratch directory holds no files (jobs clean up just after they end).</summary>
+    public async Task WaitForNoScratchFilesAsync(TimeSpan timeout)
+    {
+        var work = _temp.Combine("work");
+        var deadline = DateTime.UtcNow + timeout;
+        string[] left;
+        while ((left = Directory.Exists(work) ? Directory.GetFiles(work, "*", SearchOption.AllDirectories) : []).Length > 0)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new Xunit.Sdk.XunitException($"Scratch files left behind: {string.Join(", ", left)}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Cluster.DisposeAsync();
