@@ -17,7 +17,7 @@ var api = builder.Configuration.GetSection(ApiOptions.Section).Get<ApiOptions>()
 var node = builder.Configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new NodeOptions();
 builder.Services.Configure<ApiOptions>(builder.Configuration.GetSection(ApiOptions.Section));
 builder.Services.TryAddSingleton(new ModelCatalog(new ModelCatalogOptions { Directory = node.ModelsDirectory }));
-builder.Services.TryAddSingleton<IObjectStore>(new FileSystemObjectStore(node.ObjectStoreDirectory));
+builder.Services.AddObjectStore(builder.Configuration);
 builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = api.MaxUploadBytes);
 builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = api.MaxUploadBytes);
 builder.Services.AddProblemDetails();

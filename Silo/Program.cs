@@ -1,21 +1,27 @@
-using Orleans.Configuration;
 using Orleans.Dashboard;
 using OpenTelemetry.Metrics;
 using Serilog;
+using Vsr.Database;
 using Vsr.Grains.Hosting;
 
 // A silo process: hosts job grains and the inference grains of the devices listed in Vsr:Devices.
+// `Vsr.Silo --init-db` applies the PostgreSQL schema (idempotent) and exits: run it before the first silo, or as a
+// Kubernetes Job.
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddSerilog((services, log) => log.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext().WriteTo.Console());
+
+if (args.Contains("--init-db"))
+{
+    var connection = PostgresConnection.Require(builder.Configuration, "--init-db");
+    using var init = builder.Build();
+    await new SchemaInitializer(connection, init.Services.GetRequiredService<ILogger<SchemaInitializer>>()).ApplyAsync(CancellationToken.None);
+    return;
+}
+
 builder.UseOrleans(silo =>
 {
-    var configuration = builder.Configuration;
-    silo.UseLocalhostClustering(
-        configuration.GetValue("Orleans:SiloPort", 11111),
-        configuration.GetValue("Orleans:GatewayPort", 30000),
-        configuration["Orleans:PrimarySilo"] is { } primary ? System.Net.IPEndPoint.Parse(primary) : null);
-    silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (configuration["Orleans:ClusterId"] ?? "vsr-dev", configuration["Orleans:ServiceId"] ?? "vsr"));
-    silo.AddVideoEnhancement(configuration);
+    silo.UseConfiguredClustering(builder.Configuration);
+    silo.AddVideoEnhancement(builder.Configuration);
     silo.AddDashboard();
 });
 builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter("Microsoft.Orleans").AddPrometheusExporter());

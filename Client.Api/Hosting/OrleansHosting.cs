@@ -1,13 +1,13 @@
-using System.Net;
-using Orleans.Configuration;
 using Orleans.Dashboard;
+using Orleans.Hosting;
 using Vsr.Grains.Hosting;
+using Vsr.Grains.Jobs;
 
 namespace Vsr.Api.Hosting;
 
 /// <summary>
-/// The API is an Orleans client. In <c>Embedded</c> mode (the default of <c>./run.sh</c>) it also hosts one silo
-/// with localhost clustering, so a single process is a whole cluster.
+/// The API is an Orleans client. In <c>Embedded</c> mode (the default of <c>./run.sh</c>) it also hosts one silo,
+/// so a single process is a whole cluster; in <c>Client</c> mode it joins silos that run elsewhere.
 /// </summary>
 public static class OrleansHosting
 {
@@ -17,17 +17,11 @@ public static class OrleansHosting
     public static WebApplicationBuilder AddOrleans(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
-        var clusterId = configuration["Orleans:ClusterId"] ?? "vsr-dev";
-        var serviceId = configuration["Orleans:ServiceId"] ?? "vsr";
-        var siloPort = configuration.GetValue("Orleans:SiloPort", 11111);
-        var gatewayPort = configuration.GetValue("Orleans:GatewayPort", 30000);
-
         if (IsEmbedded(configuration))
         {
             builder.UseOrleans(silo =>
             {
-                silo.UseLocalhostClustering(siloPort, gatewayPort);
-                silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, serviceId));
+                silo.UseConfiguredClustering(configuration);
                 silo.AddVideoEnhancement(configuration);
                 silo.AddDashboard();
             });
@@ -36,8 +30,8 @@ public static class OrleansHosting
         {
             builder.UseOrleansClient(client =>
             {
-                client.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, gatewayPort));
-                client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, serviceId));
+                client.UseConfiguredClustering(configuration);
+                client.AddMemoryStreams(JobEvent.StreamProvider);
             });
         }
 

@@ -18,6 +18,8 @@ public static class JobEndpoints
         v1.MapPost("/jobs", SubmitAsync).DisableAntiforgery();
         v1.MapGet("/jobs/{id:guid}", GetAsync);
         v1.MapGet("/jobs/{id:guid}/output", GetOutputAsync);
+        v1.MapGet("/jobs/{id:guid}/events", GetEventsAsync);
+        v1.MapDelete("/jobs/{id:guid}", CancelAsync);
         v1.MapGet("/models", (ModelCatalog catalog) => TypedResults.Ok(catalog.List()));
     }
 
@@ -88,6 +90,25 @@ public static class JobEndpoints
     {
         var job = await grains.GetGrain<IJobGrain>(id).GetSnapshot();
         return job.Status == JobStatus.None ? NotFound(id) : TypedResults.Ok(JobView.From(job));
+    }
+
+    private static async Task<IResult> GetEventsAsync(Guid id, IClusterClient client, CancellationToken cancellationToken)
+    {
+        var job = await client.GetGrain<IJobGrain>(id).GetSnapshot();
+        return job.Status == JobStatus.None
+            ? NotFound(id)
+            : TypedResults.ServerSentEvents(JobEventFeed.ReadAsync(client, id, cancellationToken).Select(JobEventView.From), eventType: "progress");
+    }
+
+    private static async Task<Results<Ok<JobView>, ProblemHttpResult>> CancelAsync(Guid id, IGrainFactory grains)
+    {
+        var grain = grains.GetGrain<IJobGrain>(id);
+        if ((await grain.GetSnapshot()).Status == JobStatus.None)
+        {
+            return NotFound(id);
+        }
+
+        return TypedResults.Ok(JobView.From(await grain.Cancel()));
     }
 
     private static async Task<IResult> GetOutputAsync(Guid id, IGrainFactory grains, IObjectStore store, CancellationToken cancellationToken)

@@ -12,6 +12,12 @@ public interface IJobGrain : IGrainWithGuidKey
     /// <summary>The job's current state; <see cref="JobStatus.None"/> when no job has this id.</summary>
     ValueTask<JobSnapshot> GetSnapshot();
 
+    /// <summary>
+    /// Stops the job: running chunks are cancelled on their devices (ffmpeg and the model stop, scratch files go),
+    /// and the job ends CANCELLED. A job already in a terminal state is left as it is.
+    /// </summary>
+    ValueTask<JobSnapshot> Cancel();
+
     /// <summary>Called by inference grains while a chunk runs; fire-and-forget.</summary>
     [OneWay]
     ValueTask ReportChunkProgress(int chunkIndex, int framesDone);

@@ -1,6 +1,6 @@
 namespace Vsr.Grains.Jobs;
 
-/// <summary>Lifecycle of a job. Only forward moves happen: Pending → Processing → Completed | Failed.</summary>
+/// <summary>Lifecycle of a job. Only forward moves happen: Pending → Processing → Completed | Failed | Cancelled.</summary>
 public enum JobStatus
 {
     /// <summary>The grain has no job (never submitted).</summary>
@@ -9,4 +9,7 @@ public enum JobStatus
     Processing = 2,
     Completed = 3,
     Failed = 4,
+
+    /// <summary>Stopped at the user's request; chunk work was stopped and its files removed.</summary>
+    Cancelled = 5,
 }

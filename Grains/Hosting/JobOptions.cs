@@ -30,6 +30,12 @@ public sealed class JobOptions
     /// <summary>How long a job waits for any inference device to appear before it fails.</summary>
     public TimeSpan NoDeviceTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Period of the reminder an unfinished job holds. After a whole-cluster restart the reminder reactivates the job,
+    /// which resumes from its ledger; this is the longest it waits for that.
+    /// </summary>
+    public TimeSpan ResumeCheckPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Upper bound on one chunk call; also the Orleans response timeout of silo-to-silo calls.</summary>
     public TimeSpan ChunkTimeout { get; set; } = TimeSpan.FromMinutes(30);
 }

@@ -38,19 +38,33 @@ public static class SiloBuilderExtensions
         services.AddSingleton<SourceProbeCache>();
         services.AddSingleton<DeviceDirectory>();
         services.AddSingleton<ChunkDispatcher>();
-        services.AddSingleton<IObjectStore>(new FileSystemObjectStore(node.ObjectStoreDirectory));
+        services.AddObjectStore(configuration);
 
         silo.AddPlacementDirector<SiloKeyedPlacement, SiloKeyedPlacementDirector>();
         silo.UseSiloMetadata(new Dictionary<string, string> { [DeviceDirectory.MetadataKey] = string.Join(',', node.Devices) });
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = jobs.ChunkTimeout + TimeSpan.FromMinutes(1));
 
-        if (string.Equals(node.GrainState, "FileSystem", StringComparison.OrdinalIgnoreCase))
+        silo.AddMemoryStreams(JobEvent.StreamProvider);
+        silo.AddMemoryGrainStorage("PubSubStore");
+        silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromTicks(Math.Min(o.MinimumReminderPeriod.Ticks, jobs.ResumeCheckPeriod.Ticks)));
+
+        switch (node.GrainState.ToLowerInvariant())
         {
-            services.AddGrainStorage(JobGrain.StorageName, (sp, _) => new FileGrainStorage(node.GrainStateDirectory, sp.GetRequiredService<Serializer>()));
-        }
-        else
-        {
-            silo.AddMemoryGrainStorage(JobGrain.StorageName);
+            case "adonet":
+                var postgres = PostgresConnection.Require(configuration, "Vsr:GrainState=AdoNet");
+                silo.AddAdoNetGrainStorage(JobGrain.StorageName, o => (o.Invariant, o.ConnectionString) = (PostgresConnection.Invariant, postgres));
+                silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (PostgresConnection.Invariant, postgres));
+                break;
+            case "filesystem":
+                services.AddGrainStorage(JobGrain.StorageName, (sp, _) => new FileGrainStorage(node.GrainStateDirectory, sp.GetRequiredService<Serializer>()));
+                silo.UseInMemoryReminderService();
+                break;
+            case "memory":
+                silo.AddMemoryGrainStorage(JobGrain.StorageName);
+                silo.UseInMemoryReminderService();
+                break;
+            default:
+                throw new InvalidOperationException($"Vsr:GrainState is '{node.GrainState}'; use Memory, FileSystem or AdoNet.");
         }
 
         return silo;

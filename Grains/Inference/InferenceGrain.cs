@@ -25,6 +25,7 @@ public sealed class InferenceGrain(
     private DeviceId _device;
     private int _chunksCompleted;
     private string _executionProvider = "not loaded";
+    private readonly List<RunningChunk> _running = [];
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -42,8 +43,32 @@ public sealed class InferenceGrain(
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, devices.ShuttingDown);
         timeout.CancelAfter(jobs.Value.ChunkTimeout);
-        var ct = timeout.Token;
+        var running = new RunningChunk(work.JobId, timeout);
+        _running.Add(running);
+        try
+        {
+            return await RunAsync(work, timeout.Token);
+        }
+        finally
+        {
+            _running.Remove(running);
+            running.Finished.TrySetResult();
+        }
+    }
 
+    async Task IInferenceGrain.StopJob(Guid jobId)
+    {
+        var chunks = _running.Where(r => r.JobId == jobId).ToList();
+        foreach (var chunk in chunks.Where(c => !c.Finished.Task.IsCompleted))
+        {
+            chunk.Stop.Cancel();
+        }
+
+        await Task.WhenAll(chunks.Select(c => c.Finished.Task));
+    }
+
+    private async Task<ChunkResult> RunAsync(ChunkWork work, CancellationToken ct)
+    {
         using var lease = await devices.AcquireAsync(_device, ct);
         _executionProvider = lease.Device.ExecutionProvider;
         var enhancer = lease.Device.GetEnhancer(work.Model, work.Scale);
@@ -76,6 +101,11 @@ public sealed class InferenceGrain(
         {
             Directory.Delete(scratch, recursive: true);
         }
+    }
+
+    private sealed record RunningChunk(Guid JobId, CancellationTokenSource Stop)
+    {
+        public TaskCompletionSource Finished { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     ValueTask<DeviceDescription> IInferenceGrain.Describe() => ValueTask.FromResult(new DeviceDescription(

@@ -12,6 +12,7 @@ namespace Vsr.Grains.Jobs;
 public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory directory, IOptions<JobOptions> options, ILogger<ChunkDispatcher> logger)
 {
     private static readonly TimeSpan MembershipPoll = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
 
     /// <param name="onChunkSettled">Called after each chunk finishes or is re-queued, to persist the ledger.</param>
     public async Task RunAsync(Guid jobId, JobRequest request, JobState job, Func<int, Task> onChunkSettled, CancellationToken cancellationToken)
@@ -60,8 +61,15 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
         }
         finally
         {
-            // On failure or pause, stop the chunks still running elsewhere; their results are not needed now.
+            // On failure, pause or cancel, stop the chunks still running elsewhere and give them a moment to stop,
+            // so that when the job reports its end no device is still working (or writing files) for it.
             await abandon.CancelAsync();
+            if (running.Count > 0)
+            {
+                var stops = running.Values.Select(r => r.Device).Distinct().Select(d => grains.GetGrain<IInferenceGrain>(d).StopJob(jobId));
+                await Task.WhenAny(Task.WhenAll(stops), Task.Delay(StopGrace, CancellationToken.None))
+                    .ContinueWith(_ => { }, TaskScheduler.Current);
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+using Orleans.Streams;
 using Vsr.Engine.Media;
 using Vsr.Grains.Hosting;
 using Vsr.Storage;
@@ -7,7 +8,8 @@ namespace Vsr.Grains.Jobs;
 /// <summary>
 /// Owns one job from submission to a terminal state. The work runs as a background loop on this activation;
 /// requests (status, progress reports) interleave with it at its awaits. If the activation is lost while the job
-/// is unfinished, the next activation resumes from the persisted chunk ledger.
+/// is unfinished, the next activation resumes from the persisted chunk ledger; a reminder held while the job is
+/// unfinished makes sure there is a next activation even after the whole cluster restarted.
 /// </summary>
 public sealed class JobGrain(
     [PersistentState(stateName: "job", storageName: JobGrain.StorageName)] IPersistentState<JobState> state,
@@ -16,13 +18,17 @@ public sealed class JobGrain(
     ILocalSiloDetails localSilo,
     IOptions<NodeOptions> node,
     IOptions<JobOptions> options,
-    ILogger<JobGrain> logger) : Grain, IJobGrain
+    ILogger<JobGrain> logger) : Grain, IJobGrain, IRemindable
 {
     public const string StorageName = "jobStore";
+    private const string ResumeReminder = "resume";
+    private static readonly TimeSpan ProgressEventInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly Dictionary<int, int> _runningFrames = [];
     private CancellationTokenSource? _stop;
     private Task? _run;
+    private bool _cancelRequested;
+    private DateTimeOffset _lastProgressEvent;
 
     private JobState Job => state.State;
 
@@ -64,14 +70,49 @@ public sealed class JobGrain(
 
     ValueTask<JobSnapshot> IJobGrain.GetSnapshot() => ValueTask.FromResult(Snapshot());
 
-    ValueTask IJobGrain.ReportChunkProgress(int chunkIndex, int framesDone)
+    async ValueTask<JobSnapshot> IJobGrain.Cancel()
+    {
+        if (Job.Status is JobStatus.None or JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled)
+        {
+            return Snapshot();
+        }
+
+        _cancelRequested = true;
+        if (_run is { IsCompleted: false } && _stop is not null)
+        {
+            await _stop.CancelAsync();
+            await _run;
+        }
+        else
+        {
+            await EndAsync(JobStatus.Cancelled, "Cancelled at the user's request.");
+        }
+
+        return Snapshot();
+    }
+
+    async ValueTask IJobGrain.ReportChunkProgress(int chunkIndex, int framesDone)
     {
         if (chunkIndex >= 0 && chunkIndex < Job.Chunks.Count && Job.Chunks[chunkIndex].Status == ChunkStatus.Running)
         {
             _runningFrames[chunkIndex] = Math.Min(framesDone, Job.Chunks[chunkIndex].FrameCount);
+            if (DateTimeOffset.UtcNow - _lastProgressEvent >= ProgressEventInterval)
+            {
+                await PublishAsync();
+            }
         }
+    }
 
-        return ValueTask.CompletedTask;
+    async Task IRemindable.ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (Job.Status is JobStatus.Pending or JobStatus.Processing && Job.Request is not null)
+        {
+            StartRun();
+        }
+        else
+        {
+            await ForgetReminderAsync();
+        }
     }
 
     private void StartRun()
@@ -109,17 +150,23 @@ public sealed class JobGrain(
             await dispatcher.RunAsync(jobId, request, Job, SaveProgressAsync, cancellationToken);
             await AssembleAsync(jobId, source.Path, video, scratch, cancellationToken);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && _cancelRequested)
+        {
+            await EndAsync(JobStatus.Cancelled, "Cancelled at the user's request.");
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             logger.LogInformation("Job {Job} paused by deactivation; it resumes from its ledger", jobId);
         }
         catch (JobFailedException failure)
         {
-            await FailAsync(failure.Message, failure);
+            logger.LogWarning(failure, "Job {Job} failed: {Reason}", jobId, failure.Message);
+            await EndAsync(JobStatus.Failed, failure.Message);
         }
         catch (Exception unexpected)
         {
-            await FailAsync($"Internal error while processing the job: {unexpected.Message}", unexpected);
+            logger.LogError(unexpected, "Job {Job} failed unexpectedly", jobId);
+            await EndAsync(JobStatus.Failed, $"Internal error while processing the job: {unexpected.Message}");
         }
         finally
         {
@@ -160,6 +207,8 @@ public sealed class JobGrain(
         Job.Status = JobStatus.Processing;
         Job.StartedAt = DateTimeOffset.UtcNow;
         await state.WriteStateAsync();
+        await this.RegisterOrUpdateReminder(ResumeReminder, options.Value.ResumeCheckPeriod, options.Value.ResumeCheckPeriod);
+        await PublishAsync();
         logger.LogInformation("Job {Job} planned: {Frames} frames in {Chunks} chunks", this.GetPrimaryKey(), video.FrameCount, spans.Count);
     }
 
@@ -168,6 +217,7 @@ public sealed class JobGrain(
         _runningFrames.Remove(chunkIndex);
         KeepAlive();
         await state.WriteStateAsync();
+        await PublishAsync();
     }
 
     private async Task AssembleAsync(Guid jobId, string sourcePath, VideoInfo video, string scratch, CancellationToken cancellationToken)
@@ -197,9 +247,7 @@ public sealed class JobGrain(
 
             Job.OutputKey = outputKey;
             Job.Output = Summarize(output);
-            Job.Status = JobStatus.Completed;
-            Job.CompletedAt = DateTimeOffset.UtcNow;
-            await state.WriteStateAsync();
+            await EndAsync(JobStatus.Completed, error: null);
             logger.LogInformation("Job {Job} completed: {Frames} frames at {Width}x{Height}", jobId, output.FrameCount, output.Width, output.Height);
         }
         finally
@@ -209,20 +257,41 @@ public sealed class JobGrain(
                 await file.DisposeAsync();
             }
         }
-
-        await store.DeletePrefixAsync($"jobs/{jobId:N}/chunks/", CancellationToken.None);
     }
 
-    private async Task FailAsync(string reason, Exception cause)
+    /// <summary>Moves the job to a terminal state, persists it, announces it, and drops what is no longer needed.</summary>
+    private async Task EndAsync(JobStatus status, string? error)
     {
-        logger.LogWarning(cause, "Job {Job} failed: {Reason}", this.GetPrimaryKey(), reason);
-        Job.Status = JobStatus.Failed;
-        Job.Error = reason;
+        Job.Status = status;
+        Job.Error = error;
         Job.CompletedAt = DateTimeOffset.UtcNow;
         await state.WriteStateAsync();
-        if (Job.Request is not null)
+        await PublishAsync();
+        await ForgetReminderAsync();
+        await store.DeletePrefixAsync($"jobs/{this.GetPrimaryKey():N}/chunks/", CancellationToken.None);
+    }
+
+    private async Task ForgetReminderAsync()
+    {
+        if (await this.GetReminder(ResumeReminder) is { } reminder)
         {
-            await store.DeletePrefixAsync($"jobs/{this.GetPrimaryKey():N}/chunks/", CancellationToken.None);
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    /// <summary>Progress events are best effort: a subscriber that misses one still sees the next, and polling works.</summary>
+    private async Task PublishAsync()
+    {
+        _lastProgressEvent = DateTimeOffset.UtcNow;
+        try
+        {
+            var stream = this.GetStreamProvider(JobEvent.StreamProvider)
+                .GetStream<JobEvent>(StreamId.Create(JobEvent.StreamNamespace, this.GetPrimaryKey()));
+            await stream.OnNextAsync(JobEvent.From(Snapshot()));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Could not publish progress of job {Job}", this.GetPrimaryKey());
         }
     }
 

@@ -51,6 +51,45 @@ public sealed class JobApiTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task Progress_events_start_with_a_snapshot_and_end_at_the_terminal_state()
+    {
+        var clip = await MediaFacts.MakeClipAsync(api.Factory.Temp.Combine("events.mp4"), 64, 48, seconds: 2);
+        using var submit = await Http.PostAsync("/v1/jobs", Upload(clip, scale: "2"));
+        var id = (await submit.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        using var events = await Http.GetAsync($"/v1/jobs/{id}/events", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal("text/event-stream", events.Content.Headers.ContentType?.MediaType);
+        var lines = (await events.Content.ReadAsStringAsync()).Split('\n');
+
+        var data = lines.Where(l => l.StartsWith("data: ", StringComparison.Ordinal))
+            .Select(l => JsonDocument.Parse(l["data: ".Length..]).RootElement).ToList();
+        Assert.Contains("event: progress", lines);
+        Assert.True(data.Count >= 2, $"expected a snapshot and at least one change, got {data.Count}");
+        Assert.Equal("COMPLETED", data[^1].GetProperty("status").GetString());
+        Assert.Equal(50, data[^1].GetProperty("progress").GetProperty("framesDone").GetInt32());
+        Assert.All(data, e => Assert.Equal(id, e.GetProperty("id").GetGuid()));
+        var done = data.Select(e => e.GetProperty("progress").GetProperty("framesDone").GetInt32()).ToList();
+        Assert.Equal(done.Order(), done);
+    }
+
+    [Fact]
+    public async Task Deleting_a_job_cancels_it_and_an_unknown_one_is_404()
+    {
+        var clip = await MediaFacts.MakeClipAsync(api.Factory.Temp.Combine("delete.mp4"), 128, 96, seconds: 4);
+        using var submit = await Http.PostAsync("/v1/jobs", Upload(clip, scale: "2"));
+        var id = (await submit.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        using var cancel = await Http.DeleteAsync($"/v1/jobs/{id}");
+        using var unknown = await Http.DeleteAsync($"/v1/jobs/{Guid.NewGuid()}");
+        using var output = await Http.GetAsync($"/v1/jobs/{id}/output");
+
+        Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+        Assert.Equal("CANCELLED", (await cancel.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        await AssertProblemAsync(unknown, 404);
+        await AssertProblemAsync(output, 409);
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_a_video_gets_422_with_the_reason()
     {
         var text = api.Factory.Temp.Combine("readme.mp4");

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using Vsr.Cluster.Tests.Support;
+using Vsr.Grains.Jobs;
+
+namespace Vsr.Cluster.Tests.Jobs;
+
+[Collection(ClusterCollection.Name)]
+public sealed class CancellationTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task Cancelling_mid_job_stops_every_chunk_and_leaves_no_process_or_file_behind()
+    {
+        var clip = await MediaFacts.MakeClipAsync(fixture.Clips.Combine("cancel.mp4"), 128, 96, seconds: 6, gop: 25);
+        var job = await fixture.Cluster.SubmitAsync(clip, 2);
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        JobSnapshot snapshot;
+        do
+        {
+            await Task.Delay(100);
+            snapshot = await job.GetSnapshot();
+        }
+        while (snapshot.Progress.FramesDone == 0 && snapshot.Status is JobStatus.Pending or JobStatus.Processing && DateTime.UtcNow < deadline);
+        Assert.Equal(JobStatus.Processing, snapshot.Status);
+
+        var clock = Stopwatch.StartNew();
+        var cancelled = await job.Cancel();
+        clock.Stop();
+
+        Assert.Equal(JobStatus.Cancelled, cancelled.Status);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"cancel took {clock.Elapsed}");
+        Assert.True(cancelled.Progress.FramesDone < cancelled.Progress.FramesTotal, "the job had finished before the cancel");
+        Assert.Empty(ChildFfmpegProcesses());
+        await fixture.Cluster.WaitForNoScratchFilesAsync(TimeSpan.FromSeconds(5));
+        Assert.All(cancelled.Chunks.Where(c => c.OutputKey is not null),
+            c => Assert.False(fixture.Cluster.Store.ExistsAsync(c.OutputKey!, CancellationToken.None).Result));
+
+        // Cancelling again, or after the end, changes nothing.
+        Assert.Equal(JobStatus.Cancelled, (await job.Cancel()).Status);
+    }
+
+    /// <summary>ffmpeg processes started by this test process (its direct children), read from /proc.</summary>
+    private static List<int> ChildFfmpegProcesses()
+    {
+        var self = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var children = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var name = stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')];
+                var parent = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1];
+                if (name == "ffmpeg" && parent == self)
+                {
+                    children.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+                // The process ended while we looked.
+            }
+        }
+
+        return children;
+    }
+}
