@@ -5,6 +5,7 @@ using Orleans.Hosting;
 using Orleans.Runtime.Hosting;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.Serialization;
+using Orleans.Storage;
 using Vsr.Engine.Inference;
 using Vsr.Engine.Models;
 using Vsr.Grains.Inference;
@@ -52,7 +53,13 @@ public static class SiloBuilderExtensions
         {
             case "adonet":
                 var postgres = PostgresConnection.Require(configuration, "Vsr:GrainState=AdoNet");
-                silo.AddAdoNetGrainStorage(JobGrain.StorageName, o => (o.Invariant, o.ConnectionString) = (PostgresConnection.Invariant, postgres));
+                // Orleans' own binary format (versioned by the [Id] attributes), not the provider's default JSON, which
+                // cannot rebuild the immutable records the state holds.
+                silo.AddAdoNetGrainStorage(JobGrain.StorageName, (OptionsBuilder<AdoNetGrainStorageOptions> o) => o.Configure<Serializer>((options, serializer) =>
+                {
+                    (options.Invariant, options.ConnectionString) = (PostgresConnection.Invariant, postgres);
+                    options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+                }));
                 silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (PostgresConnection.Invariant, postgres));
                 break;
             case "filesystem":

@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Orleans.TestingHost;
+using Vsr.Database;
+using Vsr.Grains.Hosting;
+using Vsr.Grains.Jobs;
+using Vsr.Integration.Tests.Support;
+using Vsr.Storage;
+
+namespace Vsr.Integration.Tests.Jobs;
+
+/// <summary>
+/// Every silo stops mid-job; a new set of silos (same service id, same PostgreSQL state and reminders, same object
+/// store) starts. Nobody calls the job: its reminder must wake it, and it must finish from its ledger.
+/// </summary>
+public sealed class ResumeTests : IAsyncLifetime
+{
+    private readonly ScratchDatabase _database = new();
+    private readonly string _root = Directory.CreateTempSubdirectory("vsr-resume-").FullName;
+
+    public async Task InitializeAsync()
+    {
+        await _database.InitializeAsync();
+        await new SchemaInitializer(_database.ConnectionString).ApplyAsync(CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _database.DisposeAsync();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_job_interrupted_by_a_full_cluster_stop_resumes_by_its_reminder_without_redoing_stored_chunks()
+    {
+        var clip = Path.Combine(_root, "clip.mp4");
+        await MakeClipAsync(clip);
+        var store = new FileSystemObjectStore(Path.Combine(_root, "objects"));
+        var id = Guid.NewGuid();
+        var sourceKey = $"jobs/{id:N}/source.mp4";
+        await store.PutFileAsync(sourceKey, clip, CancellationToken.None);
+
+        IReadOnlyList<ChunkRecord> before;
+        await using (var first = await StartClusterAsync())
+        {
+            var job = first.Client.GetGrain<IJobGrain>(id);
+            await job.Submit(new JobRequest(sourceKey, "clip.mp4", 2, "realesr-animevideov3"));
+            before = await WaitForDoneChunksAsync(job, atLeast: 2);
+        }
+
+        await using var second = await StartClusterAsync();
+        var outputKey = $"jobs/{id:N}/output.mp4";
+        var clock = Stopwatch.StartNew();
+        while (!await store.ExistsAsync(outputKey, CancellationToken.None))
+        {
+            if (clock.Elapsed > TimeSpan.FromMinutes(2))
+            {
+                var reminders = await _database.ColumnAsync("SELECT grainid || ' ' || remindername FROM orleansreminderstable");
+                Assert.Fail($"the job did not finish within 2 minutes of the restart; reminders in the table: [{string.Join("; ", reminders)}]");
+            }
+
+            await Task.Delay(500);
+        }
+
+        var done = await second.Client.GetGrain<IJobGrain>(id).GetSnapshot();
+        Assert.Equal(JobStatus.Completed, done.Status);
+        Assert.Equal(150, done.Progress.FramesDone);
+        foreach (var stored in before)
+        {
+            var after = done.Chunks[stored.Index];
+            Assert.Equal(stored.OutputKey, after.OutputKey);
+            Assert.Equal(stored.Attempts, after.Attempts);
+        }
+
+        Assert.Contains(done.Chunks, c => before.All(b => b.Index != c.Index));
+    }
+
+    private async Task<InProcessTestCluster> StartClusterAsync()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = _database.ConnectionString,
+            ["Vsr:GrainState"] = "AdoNet",
+            ["Vsr:Devices:0"] = "cpu:0",
+            ["Vsr:ModelsDirectory"] = ModelsDirectory(),
+            ["Vsr:WorkDirectory"] = Path.Combine(_root, "work"),
+            ["Vsr:ObjectStoreDirectory"] = Path.Combine(_root, "objects"),
+            ["Vsr:Jobs:ChunkSeconds"] = "0.5",
+            ["Vsr:Jobs:Preset"] = "ultrafast",
+            ["Vsr:Jobs:ResumeCheckPeriod"] = "00:00:05",
+            ["Vsr:Inference:IntraOpThreads"] = "1",
+        }).Build();
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.Options.ServiceId = "vsr-resume-test";
+        builder.ConfigureSilo((_, silo) => silo.AddVideoEnhancement(configuration));
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
+    }
+
+    private static async Task<IReadOnlyList<ChunkRecord>> WaitForDoneChunksAsync(IJobGrain job, int atLeast)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var snapshot = await job.GetSnapshot();
+            Assert.True(snapshot.Status is JobStatus.Pending or JobStatus.Processing, $"job ended {snapshot.Status} before the stop: {snapshot.Error}");
+            var done = snapshot.Chunks.Where(c => c.Status == ChunkStatus.Done).ToList();
+            if (done.Count >= atLeast)
+            {
+                return done;
+            }
+
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), "no chunk finished in time");
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task MakeClipAsync(string path)
+    {
+        var start = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true };
+        foreach (var argument in new[]
+        {
+            "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=96x72:rate=25:duration=6",
+            "-c:v", "libx264", "-pix_fmt", "yuv420p", "-g", "12", path,
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var ffmpeg = Process.Start(start)!;
+        var stderr = await ffmpeg.StandardError.ReadToEndAsync();
+        await ffmpeg.WaitForExitAsync();
+        Assert.True(ffmpeg.ExitCode == 0, stderr);
+    }
+
+    private static string ModelsDirectory()
+    {
+        if (Environment.GetEnvironmentVariable("VSR_MODEL_DIR") is { Length: > 0 } configured)
+        {
+            return configured;
+        }
+
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Orleans.sln")))
+            {
+                return Path.Combine(dir.FullName, ".vsr", "models");
+            }
+        }
+
+        throw new InvalidOperationException("Orleans.sln not found above the test binaries.");
+    }
+}
