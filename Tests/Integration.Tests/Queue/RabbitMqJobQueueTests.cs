@@ -100,6 +100,29 @@ public sealed class RabbitMqJobQueueTests
     }
 
     [Fact]
+    public async Task The_broker_itself_dead_letters_a_message_returned_more_than_MaxDeliveries_times()
+    {
+        // The backstop for consumers that die mid-message, and so never get to dead-letter it with a reason.
+        await using var scratch = new RabbitMqScratch(maxDeliveries: 2);
+        var job = Jobs.New();
+        await scratch.NewQueue().PublishAsync(job, CancellationToken.None);
+        await using var channel = await scratch.OpenChannelAsync();
+
+        var returns = 0;
+        while (await channel.BasicGetAsync(scratch.Options.QueueName, autoAck: false) is { } delivery)
+        {
+            await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true);
+            returns++;
+        }
+
+        Assert.Equal(3, returns);
+        var dead = await channel.BasicGetAsync(scratch.Options.DeadLetterQueueName, autoAck: true);
+        Assert.NotNull(dead);
+        Assert.Equal(job.JobId.ToString(), dead.BasicProperties.MessageId);
+        Assert.Equal("delivery_limit", System.Text.Encoding.UTF8.GetString((byte[])dead.BasicProperties.Headers!["x-first-death-reason"]!));
+    }
+
+    [Fact]
     public async Task The_queue_depth_gauge_reports_the_messages_waiting()
     {
         await using var scratch = new RabbitMqScratch();

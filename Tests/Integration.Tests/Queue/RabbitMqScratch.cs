@@ -67,6 +67,9 @@ public sealed class RabbitMqScratch : IAsyncDisposable
         return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
     }
 
+    /// <summary>A plain channel on the test broker, as a consumer outside this library would have.</summary>
+    public async Task<IChannel> OpenChannelAsync() => await (await InspectorAsync()).CreateChannelAsync();
+
     /// <summary>Takes every message of the dead-letter queue.</summary>
     public async Task<List<(string? MessageId, string Reason, long Attempts, string Body)>> TakeDeadLettersAsync()
     {
