@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# scripts/services.sh start|stop|status
+# scripts/services.sh start [SERVICE...]|stop|status|restart rabbitmq
 #
 # The real services the integration tests need, on loopback, each under .vsr/services/<name>/ with its own data,
 # log and PID file: PostgreSQL 15, RabbitMQ, moto_server (S3) and Prometheus. `start` installs what is missing
-# (through scripts/setup.sh), starts each service with a fresh data directory, waits until it answers and writes
-# .vsr/services/env for the tests to source. `stop` stops each service by its PID; it is safe to run twice.
+# (through scripts/setup.sh), starts each service (all four, or only those named: postgres rabbitmq moto prometheus)
+# with a fresh data directory, waits until it answers and writes .vsr/services/env for the tests to source. `stop`
+# stops each service by its PID; it is safe to run twice. `restart rabbitmq` stops the broker and starts it again on
+# the same data directory (durable queues and persistent messages survive), as the broker-restart tests need.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 base="${VSR_SERVICES_DIR:-$root/.vsr/services}"
@@ -12,6 +14,8 @@ base="${VSR_SERVICES_DIR:-$root/.vsr/services}"
 pg_port="${VSR_PG_PORT:-55432}"
 amqp_port="${VSR_AMQP_PORT:-5672}"
 amqp_dist_port="${VSR_AMQP_DIST_PORT:-25672}"
+# The node name must be unique among the brokers that share this machine's epmd (port 4369).
+amqp_node="${VSR_AMQP_NODENAME:-rabbit@localhost}"
 s3_port="${VSR_S3_PORT:-5000}"
 prometheus_port="${VSR_PROMETHEUS_PORT:-19090}"
 pgbin="/usr/lib/postgresql/15/bin"
@@ -104,7 +108,7 @@ stop_postgres() {
 # --- RabbitMQ -------------------------------------------------------------------------------------------------------
 rabbit_env() {
   local dir="$base/rabbitmq"
-  export HOME="$dir" RABBITMQ_NODENAME=rabbit@localhost RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 \
+  export HOME="$dir" RABBITMQ_NODENAME="$amqp_node" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 \
     RABBITMQ_NODE_PORT="$amqp_port" RABBITMQ_DIST_PORT="$amqp_dist_port" RABBITMQ_MNESIA_BASE="$dir/mnesia" \
     RABBITMQ_LOG_BASE="$dir/log" RABBITMQ_PID_FILE="$dir/rabbit.pid" RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins" \
     ERL_EPMD_ADDRESS=127.0.0.1 PATH="/usr/lib/rabbitmq/bin:$PATH"
@@ -118,6 +122,12 @@ start_rabbitmq() {
   require_free_port "$amqp_dist_port" "rabbitmq distribution" VSR_AMQP_DIST_PORT
   rm -rf "$dir"
   mkdir -p "$dir/log"
+  boot_rabbitmq
+}
+
+# boot_rabbitmq: starts the broker on whatever data directory is there (fresh from start_rabbitmq, or kept by restart).
+boot_rabbitmq() {
+  local dir="$base/rabbitmq"
   (
     rabbit_env
     echo '[].' >"$RABBITMQ_ENABLED_PLUGINS_FILE"
@@ -138,14 +148,25 @@ start_rabbitmq() {
   )
 }
 
-stop_rabbitmq() {
+# shutdown_rabbitmq: stops the broker by its PID and keeps its data directory.
+shutdown_rabbitmq() {
   local dir="$base/rabbitmq"
-  if alive "$dir/rabbit.pid"; then
-    (rabbit_env; timeout 30 rabbitmqctl -q shutdown >/dev/null 2>&1) || true
-    kill_pid_file "$dir/rabbit.pid" rabbitmq
-    say "stopped rabbitmq"
-  fi
-  kill_pid_file "$dir/epmd.pid" epmd
+  alive "$dir/rabbit.pid" || return 0
+  (rabbit_env; timeout 30 rabbitmqctl -q shutdown >/dev/null 2>&1) || true
+  kill_pid_file "$dir/rabbit.pid" rabbitmq
+  say "stopped rabbitmq"
+}
+
+restart_rabbitmq() {
+  local dir="$base/rabbitmq"
+  [ -d "$dir/mnesia" ] || fail "rabbitmq was never started here ($dir); run '$0 start rabbitmq' first"
+  shutdown_rabbitmq
+  timed rabbitmq boot_rabbitmq
+}
+
+stop_rabbitmq() {
+  shutdown_rabbitmq
+  kill_pid_file "$base/rabbitmq/epmd.pid" epmd
 }
 
 # --- moto_server (S3) -----------------------------------------------------------------------------------------------
@@ -214,25 +235,35 @@ write_env() {
 # Written by scripts/services.sh start; source it before running the integration tests.
 export VSR_TEST_PG='Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=vsr;Pooling=true'
 export VSR_TEST_AMQP='amqp://guest:guest@127.0.0.1:$amqp_port/'
+# What 'scripts/services.sh restart rabbitmq' needs to find this broker again.
+export VSR_SERVICES_DIR='$base' VSR_AMQP_PORT='$amqp_port' VSR_AMQP_DIST_PORT='$amqp_dist_port' VSR_AMQP_NODENAME='$amqp_node'
 export VSR_TEST_S3='http://127.0.0.1:$s3_port'
 export VSR_TEST_PROMETHEUS='http://127.0.0.1:$prometheus_port'
 EOF
 }
 
 start() {
-  local t0
+  local t0 name services=("$@")
+  [ ${#services[@]} -gt 0 ] || services=(postgres rabbitmq moto prometheus)
+  for name in "${services[@]}"; do
+    case "$name" in postgres|rabbitmq|moto|prometheus) ;; *) fail "unknown service '$name' (postgres rabbitmq moto prometheus)" ;; esac
+  done
   t0="$(date +%s.%N)"
   mkdir -p "$base"
   "$root/scripts/setup.sh" postgresql rabbitmq-server prometheus
   rm -f "$base/env"
   # A half-started set is stopped again, so that a failed start never leaves stray processes behind.
   trap 'rc=$?; if [ $rc -ne 0 ]; then say "start failed; stopping what did start"; stop; fi' EXIT
-  timed postgres start_postgres
-  timed rabbitmq start_rabbitmq
-  timed moto_server start_moto
-  timed prometheus start_prometheus
+  for name in "${services[@]}"; do
+    case "$name" in
+      postgres) timed postgres start_postgres ;;
+      rabbitmq) timed rabbitmq start_rabbitmq ;;
+      moto) timed moto_server start_moto ;;
+      prometheus) timed prometheus start_prometheus ;;
+    esac
+  done
   write_env
-  say "all services ready in $(since "$t0") s; env in $base/env"
+  say "${services[*]} ready in $(since "$t0") s; env in $base/env"
 }
 
 stop() {
@@ -253,8 +284,11 @@ status() {
 }
 
 case "${1:-}" in
-  start) start ;;
+  start) shift; start "$@" ;;
   stop) stop ;;
   status) status ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  restart)
+    [ "${2:-}" = rabbitmq ] || { echo "usage: $0 restart rabbitmq" >&2; exit 2; }
+    restart_rabbitmq ;;
+  *) echo "usage: $0 start [postgres|rabbitmq|moto|prometheus ...]|stop|status|restart rabbitmq" >&2; exit 2 ;;
 esac

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Vsr.Queue.InProcess;
+
+/// <summary>
+/// Hands each message of the <see cref="InProcessJobQueue"/> to the <see cref="ISubmitJobHandler"/>, a few at a time.
+/// A failed message is retried in place after <see cref="InProcessQueueOptions.RetryDelay"/>, and dead-lettered with
+/// the handler's last error after <see cref="InProcessQueueOptions.MaxDeliveries"/> calls.
+/// </summary>
+public sealed class InProcessJobConsumer(
+    InProcessJobQueue queue, ISubmitJobHandler handler, IOptions<InProcessQueueOptions> options, ILogger<InProcessJobConsumer> logger)
+    : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, options.Value.Concurrency).Select(_ => ConsumeAsync(stoppingToken)));
+
+    private async Task ConsumeAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var message in queue.Reader.ReadAllAsync(stoppingToken))
+            {
+                await DeliverAsync(message, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: what is still queued lives only in this process and goes with it.
+        }
+    }
+
+    private async Task DeliverAsync(SubmitJob message, CancellationToken stoppingToken)
+    {
+        var maxDeliveries = options.Value.MaxDeliveries;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await handler.HandleAsync(message, stoppingToken);
+                return;
+            }
+            catch (Exception failure) when (failure is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                if (attempt >= maxDeliveries)
+                {
+                    var reason = DeliveryFailure.Describe(failure);
+                    logger.LogError(failure, "Job {Job} dead-lettered after {Attempts} deliveries: {Reason}", message.JobId, attempt, reason);
+                    queue.DeadLetter(new DeadLetter(message.JobId.ToString(), reason, attempt, message, DateTimeOffset.UtcNow));
+                    return;
+                }
+
+                logger.LogWarning(failure, "Job {Job} failed delivery {Attempt} of {Max}; retrying", message.JobId, attempt, maxDeliveries);
+                await Task.Delay(options.Value.RetryDelay, stoppingToken);
+            }
+        }
+    }
+}

@@ -1,0 +1,19 @@
+namespace Vsr.Queue;
+
+/// <summary>
+/// A request to create a job, carried from the API to the silos. The job id is also the message id, so a message
+/// delivered twice names the same job twice; the consumer side turns that into one job.
+/// </summary>
+/// <param name="JobId">The job's id: the key of its job grain and the message id on the wire.</param>
+/// <param name="SourceKey">Where the uploaded video is kept in the object store.</param>
+/// <param name="FileName">The name the user uploaded the video under.</param>
+/// <param name="Scale">The upscaling factor (2 or 4).</param>
+/// <param name="Model">The model's name.</param>
+/// <param name="SubmittedAt">When the API accepted the request.</param>
+public sealed record SubmitJob(
+    Guid JobId,
+    string SourceKey,
+    string FileName,
+    int Scale,
+    string Model,
+    DateTimeOffset SubmittedAt);
