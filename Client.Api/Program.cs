@@ -7,6 +7,7 @@ using Vsr.Api.Hosting;
 using Vsr.Api.Jobs;
 using Vsr.Engine.Models;
 using Vsr.Grains.Hosting;
+using Vsr.Queue;
 using Vsr.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -18,6 +19,12 @@ var node = builder.Configuration.GetSection(NodeOptions.Section).Get<NodeOptions
 builder.Services.Configure<ApiOptions>(builder.Configuration.GetSection(ApiOptions.Section));
 builder.Services.TryAddSingleton(new ModelCatalog(new ModelCatalogOptions { Directory = node.ModelsDirectory }));
 builder.Services.AddObjectStore(builder.Configuration);
+if (!OrleansHosting.IsEmbedded(builder.Configuration))
+{
+    // Embedded mode shares the silo's queue; a separate API publishes to the broker the silos consume from.
+    builder.Services.AddJobQueue(builder.Configuration);
+}
+
 builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = api.MaxUploadBytes);
 builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = api.MaxUploadBytes);
 builder.Services.AddProblemDetails();
@@ -25,6 +32,7 @@ builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.WriteIndented
 builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
     .AddMeter("Microsoft.Orleans")
     .AddMeter("Microsoft.AspNetCore.Hosting")
+    .AddMeter("Vsr.Queue")
     .AddPrometheusExporter());
 
 var app = builder.Build();

@@ -3,6 +3,7 @@ using Vsr.Api.Hosting;
 using Vsr.Engine.Media;
 using Vsr.Engine.Models;
 using Vsr.Grains.Jobs;
+using Vsr.Queue;
 using Vsr.Storage;
 
 namespace Vsr.Api.Jobs;
@@ -24,9 +25,17 @@ public static class JobEndpoints
     }
 
     private static async Task<Results<Accepted<SubmitResponse>, ProblemHttpResult>> SubmitAsync(
-        HttpRequest http, IGrainFactory grains, IObjectStore store, ModelCatalog catalog, IOptions<ApiOptions> options,
+        HttpRequest http, IGrainFactory grains, IObjectStore store, IJobQueue queue, ModelCatalog catalog, IOptions<ApiOptions> options,
         ILogger<JobRequest> logger, CancellationToken cancellationToken)
     {
+        var idempotencyKey = http.Headers["Idempotency-Key"].FirstOrDefault();
+        var id = string.IsNullOrWhiteSpace(idempotencyKey) ? Guid.NewGuid() : QueuedRequest.IdFor(idempotencyKey);
+        if (idempotencyKey is not null && await QueuedRequest.FindJobAsync(id, grains, store, cancellationToken) is { } existing)
+        {
+            // A retried request: the job exists already, so answer as the first time did and store nothing again.
+            return TypedResults.Accepted($"/v1/jobs/{id}", new SubmitResponse(id, JobView.StatusName(existing.Status)));
+        }
+
         if (!http.HasFormContentType)
         {
             return Problem(StatusCodes.Status415UnsupportedMediaType, "Upload must be multipart/form-data",
@@ -54,7 +63,6 @@ public static class JobEndpoints
                 $"Model '{model}' at x{scale} is not offered; GET /v1/models lists the models and their scales.");
         }
 
-        var id = Guid.NewGuid();
         var extension = SafeExtension(file.FileName);
         var scratch = Directory.CreateDirectory(Path.GetFullPath(options.Value.ScratchDirectory)).FullName;
         var upload = Path.Combine(scratch, $"{id:N}{extension}");
@@ -76,9 +84,20 @@ public static class JobEndpoints
 
             var sourceKey = $"jobs/{id:N}/source{extension}";
             await store.PutFileAsync(sourceKey, upload, cancellationToken);
-            var job = await grains.GetGrain<IJobGrain>(id).Submit(new JobRequest(sourceKey, Path.GetFileName(file.FileName), scale, model));
+            var request = new SubmitJob(id, sourceKey, Path.GetFileName(file.FileName), scale, model, DateTimeOffset.UtcNow);
+            await QueuedRequest.SaveAsync(store, request, cancellationToken);
+            try
+            {
+                await queue.PublishAsync(request, cancellationToken);
+            }
+            catch (JobQueueUnavailableException unavailable)
+            {
+                await store.DeletePrefixAsync($"jobs/{id:N}/", CancellationToken.None);
+                return Problem(StatusCodes.Status503ServiceUnavailable, "Job queue unavailable", $"{unavailable.Message} Try again shortly.");
+            }
+
             logger.LogInformation("Accepted job {Job} for {File} ({Bytes} bytes)", id, file.FileName, file.Length);
-            return TypedResults.Accepted($"/v1/jobs/{id}", new SubmitResponse(id, JobView.StatusName(job.Status)));
+            return TypedResults.Accepted($"/v1/jobs/{id}", new SubmitResponse(id, JobView.StatusName(JobStatus.Pending)));
         }
         finally
         {
@@ -86,35 +105,33 @@ public static class JobEndpoints
         }
     }
 
-    private static async Task<Results<Ok<JobView>, ProblemHttpResult>> GetAsync(Guid id, IGrainFactory grains)
+    private static async Task<Results<Ok<JobView>, ProblemHttpResult>> GetAsync(Guid id, IGrainFactory grains, IObjectStore store, CancellationToken cancellationToken)
     {
-        var job = await grains.GetGrain<IJobGrain>(id).GetSnapshot();
-        return job.Status == JobStatus.None ? NotFound(id) : TypedResults.Ok(JobView.From(job));
+        var job = await QueuedRequest.FindJobAsync(id, grains, store, cancellationToken);
+        return job is null ? NotFound(id) : TypedResults.Ok(JobView.From(job));
     }
 
-    private static async Task<IResult> GetEventsAsync(Guid id, IClusterClient client, CancellationToken cancellationToken)
+    private static async Task<IResult> GetEventsAsync(Guid id, IClusterClient client, IObjectStore store, CancellationToken cancellationToken)
     {
-        var job = await client.GetGrain<IJobGrain>(id).GetSnapshot();
-        return job.Status == JobStatus.None
+        return await QueuedRequest.FindJobAsync(id, client, store, cancellationToken) is null
             ? NotFound(id)
             : TypedResults.ServerSentEvents(JobEventFeed.ReadAsync(client, id, cancellationToken).Select(JobEventView.From), eventType: "progress");
     }
 
-    private static async Task<Results<Ok<JobView>, ProblemHttpResult>> CancelAsync(Guid id, IGrainFactory grains)
+    private static async Task<Results<Ok<JobView>, ProblemHttpResult>> CancelAsync(Guid id, IGrainFactory grains, IObjectStore store, CancellationToken cancellationToken)
     {
-        var grain = grains.GetGrain<IJobGrain>(id);
-        if ((await grain.GetSnapshot()).Status == JobStatus.None)
+        if (await QueuedRequest.FindJobAsync(id, grains, store, cancellationToken) is null)
         {
             return NotFound(id);
         }
 
-        return TypedResults.Ok(JobView.From(await grain.Cancel()));
+        return TypedResults.Ok(JobView.From(await grains.GetGrain<IJobGrain>(id).Cancel()));
     }
 
     private static async Task<IResult> GetOutputAsync(Guid id, IGrainFactory grains, IObjectStore store, CancellationToken cancellationToken)
     {
-        var job = await grains.GetGrain<IJobGrain>(id).GetSnapshot();
-        if (job.Status == JobStatus.None)
+        var job = await QueuedRequest.FindJobAsync(id, grains, store, cancellationToken);
+        if (job is null)
         {
             return NotFound(id);
         }

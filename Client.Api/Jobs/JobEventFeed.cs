@@ -20,7 +20,8 @@ public static class JobEventFeed
         var subscription = await stream.SubscribeAsync((item, _) => channel.Writer.WriteAsync(item, cancellationToken).AsTask());
         try
         {
-            var current = JobEvent.From(await client.GetGrain<IJobGrain>(id).GetSnapshot());
+            var snapshot = await client.GetGrain<IJobGrain>(id).GetSnapshot();
+            var current = JobEvent.From(snapshot.Status == JobStatus.None ? snapshot with { Status = JobStatus.Pending } : snapshot);
             yield return current;
             if (current.IsTerminal)
             {

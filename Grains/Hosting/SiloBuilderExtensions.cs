@@ -9,6 +9,8 @@ using Orleans.Storage;
 using Vsr.Engine.Inference;
 using Vsr.Engine.Models;
 using Vsr.Grains.Inference;
+using Vsr.Grains.Intake;
+using Vsr.Queue;
 using Vsr.Grains.Jobs;
 using Vsr.Grains.Placement;
 using Vsr.Grains.State;
@@ -40,6 +42,8 @@ public static class SiloBuilderExtensions
         services.AddSingleton<DeviceDirectory>();
         services.AddSingleton<ChunkDispatcher>();
         services.AddObjectStore(configuration);
+        services.AddJobQueue(configuration);
+        services.AddJobQueueConsumer<SubmitJobToGrain>();
 
         silo.AddPlacementDirector<SiloKeyedPlacement, SiloKeyedPlacementDirector>();
         silo.UseSiloMetadata(new Dictionary<string, string> { [DeviceDirectory.MetadataKey] = string.Join(',', node.Devices) });

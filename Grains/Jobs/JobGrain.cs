@@ -72,12 +72,20 @@ public sealed class JobGrain(
 
     async ValueTask<JobSnapshot> IJobGrain.Cancel()
     {
-        if (Job.Status is JobStatus.None or JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled)
+        if (Job.Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled)
         {
             return Snapshot();
         }
 
         _cancelRequested = true;
+        if (Job.Status == JobStatus.None)
+        {
+            // Cancelled while still queued: the record stays, so the queued submission finds it and does nothing.
+            Job.CreatedAt = DateTimeOffset.UtcNow;
+            await EndAsync(JobStatus.Cancelled, "Cancelled at the user's request before it started.");
+            return Snapshot();
+        }
+
         if (_run is { IsCompleted: false } && _stop is not null)
         {
             await _stop.CancelAsync();

@@ -90,6 +90,31 @@ public sealed class JobApiTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task A_retried_post_with_the_same_idempotency_key_is_one_job()
+    {
+        var clip = await MediaFacts.MakeClipAsync(api.Factory.Temp.Combine("retry.mp4"), 64, 48, seconds: 1);
+        var key = Guid.NewGuid().ToString();
+
+        async Task<Guid> PostAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/jobs") { Content = Upload(clip, "2") };
+            request.Headers.Add("Idempotency-Key", key);
+            using var response = await Http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        }
+
+        var first = await PostAsync();
+        var second = await PostAsync();
+        var other = await PostAsync();
+
+        Assert.Equal(first, second);
+        Assert.Equal(first, other);
+        using var status = await Http.GetAsync($"/v1/jobs/{first}");
+        Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_a_video_gets_422_with_the_reason()
     {
         var text = api.Factory.Temp.Combine("readme.mp4");

@@ -1,0 +1,45 @@
+using System.Security.Cryptography;
+using System.Text;
+using Vsr.Grains.Jobs;
+using Vsr.Queue;
+using Vsr.Storage;
+
+namespace Vsr.Api.Jobs;
+
+/// <summary>
+/// The accepted request, kept beside the upload until a silo has taken it from the queue. Until then the job grain
+/// does not know the job, so status reads fall back to this record and report PENDING instead of 404.
+/// </summary>
+public static class QueuedRequest
+{
+    public static string Key(Guid id) => $"jobs/{id:N}/request.json";
+
+    public static Task SaveAsync(IObjectStore store, SubmitJob request, CancellationToken cancellationToken) =>
+        store.PutAsync(Key(request.JobId), new MemoryStream(SubmitJobCodec.Encode(request)), cancellationToken);
+
+    /// <summary>The job as far as anyone knows it: the grain's view, else the queued request, else null.</summary>
+    public static async Task<JobSnapshot?> FindJobAsync(Guid id, IGrainFactory grains, IObjectStore store, CancellationToken cancellationToken)
+    {
+        var job = await grains.GetGrain<IJobGrain>(id).GetSnapshot();
+        if (job.Status != JobStatus.None)
+        {
+            return job;
+        }
+
+        await using var stored = await store.OpenReadAsync(Key(id), cancellationToken);
+        if (stored is null)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        await stored.CopyToAsync(buffer, cancellationToken);
+        var request = SubmitJobCodec.Decode(buffer.ToArray());
+        return new JobSnapshot(id, JobStatus.Pending, new JobRequest(request.SourceKey, request.FileName, request.Scale, request.Model),
+            JobProgress.Empty, Error: null, OutputKey: null, request.SubmittedAt, CompletedAt: null, [], Coordinator: null, Source: null, Output: null);
+    }
+
+    /// <summary>A client's <c>Idempotency-Key</c> always maps to the same job id, so a retried POST finds its job.</summary>
+    public static Guid IdFor(string idempotencyKey) =>
+        new(SHA256.HashData(Encoding.UTF8.GetBytes("vsr-idempotency:" + idempotencyKey)).AsSpan(0, 16));
+}
