@@ -6,7 +6,8 @@ using Orleans.Hosting;
 namespace Vsr.Grains.Hosting;
 
 /// <summary>
-/// Cluster membership from configuration, the same for silos and clients: <c>Orleans:Clustering</c> =
+/// Cluster membership from configuration, the same for silos and clients: <c>Vsr:Clustering</c> (not under
+/// <c>Orleans:</c>, where Orleans 10 reads provider sections of its own) =
 /// <c>Localhost</c> (one machine, the default) or <c>AdoNet</c> (PostgreSQL, <c>ConnectionStrings:Postgres</c>).
 /// </summary>
 public static class ClusteringRegistration
@@ -17,9 +18,13 @@ public static class ClusteringRegistration
         var gatewayPort = configuration.GetValue("Orleans:GatewayPort", 30000);
         if (IsAdoNet(configuration))
         {
-            var postgres = PostgresConnection.Require(configuration, "Orleans:Clustering=AdoNet");
+            var postgres = PostgresConnection.Require(configuration, "Vsr:Clustering=AdoNet");
             silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (PostgresConnection.Invariant, postgres));
-            silo.ConfigureEndpoints(IPAddress.Loopback, siloPort, gatewayPort, listenOnAnyHostAddress: configuration.GetValue("Orleans:ListenOnAnyAddress", false));
+            // In Kubernetes the pod IP (downward API POD_IP) is what other silos and clients must dial.
+            var advertised = configuration["Orleans:AdvertisedAddress"] ?? Environment.GetEnvironmentVariable("POD_IP");
+            var address = string.IsNullOrWhiteSpace(advertised) ? IPAddress.Loopback : IPAddress.Parse(advertised);
+            var listenOnAny = configuration.GetValue("Orleans:ListenOnAnyAddress", !IPAddress.IsLoopback(address));
+            silo.ConfigureEndpoints(address, siloPort, gatewayPort, listenOnAnyHostAddress: listenOnAny);
         }
         else
         {
@@ -35,7 +40,7 @@ public static class ClusteringRegistration
     {
         if (IsAdoNet(configuration))
         {
-            var postgres = PostgresConnection.Require(configuration, "Orleans:Clustering=AdoNet");
+            var postgres = PostgresConnection.Require(configuration, "Vsr:Clustering=AdoNet");
             client.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (PostgresConnection.Invariant, postgres));
         }
         else
@@ -48,7 +53,7 @@ public static class ClusteringRegistration
     }
 
     private static bool IsAdoNet(IConfiguration configuration) =>
-        string.Equals(configuration["Orleans:Clustering"], "AdoNet", StringComparison.OrdinalIgnoreCase);
+        string.Equals(configuration["Vsr:Clustering"], "AdoNet", StringComparison.OrdinalIgnoreCase);
 
     private static string ClusterId(IConfiguration configuration) => configuration["Orleans:ClusterId"] ?? "vsr-dev";
 
