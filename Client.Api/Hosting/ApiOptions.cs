@@ -8,6 +8,15 @@ public sealed class ApiOptions
     /// <summary>Largest accepted upload, in bytes.</summary>
     public long MaxUploadBytes { get; set; } = 4L << 30;
 
+    /// <summary>
+    /// With an S3 object store, answer <c>GET /v1/jobs/{id}/output</c> with a redirect to a short-lived presigned URL
+    /// instead of streaming the file through the API.
+    /// </summary>
+    public bool RedirectDownloads { get; set; } = true;
+
+    /// <summary>How long a presigned download URL stays valid.</summary>
+    public TimeSpan DownloadUrlLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Where uploads are checked before they are stored; each upload's file is removed at once.</summary>
     public string ScratchDirectory { get; set; } = ".vsr/api";
 }

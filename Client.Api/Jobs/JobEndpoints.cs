@@ -128,7 +128,8 @@ public static class JobEndpoints
         return TypedResults.Ok(JobView.From(await grains.GetGrain<IJobGrain>(id).Cancel()));
     }
 
-    private static async Task<IResult> GetOutputAsync(Guid id, IGrainFactory grains, IObjectStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> GetOutputAsync(
+        Guid id, IGrainFactory grains, IObjectStore store, IOptions<ApiOptions> options, CancellationToken cancellationToken)
     {
         var job = await QueuedRequest.FindJobAsync(id, grains, store, cancellationToken);
         if (job is null)
@@ -142,6 +143,12 @@ public static class JobEndpoints
                 job.Status == JobStatus.Failed
                     ? $"Job {id} failed and has no output: {job.Error}"
                     : $"Job {id} is {JobView.StatusName(job.Status)}; the output is available once it is COMPLETED.");
+        }
+
+        if (options.Value.RedirectDownloads && store is IPresigningObjectStore presigning)
+        {
+            // Large files go straight from the object store to the client; the API only signs the URL.
+            return TypedResults.Redirect((await presigning.PresignGetAsync(job.OutputKey, options.Value.DownloadUrlLifetime, cancellationToken)).ToString());
         }
 
         var stream = await store.OpenReadAsync(job.OutputKey, cancellationToken);
