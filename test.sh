@@ -22,6 +22,8 @@ stop_services() {
 }
 trap stop_services EXIT
 trap 'exit 130' INT TERM
+# Prometheus scrapes the metrics endpoint that Tests/Integration.Tests/Metrics/PrometheusScrapeTests.cs opens.
+export VSR_PROMETHEUS_TARGETS="${VSR_PROMETHEUS_TARGETS:-127.0.0.1:19191}"
 echo "test.sh: starting services (log: .vsr/test-results/services.log)"
 scripts/services.sh start >"$results/services.log" 2>&1 &
 services_pid=$!

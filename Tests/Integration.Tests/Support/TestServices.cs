@@ -10,6 +10,8 @@ public static class TestServices
 
     public static string S3Endpoint => Required("VSR_TEST_S3");
 
+    public static string PrometheusUrl => Required("VSR_TEST_PROMETHEUS");
+
     public static Uri AmqpUri => new(Required("VSR_TEST_AMQP"));
 
     private static string Required(string variable)
