@@ -7,12 +7,37 @@ namespace Vsr.Grains.Intake;
 /// Turns a queued request into a job. Returns (so the message is acknowledged) only after the job grain has
 /// persisted PENDING; a redelivered message finds the job already there and changes nothing.
 /// </summary>
-public sealed class SubmitJobToGrain(IGrainFactory grains, ILogger<SubmitJobToGrain> logger) : ISubmitJobHandler
+public sealed class SubmitJobToGrain(
+    IGrainFactory grains,
+    IClusterMembershipService membership,
+    ILocalSiloDetails localSilo,
+    ILogger<SubmitJobToGrain> logger) : ISubmitJobHandler
 {
+    private static readonly TimeSpan StartupWait = TimeSpan.FromMinutes(2);
+
     public async Task HandleAsync(SubmitJob message, CancellationToken cancellationToken)
     {
+        await WaitUntilSiloIsActiveAsync(cancellationToken);
         var job = await grains.GetGrain<IJobGrain>(message.JobId)
             .Submit(new JobRequest(message.SourceKey, message.FileName, message.Scale, message.Model));
         logger.LogInformation("Queued job {Job} is {Status}", message.JobId, job.Status);
+    }
+
+    /// <summary>
+    /// The consumer can start before the silo has joined the cluster. Failing those first messages would spend their
+    /// delivery attempts and could dead-letter good jobs, so they wait for the silo instead.
+    /// </summary>
+    private async Task WaitUntilSiloIsActiveAsync(CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + StartupWait;
+        while (membership.CurrentSnapshot.GetSiloStatus(localSilo.SiloAddress) != SiloStatus.Active)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Silo {localSilo.SiloAddress} did not become active within {StartupWait}.");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+        }
     }
 }
