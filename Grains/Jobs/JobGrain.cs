@@ -63,6 +63,9 @@ public sealed class JobGrain(
         Job.Request = request;
         Job.CreatedAt = DateTimeOffset.UtcNow;
         await state.WriteStateAsync();
+
+        // Held until the job ends: if every silo stops before then, the reminder brings the job back.
+        await this.RegisterOrUpdateReminder(ResumeReminder, options.Value.ResumeCheckPeriod, options.Value.ResumeCheckPeriod);
         logger.LogInformation("Job {Job} accepted: {File} x{Scale} with {Model}", this.GetPrimaryKey(), request.FileName, request.Scale, request.Model);
         StartRun();
         return Snapshot();
@@ -215,7 +218,6 @@ public sealed class JobGrain(
         Job.Status = JobStatus.Processing;
         Job.StartedAt = DateTimeOffset.UtcNow;
         await state.WriteStateAsync();
-        await this.RegisterOrUpdateReminder(ResumeReminder, options.Value.ResumeCheckPeriod, options.Value.ResumeCheckPeriod);
         await PublishAsync();
         logger.LogInformation("Job {Job} planned: {Frames} frames in {Chunks} chunks", this.GetPrimaryKey(), video.FrameCount, spans.Count);
     }
