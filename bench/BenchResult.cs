@@ -15,12 +15,15 @@ public sealed record BenchResult(
     string ExecutionProvider,
     double RawModelFps,
     double PipelineFps,
-    double PipelineOverRaw)
+    double PipelineOverRaw,
+    long PeakRssMiB,
+    long PeakRssMiBFourTimesLonger,
+    double PeakRssRatio)
 {
     public string ToMarkdown() => string.Create(CultureInfo.InvariantCulture, $"""
-        | measured (UTC) | clip | frames | scale | provider | raw model fps | streaming pipeline fps | pipeline / raw |
-        | --- | --- | --- | --- | --- | --- | --- | --- |
-        | {MeasuredAt:yyyy-MM-dd HH:mm} | {Clip} ({Size}) | {Frames} | x{Scale} | {ExecutionProvider}, {Cores} cores | {RawModelFps} | {PipelineFps} | {PipelineOverRaw} |
+        | measured (UTC) | clip | frames | scale | provider | raw model fps | streaming pipeline fps | pipeline / raw | peak RSS, clip / 4x longer (MiB) | ratio |
+        | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+        | {MeasuredAt:yyyy-MM-dd HH:mm} | {Clip} ({Size}) | {Frames} | x{Scale} | {ExecutionProvider}, {Cores} cores | {RawModelFps} | {PipelineFps} | {PipelineOverRaw} | {PeakRssMiB} / {PeakRssMiBFourTimesLonger} | {PeakRssRatio} |
 
         """);
 }

@@ -10,7 +10,15 @@ using Vsr.Engine.Models;
 // Side-by-side, in one run, on the same frames and the same model session:
 //  1. raw model throughput — frames already in memory, only the ONNX Runtime calls are timed;
 //  2. the streaming chunk pipeline — ffmpeg decode → model → libx264 encode, overlapped, as a chunk runs in a job.
-// Usage: Vsr.Bench <clip> <models dir> <results dir> [scale]
+//  3. memory: peak RSS of the pipeline for a clip and for the same content 4x longer, each in its own process.
+// Usage: Vsr.Bench <clip> <models dir> <results dir> [scale] [long clip]
+//        Vsr.Bench --pipeline-peak-rss <clip> <models dir> [scale]   (child mode: prints VmHWM in KiB)
+if (args[0] == "--pipeline-peak-rss")
+{
+    Console.WriteLine(await PeakMemory.RunPipelineAsync(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture)));
+    return;
+}
+
 var clip = args[0];
 var models = args[1];
 var results = args[2];
@@ -37,12 +45,17 @@ await ChunkTranscoder.TranscodeAsync(clip, video, new ChunkSpan(0, 0, video.Fram
 pipeline.Stop();
 File.Delete(output);
 
+var longClip = args.Length > 4 ? args[4] : null;
+var shortPeak = longClip is null ? 0 : await PeakMemory.MeasureAsync(clip, models, scale);
+var longPeak = longClip is null ? 0 : await PeakMemory.MeasureAsync(longClip, models, scale);
+
 var rawFps = frames.Count / raw.Elapsed.TotalSeconds;
 var pipelineFps = video.FrameCount / pipeline.Elapsed.TotalSeconds;
 var result = new BenchResult(
     DateTimeOffset.UtcNow, Environment.MachineName, Environment.ProcessorCount, Path.GetFileName(clip),
     $"{video.Width}x{video.Height}", video.FrameCount, scale, ModelCatalog.DefaultModel, device.ExecutionProvider,
-    Math.Round(rawFps, 3), Math.Round(pipelineFps, 3), Math.Round(pipelineFps / rawFps, 3));
+    Math.Round(rawFps, 3), Math.Round(pipelineFps, 3), Math.Round(pipelineFps / rawFps, 3),
+    shortPeak / 1024, longPeak / 1024, longPeak > 0 ? Math.Round((double)longPeak / shortPeak, 3) : 0);
 
 Directory.CreateDirectory(results);
 var stamp = result.MeasuredAt.ToString("yyyy-MM-dd-HHmmss", CultureInfo.InvariantCulture);
