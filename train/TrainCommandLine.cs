@@ -1,4 +1,9 @@
+using System.Text.Json;
+using Vsr.Engine.Models;
+using Vsr.Train.Data;
+using Vsr.Train.Degradation;
 using Vsr.Train.Native;
+using Vsr.Train.Training;
 
 namespace Vsr.Train;
 
@@ -7,7 +12,12 @@ public static class TrainCommandLine
 {
     public const string Usage = """
         usage: Vsr.Train <command> [options]
-          check                         repair libtorch if needed and prove it loads
+          check                      repair libtorch if needed and prove it loads
+          heldout-hashes [--out F]   fetch the evaluation packages and write their file and frame hashes
+          train --name N --scale S [--width 32 --depth 8 --steps 2000 --batch 16 --patch 48 --lr 5e-4
+                --seed 1234 --recipe upscale|restore|none --images DIR --init WEIGHTS --checkpoint-every 100]
+                [--out models/N] [--cache .vsr/train]
+                trains (resuming from the checkpoint in CACHE/runs/N), then writes OUT/model.onnx and OUT/card.json
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -19,14 +29,42 @@ public static class TrainCommandLine
         }
 
         var options = TrainOptions.Parse(args.Skip(1));
+        var cache = Path.GetFullPath(options.Get("cache", ".vsr/train"));
         switch (args[0])
         {
             case "check":
                 Console.WriteLine(LibTorchCheck.Run());
                 return 0;
+            case "heldout-hashes":
+                var target = options.Get("out", "train/heldout-hashes.txt");
+                await File.WriteAllLinesAsync(target, ["# sha256 kind source: held-out evaluation data (files, and decoded RGB24 frames); written by Vsr.Train heldout-hashes", .. HeldOutData.ComputeHashLines(cache)]);
+                Console.WriteLine($"wrote {target}");
+                return 0;
+            case "train":
+                await TrainAsync(options, cache, string.Join(' ', args));
+                return 0;
             default:
                 Console.Error.WriteLine(Usage);
                 return 2;
         }
+    }
+
+    private static async Task TrainAsync(TrainOptions options, string cache, string command)
+    {
+        var settings = TrainingSettings.From(options);
+        var guard = HeldOutGuard.Load(options.Get("heldout"));
+        var data = options.Get("images") is { } images ? TrainingSet.FromDirectory(images, cache, guard) : TrainingSet.FromPackages(cache, guard);
+        Console.Error.WriteLine($"{settings.Name}: {settings.Shape}, {data.Images.Count} photos, {settings.Steps} steps of {settings.BatchSize}x{settings.PatchSize}px");
+        LibTorchRepair.Apply();
+        var sampler = new BatchSampler(data, settings.Shape.Scale, settings.PatchSize, settings.BatchSize, DegradationRecipe.Named(settings.Recipe), settings.Seed);
+        var runDirectory = Path.Combine(cache, "runs", settings.Name);
+        var (model, state) = await new Trainer(settings, sampler, runDirectory).RunAsync(CancellationToken.None);
+        var output = options.Get("out", Path.Combine("models", settings.Name));
+        Directory.CreateDirectory(output);
+        var onnx = SrvggOnnxBuilder.Build(model.ToWeights(), settings.Name);
+        await File.WriteAllBytesAsync(Path.Combine(output, "model.onnx"), onnx);
+        var card = ModelCard.Create(settings, state, data, command, HeldOutGuard.FileHash(onnx));
+        await File.WriteAllTextAsync(Path.Combine(output, "card.json"), card.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        Console.WriteLine($"wrote {output}/model.onnx ({onnx.Length} bytes) and card.json after {state.Step} steps, {state.WallSeconds:F0} s");
     }
 }

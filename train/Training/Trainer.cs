@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Threading.Channels;
+using TorchSharp;
+using Vsr.Train.Degradation;
+using Vsr.Train.Network;
+using static TorchSharp.torch;
+
+namespace Vsr.Train.Training;
+
+/// <summary>
+/// L1 + Adam training of a <see cref="CompactUpscaler"/> with checkpoints in <c>directory</c>: weights, optimizer
+/// moments and progress are written every <c>CheckpointEvery</c> steps, and a run started on a directory that
+/// holds a checkpoint resumes from it.
+/// </summary>
+public sealed class Trainer(TrainingSettings settings, BatchSampler sampler, string directory)
+{
+    private const string WeightsFile = "checkpoint.weights";
+    private const string OptimizerFile = "checkpoint.optimizer";
+    private const string StateFile = "checkpoint.json";
+
+    public static CompactUpscaler LoadModel(NetworkShape shape, string directory)
+    {
+        var model = new CompactUpscaler(shape);
+        model.load(Path.Combine(directory, WeightsFile));
+        return model;
+    }
+
+    public static CheckpointState? ReadState(string directory)
+    {
+        var path = Path.Combine(directory, StateFile);
+        return File.Exists(path) ? JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(path)) : null;
+    }
+
+    /// <returns>The trained model and the total wall time (across resumes).</returns>
+    public async Task<(CompactUpscaler Model, CheckpointState State)> RunAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(directory);
+        random.manual_seed(settings.Seed);
+        var model = new CompactUpscaler(settings.Shape);
+        var optimizer = optim.Adam(model.parameters(), settings.LearningRate);
+        var state = ReadState(directory) ?? new CheckpointState(0, 0, double.NaN);
+        if (state.Step > 0)
+        {
+            model.load(Path.Combine(directory, WeightsFile));
+            optimizer.load_state_dict(Path.Combine(directory, OptimizerFile));
+            Console.Error.WriteLine($"resuming {settings.Name} at step {state.Step}");
+        }
+        else if (settings.InitFrom is not null)
+        {
+            model.load(settings.InitFrom);
+            Console.Error.WriteLine($"initialised {settings.Name} from {settings.InitFrom}");
+        }
+
+        // Batches are cut and degraded (ffmpeg included) on another thread while the previous step computes.
+        var batches = Channel.CreateBounded<TrainingBatch>(3);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producer = Task.Run(async () =>
+        {
+            for (var step = state.Step; step < settings.Steps && !stop.IsCancellationRequested; step++)
+            {
+                await batches.Writer.WriteAsync(sampler.Sample(step), stop.Token);
+            }
+
+            batches.Writer.TryComplete();
+        }, stop.Token);
+
+        var clock = Stopwatch.StartNew();
+        var window = Stopwatch.StartNew();
+        var windowSteps = 0;
+        var recent = new Queue<double>();
+        var loss = state.RecentLoss;
+        model.train();
+        for (var step = state.Step; step < settings.Steps; step++)
+        {
+            var batch = await batches.Reader.ReadAsync(cancellationToken);
+            if (batch.Inputs.Any(float.IsNaN) || batch.Targets.Any(float.IsNaN))
+            {
+                throw new InvalidDataException($"batch {step} holds NaN");
+            }
+            foreach (var group in optimizer.ParamGroups)
+            {
+                group.LearningRate = settings.LearningRateAt(step);
+            }
+
+            optimizer.zero_grad();
+            float value;
+            using (NewDisposeScope())
+            {
+                // Cloned so that libtorch owns the memory, not a pinned managed array.
+                var inputs = tensor(batch.Inputs, [batch.Count, 3, batch.InputSize, batch.InputSize]).clone();
+                var targets = tensor(batch.Targets, [batch.Count, 3, batch.TargetSize, batch.TargetSize]).clone();
+                var l1 = nn.functional.l1_loss(model.forward(inputs), targets);
+                l1.backward();
+                value = l1.item<float>();
+            }
+
+            // Outside the scope: Adam creates its moment tensors on its first step, and a scope would free them.
+            optimizer.step();
+            if (!float.IsFinite(value))
+            {
+                throw new InvalidOperationException($"the loss is {value} at step {step}; the last checkpoint is intact");
+            }
+
+            recent.Enqueue(value);
+            if (recent.Count > 50)
+            {
+                recent.Dequeue();
+            }
+
+            loss = recent.Average();
+            windowSteps++;
+            var done = step + 1;
+            if (done % 10 == 0 || done == settings.Steps)
+            {
+                Console.Error.WriteLine(ProgressLine.Format(done, settings.Steps, windowSteps / window.Elapsed.TotalSeconds, loss, state.WallSeconds + clock.Elapsed.TotalSeconds));
+                window.Restart();
+                windowSteps = 0;
+            }
+
+            if (done % settings.CheckpointEvery == 0 || done == settings.Steps)
+            {
+                Save(model, optimizer, new CheckpointState(done, state.WallSeconds + clock.Elapsed.TotalSeconds, loss));
+            }
+        }
+
+        await stop.CancelAsync();
+        try
+        {
+            await producer;
+        }
+        catch (OperationCanceledException)
+        {
+            // The producer was told to stop once the last step was taken.
+        }
+
+        var final = ReadState(directory) ?? new CheckpointState(settings.Steps, state.WallSeconds + clock.Elapsed.TotalSeconds, loss);
+        return (model, final);
+    }
+
+    // Written beside and renamed, so an interruption mid-save leaves the previous checkpoint intact.
+    private void Save(CompactUpscaler model, TorchSharp.Modules.Adam optimizer, CheckpointState state)
+    {
+        var weights = Path.Combine(directory, WeightsFile);
+        var moments = Path.Combine(directory, OptimizerFile);
+        model.save(weights + ".tmp");
+        optimizer.save_state_dict(moments + ".tmp");
+        File.WriteAllText(Path.Combine(directory, StateFile + ".tmp"), JsonSerializer.Serialize(state));
+        File.Move(weights + ".tmp", weights, overwrite: true);
+        File.Move(moments + ".tmp", moments, overwrite: true);
+        File.Move(Path.Combine(directory, StateFile + ".tmp"), Path.Combine(directory, StateFile), overwrite: true);
+    }
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Retrains the committed models with the exact commands of their cards (resumes from .vsr/train/runs/NAME).
+# Usage: train/models.sh [real-x2|real-x4|restore-x1 ...]   (default: all three, in that order)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+tool="train/bin/Release/net10.0/Vsr.Train.dll"
+[ -f "$tool" ] || train/setup.sh
+run() { nice -n 10 dotnet "$tool" train "$@"; }
+for model in "${@:-real-x2 real-x4 restore-x1}"; do
+  case "$model" in
+    real-x2) run --name real-x2 --scale 2 --width 32 --depth 8 --steps 1200 --batch 16 --patch 48 --recipe upscale --seed 1234 --checkpoint-every 50 ;;
+    real-x4) run --name real-x4 --scale 4 --width 32 --depth 8 --steps 900 --batch 16 --patch 32 --recipe upscale --seed 1234 --checkpoint-every 50 ;;
+    restore-x1) run --name restore-x1 --scale 1 --width 32 --depth 8 --steps 900 --batch 16 --patch 64 --recipe restore --seed 1234 --checkpoint-every 50 ;;
+    *) echo "unknown model $model" >&2; exit 2 ;;
+  esac
+done
