@@ -87,9 +87,8 @@ public sealed class Trainer(TrainingSettings settings, BatchSampler sampler, str
             float value;
             using (NewDisposeScope())
             {
-                // Cloned so that libtorch owns the memory, not a pinned managed array.
-                var inputs = tensor(batch.Inputs, [batch.Count, 3, batch.InputSize, batch.InputSize]).clone();
-                var targets = tensor(batch.Targets, [batch.Count, 3, batch.TargetSize, batch.TargetSize]).clone();
+                var inputs = Owned(batch.Inputs, [batch.Count, 3, batch.InputSize, batch.InputSize]);
+                var targets = Owned(batch.Targets, [batch.Count, 3, batch.TargetSize, batch.TargetSize]);
                 var l1 = nn.functional.l1_loss(model.forward(inputs), targets);
                 l1.backward();
                 value = l1.item<float>();
@@ -136,6 +135,15 @@ public sealed class Trainer(TrainingSettings settings, BatchSampler sampler, str
 
         var final = ReadState(directory) ?? new CheckpointState(settings.Steps, state.WallSeconds + clock.Elapsed.TotalSeconds, loss);
         return (model, final);
+    }
+
+    // libtorch allocates and owns the memory and the values are copied in: a tensor over a managed array saw
+    // sporadic NaN losses here, as if the array had moved under it while the producer thread churned the heap.
+    private static Tensor Owned(float[] values, long[] shape)
+    {
+        var result = empty(shape, ScalarType.Float32);
+        result.data<float>().CopyFrom(values);
+        return result;
     }
 
     // Written beside and renamed, so an interruption mid-save leaves the previous checkpoint intact.
