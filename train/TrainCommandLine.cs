@@ -49,6 +49,24 @@ public static class TrainCommandLine
         }
     }
 
+    // A non-finite loss has struck at random steps (not reproducible from the same seed and checkpoint), so the run
+    // goes back to its last checkpoint and carries on; every restart is logged and the cards count them.
+    private static (Network.CompactUpscaler Model, CheckpointState State) TrainWithRestarts(TrainingSettings settings, BatchSampler sampler, string runDirectory)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return new Trainer(settings, sampler, runDirectory).Run(CancellationToken.None);
+            }
+            catch (NonFiniteLossException e) when (attempt < 5)
+            {
+                Console.Error.WriteLine($"restart {attempt}: {e.Message}");
+                File.AppendAllText(Path.Combine(runDirectory, "restarts.log"), $"{DateTime.UtcNow:O} {e.Message}\n");
+            }
+        }
+    }
+
     private static async Task TrainAsync(TrainOptions options, string cache, string command)
     {
         var settings = TrainingSettings.From(options);
@@ -58,7 +76,7 @@ public static class TrainCommandLine
         LibTorchRepair.Apply();
         var sampler = new BatchSampler(data, settings.Shape.Scale, settings.PatchSize, settings.BatchSize, DegradationRecipe.Named(settings.Recipe), settings.Seed);
         var runDirectory = Path.Combine(cache, "runs", settings.Name);
-        var (model, state) = await new Trainer(settings, sampler, runDirectory).RunAsync(CancellationToken.None);
+        var (model, state) = TrainWithRestarts(settings, sampler, runDirectory);
         var output = options.Get("out", Path.Combine("models", settings.Name));
         Directory.CreateDirectory(output);
         var onnx = SrvggOnnxBuilder.Build(model.ToWeights(), settings.Name);

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using TorchSharp;
 using Vsr.Train.Degradation;
 using Vsr.Train.Network;
@@ -33,7 +33,9 @@ public sealed class Trainer(TrainingSettings settings, BatchSampler sampler, str
     }
 
     /// <returns>The trained model and the total wall time (across resumes).</returns>
-    public async Task<(CompactUpscaler Model, CheckpointState State)> RunAsync(CancellationToken cancellationToken)
+    /// <remarks>Synchronous on purpose: every libtorch call stays on the calling thread.</remarks>
+    /// <exception cref="NonFiniteLossException">The loss stopped being finite; the last checkpoint is intact.</exception>
+    public (CompactUpscaler Model, CheckpointState State) Run(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(directory);
         random.manual_seed(settings.Seed);
@@ -53,16 +55,14 @@ public sealed class Trainer(TrainingSettings settings, BatchSampler sampler, str
         }
 
         // Batches are cut and degraded (ffmpeg included) on another thread while the previous step computes.
-        var batches = Channel.CreateBounded<TrainingBatch>(3);
+        using var batches = new BlockingCollection<TrainingBatch>(3);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var producer = Task.Run(async () =>
+        var producer = Task.Run(() =>
         {
             for (var step = state.Step; step < settings.Steps && !stop.IsCancellationRequested; step++)
             {
-                await batches.Writer.WriteAsync(sampler.Sample(step), stop.Token);
+                batches.Add(sampler.Sample(step), stop.Token);
             }
-
-            batches.Writer.TryComplete();
         }, stop.Token);
 
         var clock = Stopwatch.StartNew();
@@ -73,7 +73,7 @@ public sealed class Trainer(TrainingSettings settings, BatchSampler sampler, str
         model.train();
         for (var step = state.Step; step < settings.Steps; step++)
         {
-            var batch = await batches.Reader.ReadAsync(cancellationToken);
+            var batch = batches.Take(cancellationToken);
             if (batch.Inputs.Any(float.IsNaN) || batch.Targets.Any(float.IsNaN))
             {
                 throw new InvalidDataException($"batch {step} holds NaN");
@@ -98,7 +98,9 @@ public sealed class Trainer(TrainingSettings settings, BatchSampler sampler, str
             optimizer.step();
             if (!float.IsFinite(value))
             {
-                throw new InvalidOperationException($"the loss is {value} at step {step}; the last checkpoint is intact");
+                var broken = model.named_parameters().Where(p => !p.parameter.isfinite().all().item<bool>()).Select(p => p.name).ToArray();
+                stop.Cancel();
+                throw new NonFiniteLossException($"the loss is {value} at step {step}; non-finite parameters after the update: [{string.Join(", ", broken)}]; the last checkpoint is intact");
             }
 
             recent.Enqueue(value);
@@ -123,10 +125,10 @@ public sealed class Trainer(TrainingSettings settings, BatchSampler sampler, str
             }
         }
 
-        await stop.CancelAsync();
+        stop.Cancel();
         try
         {
-            await producer;
+            producer.GetAwaiter().GetResult();
         }
         catch (OperationCanceledException)
         {
