@@ -15,9 +15,12 @@ public static class TrainCommandLine
           check                      repair libtorch if needed and prove it loads
           heldout-hashes [--out F]   fetch the evaluation packages and write their file and frame hashes
           train --name N --scale S [--width 32 --depth 8 --steps 2000 --batch 16 --patch 48 --lr 5e-4
-                --seed 1234 --recipe upscale|restore|none --images DIR --init WEIGHTS --checkpoint-every 100]
+                --seed 1234 --recipe upscale|restore|none --images DIR --init WEIGHTS --checkpoint-every 100 --stop-at STEP]
                 [--out models/N] [--cache .vsr/train]
                 trains (resuming from the checkpoint in CACHE/runs/N), then writes OUT/model.onnx and OUT/card.json
+          eval [--quick] [--report docs/quality.md] [--images docs/quality] [--models models] [--cache .vsr/train]
+                scores bicubic, lanczos, the anime model and ours on the held-out clips; writes the report and PNGs
+                (a full run also copies the figures into models/NAME/card.json)
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -39,6 +42,9 @@ public static class TrainCommandLine
                 var target = options.Get("out", "train/heldout-hashes.txt");
                 await File.WriteAllLinesAsync(target, ["# sha256 kind source: held-out evaluation data (files, and decoded RGB24 frames); written by Vsr.Train heldout-hashes", .. HeldOutData.ComputeHashLines(cache)]);
                 Console.WriteLine($"wrote {target}");
+                return 0;
+            case "eval":
+                Evaluate(options, cache, "./eval.sh" + (options.Has("quick") ? " --quick" : string.Empty));
                 return 0;
             case "train":
                 await TrainAsync(options, cache, string.Join(' ', args));
@@ -65,6 +71,30 @@ public static class TrainCommandLine
                 File.AppendAllText(Path.Combine(runDirectory, "restarts.log"), $"{DateTime.UtcNow:O} {e.Message}\n");
             }
         }
+    }
+
+    private static void Evaluate(TrainOptions options, string cache, string command)
+    {
+        var quick = options.Has("quick");
+        var report = options.Get("report", quick ? ".vsr/eval/quality-quick.md" : "docs/quality.md");
+        var images = options.Get("images", Path.Combine(Path.GetDirectoryName(report)!, quick ? "quality-quick" : "quality"));
+        var models = Path.GetFullPath(options.Get("models", "models"));
+        var catalog = new ModelCatalog(new ModelCatalogOptions { Directory = options.Get("anime-models", ".vsr/models"), BundledDirectory = models });
+        var evaluation = new Evaluation.QualityEvaluation(cache, catalog, quick, images);
+        var results = evaluation.Run();
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(report))!);
+        File.WriteAllText(report, Evaluation.QualityReport.Render(results, evaluation.Notes, command, quick, images));
+        if (!quick)
+        {
+            Evaluation.ModelCardEvaluation.Update(models, results, command);
+        }
+
+        foreach (var goal in Evaluation.QualityReport.Goals(results))
+        {
+            Console.WriteLine(goal);
+        }
+
+        Console.WriteLine($"wrote {report} and {images}/");
     }
 
     private static async Task TrainAsync(TrainOptions options, string cache, string command)

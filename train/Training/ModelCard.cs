@@ -29,6 +29,7 @@ public static class ModelCard
                 ["learningRate"] = settings.LearningRate,
                 ["schedule"] = "cosine to 0.1x over the run",
                 ["steps"] = settings.Steps,
+                ["stopAt"] = settings.StopAt == int.MaxValue ? null : settings.StopAt,
                 ["batch"] = settings.BatchSize,
                 ["inputPatch"] = settings.PatchSize,
                 ["seed"] = settings.Seed,

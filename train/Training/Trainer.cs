@@ -59,7 +59,7 @@ public sealed class Trainer(TrainingSettings settings, BatchSampler sampler, str
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var producer = Task.Run(() =>
         {
-            for (var step = state.Step; step < settings.Steps && !stop.IsCancellationRequested; step++)
+            for (var step = state.Step; step < settings.LastStep && !stop.IsCancellationRequested; step++)
             {
                 batches.Add(sampler.Sample(step), stop.Token);
             }
@@ -71,7 +71,7 @@ public sealed class Trainer(TrainingSettings settings, BatchSampler sampler, str
         var recent = new Queue<double>();
         var loss = state.RecentLoss;
         model.train();
-        for (var step = state.Step; step < settings.Steps; step++)
+        for (var step = state.Step; step < settings.LastStep; step++)
         {
             var batch = batches.Take(cancellationToken);
             if (batch.Inputs.Any(float.IsNaN) || batch.Targets.Any(float.IsNaN))
@@ -112,14 +112,14 @@ public sealed class Trainer(TrainingSettings settings, BatchSampler sampler, str
             loss = recent.Average();
             windowSteps++;
             var done = step + 1;
-            if (done % 10 == 0 || done == settings.Steps)
+            if (done % 10 == 0 || done == settings.LastStep)
             {
                 Console.Error.WriteLine(ProgressLine.Format(done, settings.Steps, windowSteps / window.Elapsed.TotalSeconds, loss, state.WallSeconds + clock.Elapsed.TotalSeconds));
                 window.Restart();
                 windowSteps = 0;
             }
 
-            if (done % settings.CheckpointEvery == 0 || done == settings.Steps)
+            if (done % settings.CheckpointEvery == 0 || done == settings.LastStep)
             {
                 Save(model, optimizer, new CheckpointState(done, state.WallSeconds + clock.Elapsed.TotalSeconds, loss));
             }

@@ -13,7 +13,8 @@ public sealed record TrainingSettings(
     double LearningRate,
     int Seed,
     int CheckpointEvery,
-    string? InitFrom)
+    string? InitFrom,
+    int StopAt)
 {
     public static TrainingSettings From(TrainOptions options)
     {
@@ -28,8 +29,12 @@ public sealed record TrainingSettings(
             options.Get("lr", 5e-4),
             options.Get("seed", 1234),
             options.Get("checkpoint-every", 100),
-            options.Get("init"));
+            options.Get("init"),
+            options.Get("stop-at", int.MaxValue));
     }
+
+    /// <summary>The step this run ends at: <c>--stop-at</c> cuts a run short without changing its schedule.</summary>
+    public int LastStep => Math.Min(Steps, StopAt);
 
     /// <summary>Cosine decay from the base rate to a tenth of it, a function of the step only, so resuming is exact.</summary>
     public double LearningRateAt(long step) =>
