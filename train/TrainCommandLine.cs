@@ -65,7 +65,7 @@ public static class TrainCommandLine
             {
                 return new Trainer(settings, sampler, runDirectory).Run(CancellationToken.None);
             }
-            catch (NonFiniteLossException e) when (attempt < 5)
+            catch (NonFiniteLossException e) when (attempt < 50)
             {
                 Console.Error.WriteLine($"restart {attempt}: {e.Message}");
                 File.AppendAllText(Path.Combine(runDirectory, "restarts.log"), $"{DateTime.UtcNow:O} {e.Message}\n");

@@ -78,31 +78,32 @@ public sealed class Trainer(TrainingSettings settings, BatchSampler sampler, str
             {
                 throw new InvalidDataException($"batch {step} holds NaN");
             }
+
             foreach (var group in optimizer.ParamGroups)
             {
                 group.LearningRate = settings.LearningRateAt(step);
             }
 
-            optimizer.zero_grad();
-            float value;
-            using (NewDisposeScope())
+            // A forward pass that comes out non-finite is run again before Adam sees it: the NaNs seen here struck at
+            // random steps and did not repeat on the same batch, so one bad pass must not poison the weights.
+            var value = float.NaN;
+            for (var attempt = 0; attempt < 3 && !float.IsFinite(value); attempt++)
             {
-                var inputs = Owned(batch.Inputs, [batch.Count, 3, batch.InputSize, batch.InputSize]);
-                var targets = Owned(batch.Targets, [batch.Count, 3, batch.TargetSize, batch.TargetSize]);
-                var l1 = nn.functional.l1_loss(model.forward(inputs), targets);
-                l1.backward();
-                value = l1.item<float>();
+                optimizer.zero_grad();
+                value = Forward(model, batch);
+                if (!float.IsFinite(value))
+                {
+                    Console.Error.WriteLine($"step {step}: non-finite loss on pass {attempt + 1}, running it again");
+                }
             }
 
-            // Outside the scope: Adam creates its moment tensors on its first step, and a scope would free them.
-            optimizer.step();
             if (!float.IsFinite(value))
             {
-                var broken = model.named_parameters().Where(p => !p.parameter.isfinite().all().item<bool>()).Select(p => p.name).ToArray();
                 stop.Cancel();
-                throw new NonFiniteLossException($"the loss is {value} at step {step}; non-finite parameters after the update: [{string.Join(", ", broken)}]; the last checkpoint is intact");
+                throw new NonFiniteLossException($"the loss is {value} at step {step} three times; the last checkpoint is intact");
             }
 
+            optimizer.step();
             recent.Enqueue(value);
             if (recent.Count > 50)
             {
@@ -137,6 +138,18 @@ public sealed class Trainer(TrainingSettings settings, BatchSampler sampler, str
 
         var final = ReadState(directory) ?? new CheckpointState(settings.Steps, state.WallSeconds + clock.Elapsed.TotalSeconds, loss);
         return (model, final);
+    }
+
+    // Leaves the gradients in place; everything else is freed with the scope. Adam's moment tensors are created on
+    // its first step, so the step itself runs outside any scope.
+    private static float Forward(CompactUpscaler model, TrainingBatch batch)
+    {
+        using var scope = NewDisposeScope();
+        var inputs = Owned(batch.Inputs, [batch.Count, 3, batch.InputSize, batch.InputSize]);
+        var targets = Owned(batch.Targets, [batch.Count, 3, batch.TargetSize, batch.TargetSize]);
+        var l1 = nn.functional.l1_loss(model.forward(inputs), targets);
+        l1.backward();
+        return l1.item<float>();
     }
 
     // libtorch allocates and owns the memory and the values are copied in: a tensor over a managed array saw
