@@ -16,7 +16,7 @@ namespace Vsr.Train.Training;
 public sealed class Trainer(TrainingSettings settings, BatchSampler sampler, string directory)
 {
     private const string WeightsFile = "checkpoint.weights";
-    private const string OptimizerFile = "checkpoint.optimizer";
+    private const string OptimizerFile = "checkpoint.adam";
     private const string StateFile = "checkpoint.json";
 
     public static CompactUpscaler LoadModel(NetworkShape shape, string directory)
@@ -40,12 +40,20 @@ public sealed class Trainer(TrainingSettings settings, BatchSampler sampler, str
         Directory.CreateDirectory(directory);
         random.manual_seed(settings.Seed);
         var model = new CompactUpscaler(settings.Shape);
-        var optimizer = optim.Adam(model.parameters(), settings.LearningRate);
+        using var optimizer = new AdamOptimizer(model.parameters());
         var state = ReadState(directory) ?? new CheckpointState(0, 0, double.NaN);
         if (state.Step > 0)
         {
             model.load(Path.Combine(directory, WeightsFile));
-            optimizer.load_state_dict(Path.Combine(directory, OptimizerFile));
+            if (File.Exists(Path.Combine(directory, OptimizerFile)))
+            {
+                optimizer.Load(Path.Combine(directory, OptimizerFile));
+            }
+            else
+            {
+                // Checkpoints written before AdamOptimizer hold TorchSharp's moments, which are not read back.
+                Console.Error.WriteLine($"{settings.Name}: no {OptimizerFile} in the checkpoint; Adam's moments start from zero");
+            }
             Console.Error.WriteLine($"resuming {settings.Name} at step {state.Step}");
         }
         else if (settings.InitFrom is not null)
@@ -79,17 +87,12 @@ public sealed class Trainer(TrainingSettings settings, BatchSampler sampler, str
                 throw new InvalidDataException($"batch {step} holds NaN");
             }
 
-            foreach (var group in optimizer.ParamGroups)
-            {
-                group.LearningRate = settings.LearningRateAt(step);
-            }
-
             // A forward pass that comes out non-finite is run again before Adam sees it: the NaNs seen here struck at
             // random steps and did not repeat on the same batch, so one bad pass must not poison the weights.
             var value = float.NaN;
             for (var attempt = 0; attempt < 3 && !float.IsFinite(value); attempt++)
             {
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 value = Forward(model, batch);
                 if (!float.IsFinite(value))
                 {
@@ -103,7 +106,7 @@ public sealed class Trainer(TrainingSettings settings, BatchSampler sampler, str
                 throw new NonFiniteLossException($"the loss is {value} at step {step} three times; the last checkpoint is intact");
             }
 
-            optimizer.step();
+            optimizer.Step(settings.LearningRateAt(step));
             recent.Enqueue(value);
             if (recent.Count > 50)
             {
@@ -162,12 +165,12 @@ public sealed class Trainer(TrainingSettings settings, BatchSampler sampler, str
     }
 
     // Written beside and renamed, so an interruption mid-save leaves the previous checkpoint intact.
-    private void Save(CompactUpscaler model, TorchSharp.Modules.Adam optimizer, CheckpointState state)
+    private void Save(CompactUpscaler model, AdamOptimizer optimizer, CheckpointState state)
     {
         var weights = Path.Combine(directory, WeightsFile);
         var moments = Path.Combine(directory, OptimizerFile);
         model.save(weights + ".tmp");
-        optimizer.save_state_dict(moments + ".tmp");
+        optimizer.Save(moments + ".tmp");
         File.WriteAllText(Path.Combine(directory, StateFile + ".tmp"), JsonSerializer.Serialize(state));
         File.Move(weights + ".tmp", weights, overwrite: true);
         File.Move(moments + ".tmp", moments, overwrite: true);
