@@ -28,7 +28,7 @@ public sealed class QualityEvaluation(string cacheDirectory, ModelCatalog catalo
         foreach (var clip in clips)
         {
             var count = clip.FrameCount(cacheDirectory);
-            var sampled = quick ? 1 : 6;
+            var sampled = quick ? 1 : 4;
             var sequence = Math.Min(count, quick ? 5 : 30);
             var indices = Enumerable.Range(0, sampled).Select(i => (int)((i + 0.5) * count / sampled)).ToArray();
             var frames = clip.Frames(cacheDirectory, indices);
@@ -60,7 +60,7 @@ public sealed class QualityEvaluation(string cacheDirectory, ModelCatalog catalo
             }
 
             var head = clip.Frames(cacheDirectory, Enumerable.Range(0, sequence).ToArray());
-            var keep = quick ? [sequence / 2] : Enumerable.Range(0, 6).Select(i => (int)((i + 0.5) * sequence / 6)).ToArray();
+            var keep = quick ? [sequence / 2] : Enumerable.Range(0, 4).Select(i => (int)((i + 0.5) * sequence / 4)).ToArray();
             var compressed = FrameFilters.X264(head, 40);
             results.AddRange(Score("x264 crf 40", clip.Name, keep.Select(i => head[i]).ToList(), keep.Select(i => compressed[i]).ToList(),
             [

@@ -39,8 +39,17 @@ public sealed class AdamOptimizer : IDisposable
         }
     }
 
-    public void Step(double learningRate)
+    /// <returns>False, and nothing changed, when a gradient holds NaN or infinity.</returns>
+    public bool Step(double learningRate)
     {
+        using (NewDisposeScope())
+        {
+            if (_parameters.Any(p => p.grad is { } g && !g.isfinite().all().item<bool>()))
+            {
+                return false;
+            }
+        }
+
         _steps++;
         var correction1 = 1 - Math.Pow(Beta1, _steps);
         var correction2 = 1 - Math.Pow(Beta2, _steps);
@@ -59,6 +68,8 @@ public sealed class AdamOptimizer : IDisposable
             var denominator = (_second[i] / correction2).sqrt_().add_(Epsilon);
             _parameters[i].addcdiv_(_first[i], denominator, value: -learningRate / correction1);
         }
+
+        return true;
     }
 
     public void Save(string path)

@@ -40,11 +40,21 @@ public sealed class Trainer(TrainingSettings settings, BatchSampler sampler, str
         Directory.CreateDirectory(directory);
         random.manual_seed(settings.Seed);
         var model = new CompactUpscaler(settings.Shape);
-        using var optimizer = new AdamOptimizer(model.parameters());
         var state = ReadState(directory) ?? new CheckpointState(0, 0, double.NaN);
         if (state.Step > 0)
         {
             model.load(Path.Combine(directory, WeightsFile));
+        }
+        else if (settings.InitFrom is not null)
+        {
+            model.load(settings.InitFrom);
+            Console.Error.WriteLine($"initialised {settings.Name} from {settings.InitFrom}");
+        }
+
+        // Made after loading, so that it holds the parameters the model actually uses.
+        using var optimizer = new AdamOptimizer(model.parameters());
+        if (state.Step > 0)
+        {
             if (File.Exists(Path.Combine(directory, OptimizerFile)))
             {
                 optimizer.Load(Path.Combine(directory, OptimizerFile));
@@ -54,12 +64,8 @@ public sealed class Trainer(TrainingSettings settings, BatchSampler sampler, str
                 // Checkpoints written before AdamOptimizer hold TorchSharp's moments, which are not read back.
                 Console.Error.WriteLine($"{settings.Name}: no {OptimizerFile} in the checkpoint; Adam's moments start from zero");
             }
+
             Console.Error.WriteLine($"resuming {settings.Name} at step {state.Step}");
-        }
-        else if (settings.InitFrom is not null)
-        {
-            model.load(settings.InitFrom);
-            Console.Error.WriteLine($"initialised {settings.Name} from {settings.InitFrom}");
         }
 
         // Batches are cut and degraded (ffmpeg included) on another thread while the previous step computes.
@@ -106,7 +112,11 @@ public sealed class Trainer(TrainingSettings settings, BatchSampler sampler, str
                 throw new NonFiniteLossException($"the loss is {value} at step {step} three times; the last checkpoint is intact");
             }
 
-            optimizer.Step(settings.LearningRateAt(step));
+            if (!optimizer.Step(settings.LearningRateAt(step)))
+            {
+                Console.Error.WriteLine($"step {step}: non-finite gradient with a finite loss ({value}); update skipped");
+            }
+
             recent.Enqueue(value);
             if (recent.Count > 50)
             {
