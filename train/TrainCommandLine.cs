@@ -15,10 +15,10 @@ public static class TrainCommandLine
           check                      repair libtorch if needed and prove it loads
           heldout-hashes [--out F]   fetch the evaluation packages and write their file and frame hashes
           train --name N --scale S [--width 32 --depth 8 --steps 2000 --batch 16 --patch 48 --lr 5e-4
-                --seed 1234 --recipe upscale|restore|none --images DIR --init WEIGHTS --checkpoint-every 100 --stop-at STEP]
+                --seed 1234 --recipe upscale|restore|none --images DIR --init WEIGHTS|interpolation --checkpoint-every 100 --stop-at STEP]
                 [--out models/N] [--cache .vsr/train]
                 trains (resuming from the checkpoint in CACHE/runs/N), then writes OUT/model.onnx and OUT/card.json
-          eval [--quick] [--report docs/quality.md] [--images docs/quality] [--models models] [--cache .vsr/train]
+          eval [--quick] [--only x2,x4,denoise,crf40] [--report docs/quality.md] [--images docs/quality] [--models models] [--cache .vsr/train]
                 scores bicubic, lanczos, the anime model and ours on the held-out clips; writes the report and PNGs
                 (a full run also copies the figures into models/NAME/card.json)
         """;
@@ -80,7 +80,8 @@ public static class TrainCommandLine
         var images = options.Get("images", Path.Combine(Path.GetDirectoryName(report)!, quick ? "quality-quick" : "quality"));
         var models = Path.GetFullPath(options.Get("models", "models"));
         var catalog = new ModelCatalog(new ModelCatalogOptions { Directory = options.Get("anime-models", ".vsr/models"), BundledDirectory = models });
-        var evaluation = new Evaluation.QualityEvaluation(cache, catalog, quick, images);
+        var only = options.Get("only")?.Split(',').ToHashSet();
+        var evaluation = new Evaluation.QualityEvaluation(cache, catalog, quick, images, only);
         var results = evaluation.Run();
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(report))!);
         File.WriteAllText(report, Evaluation.QualityReport.Render(results, evaluation.Notes, command, quick, images));

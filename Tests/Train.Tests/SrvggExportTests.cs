@@ -60,4 +60,43 @@ public sealed class SrvggExportTests
         var last = new SrvggConvolution(4, 5, new float[5 * 4 * 9], new float[5]);
         Assert.Throws<ArgumentException>(() => SrvggOnnxBuilder.Build(new SrvggWeights([conv, last], [new float[4]], 2)));
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void An_interpolation_start_reproduces_smooth_images_like_cubic_interpolation(int scale)
+    {
+        LibTorchRepair.Apply();
+        random.manual_seed(3);
+        using var model = new CompactUpscaler(new NetworkShape(32, 2, scale));
+        InterpolationStart.Apply(model);
+
+        // A linear ramp: the three-tap cubic weights reproduce it to about a level of 8 bit away from the borders.
+        const int size = 12;
+        var input = new float[3 * size * size];
+        for (var c = 0; c < 3; c++)
+        {
+            for (var y = 0; y < size; y++)
+            {
+                for (var x = 0; x < size; x++)
+                {
+                    input[(c * size + y) * size + x] = 0.2f + 0.03f * x + 0.02f * y;
+                }
+            }
+        }
+
+        using var noGrad = no_grad();
+        using var output = model.forward(tensor(input, [1, 3, size, size]));
+        var big = size * scale;
+        var values = output.data<float>().ToArray();
+        for (var y = 2 * scale; y < big - 2 * scale; y++)
+        {
+            for (var x = 2 * scale; x < big - 2 * scale; x++)
+            {
+                var expected = 0.2 + 0.03 * ((x + 0.5) / scale - 0.5) + 0.02 * ((y + 0.5) / scale - 0.5);
+                Assert.True(Math.Abs(expected - values[y * big + x]) < 0.005, $"({x},{y}): {values[y * big + x]} vs {expected}");
+            }
+        }
+    }
 }

@@ -11,7 +11,7 @@ namespace Vsr.Train.Evaluation;
 /// Runs every task on the held-out clips only: x2 and x4 upscaling of a bicubic downscale, denoising at σ 10 and
 /// 25, and x264 crf-40 artefact removal; each method is scored against the original frame and timed.
 /// </summary>
-public sealed class QualityEvaluation(string cacheDirectory, ModelCatalog catalog, bool quick, string imageDirectory)
+public sealed class QualityEvaluation(string cacheDirectory, ModelCatalog catalog, bool quick, string imageDirectory, IReadOnlySet<string>? only = null)
 {
     public const string Bicubic = "bicubic";
     public const string Lanczos = "lanczos";
@@ -33,7 +33,7 @@ public sealed class QualityEvaluation(string cacheDirectory, ModelCatalog catalo
             var indices = Enumerable.Range(0, sampled).Select(i => (int)((i + 0.5) * count / sampled)).ToArray();
             var frames = clip.Frames(cacheDirectory, indices);
             Console.Error.WriteLine($"eval: {clip.Name}, frames {string.Join(',', indices)}");
-            foreach (var scale in new[] { 2, 4 })
+            foreach (var scale in new[] { 2, 4 }.Where(s => Wanted($"x{s}")))
             {
                 var inputs = frames.Select(f => FrameFilters.Resize(f, f.Width / scale, f.Height / scale, Bicubic)).ToList();
                 results.AddRange(Score($"x{scale}", clip.Name, frames, inputs,
@@ -45,7 +45,7 @@ public sealed class QualityEvaluation(string cacheDirectory, ModelCatalog catalo
                 ]));
             }
 
-            foreach (var sigma in new[] { 10, 25 })
+            foreach (var sigma in new[] { 10, 25 }.Where(_ => Wanted("denoise")))
             {
                 var inputs = frames.Select((f, i) => FrameFilters.AddNoise(f, sigma, 1000 * sigma + i)).ToList();
                 results.AddRange(Score($"denoise σ{sigma}", clip.Name, frames, inputs,
@@ -57,6 +57,11 @@ public sealed class QualityEvaluation(string cacheDirectory, ModelCatalog catalo
                     new("bm3d", f => FrameFilters.Filter(f, $"format=gbrp,bm3d=sigma={9 * sigma}:estim=final,format=rgb24", f.Width, f.Height)),
                     Model("restore-x1", 1),
                 ]));
+            }
+
+            if (!Wanted("crf40"))
+            {
+                continue;
             }
 
             var head = clip.Frames(cacheDirectory, Enumerable.Range(0, sequence).ToArray());
@@ -73,6 +78,8 @@ public sealed class QualityEvaluation(string cacheDirectory, ModelCatalog catalo
         _device.Dispose();
         return results;
     }
+
+    private bool Wanted(string task) => only is null || only.Contains(task);
 
     private EvaluationMethod Model(string name, int scale)
     {

@@ -45,6 +45,11 @@ public sealed class Trainer(TrainingSettings settings, BatchSampler sampler, str
         {
             model.load(Path.Combine(directory, WeightsFile));
         }
+        else if (settings.InitFrom == "interpolation")
+        {
+            InterpolationStart.Apply(model);
+            Console.Error.WriteLine($"{settings.Name} starts as a cubic interpolator");
+        }
         else if (settings.InitFrom is not null)
         {
             model.load(settings.InitFrom);
