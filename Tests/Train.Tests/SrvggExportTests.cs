@@ -69,7 +69,7 @@ public sealed class SrvggExportTests
     {
         LibTorchRepair.Apply();
         random.manual_seed(3);
-        using var model = new CompactUpscaler(new NetworkShape(32, 2, scale));
+        using var model = new CompactUpscaler(new NetworkShape(32, 8, scale));
         InterpolationStart.Apply(model);
 
         // A linear ramp: the three-tap cubic weights reproduce it to about a level of 8 bit away from the borders.

@@ -41,7 +41,7 @@ public static class ModelCard
             {
                 ["stepsDone"] = state.Step,
                 ["wallSeconds"] = Math.Round(state.WallSeconds),
-                ["finalLoss"] = state.RecentLoss,
+                ["finalLoss"] = double.IsFinite(state.RecentLoss) ? state.RecentLoss : null,
                 ["machine"] = $"{Environment.ProcessorCount} CPU cores, TorchSharp-cpu 0.107.0 (libtorch 2.10.0 CPU)",
                 ["command"] = command,
             },
