@@ -17,7 +17,7 @@ builder.AddOrleans();
 var api = builder.Configuration.GetSection(ApiOptions.Section).Get<ApiOptions>() ?? new ApiOptions();
 var node = builder.Configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new NodeOptions();
 builder.Services.Configure<ApiOptions>(builder.Configuration.GetSection(ApiOptions.Section));
-builder.Services.TryAddSingleton(new ModelCatalog(new ModelCatalogOptions { Directory = node.ModelsDirectory }));
+builder.Services.TryAddSingleton(new ModelCatalog(node.ToCatalogOptions()));
 builder.Services.AddObjectStore(builder.Configuration);
 if (!OrleansHosting.IsEmbedded(builder.Configuration))
 {

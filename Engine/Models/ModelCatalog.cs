@@ -3,8 +3,9 @@ using System.Security.Cryptography;
 namespace Vsr.Engine.Models;
 
 /// <summary>
-/// Knows the models the service offers and turns their ncnn sources into cached ONNX files on demand.
-/// Thread-safe; one instance per process.
+/// Knows the models the service offers. Imported models (ncnn sources) become cached ONNX files on demand;
+/// the project's own models ship as ONNX files in the bundled models directory (<c>models/NAME/model.onnx</c>,
+/// with a <c>card.json</c> beside each). Thread-safe; one instance per process.
 /// </summary>
 public sealed class ModelCatalog(ModelCatalogOptions options)
 {
@@ -23,11 +24,17 @@ public sealed class ModelCatalog(ModelCatalogOptions options)
             "BSD-3-Clause, Copyright (c) 2021 Xintao Wang",
             SourceStem: "realesr-animevideov3-x4",
             NetworkScale: 4),
+        Bundled("real-x2", 2, "Own SRVGGNetCompact-style x2 upscaler for live-action and camera footage (trained on openly licensed photos)"),
+        Bundled("real-x4", 4, "Own SRVGGNetCompact-style x4 upscaler for live-action and camera footage (trained on openly licensed photos)"),
+        Bundled("restore-x1", 1, "Own SRVGGNetCompact-style x1 restorer: removes noise and compression artefacts before upscaling"),
     ];
+
+    private const string OwnLicense = "the project's own licence; trained from scratch by train/, see models/NAME/card.json";
 
     // Imports are rare and CPU-bound; one at a time keeps concurrent first callers from doing the work twice.
     private readonly Lock _importLock = new();
     private readonly string _root = Path.GetFullPath(options.Directory);
+    private readonly string _bundled = Path.GetFullPath(options.BundledDirectory);
 
     public ModelCatalogOptions Options { get; } = options;
 
@@ -49,6 +56,14 @@ public sealed class ModelCatalog(ModelCatalogOptions options)
         {
             throw new ModelUnavailableException(
                 $"Model '{model}' does not support scale {scale}; supported scales: {string.Join(", ", known.Scales)}.");
+        }
+
+        if (known.SourceStem is null)
+        {
+            return File.Exists(BundledPath(known))
+                ? BundledPath(known)
+                : throw new ModelUnavailableException(
+                    $"The weights of '{model}' are missing: expected {BundledPath(known)}; they ship in the repository's models/ directory (or set the bundled models directory).");
         }
 
         if (!SourcesExist(known))
@@ -81,7 +96,7 @@ public sealed class ModelCatalog(ModelCatalogOptions options)
         byte[] onnx;
         try
         {
-            var network = NcnnModelReader.Parse(System.Text.Encoding.UTF8.GetString(param), bin, model.SourceStem);
+            var network = NcnnModelReader.Parse(System.Text.Encoding.UTF8.GetString(param), bin, model.SourceStem!);
             onnx = OnnxGraphBuilder.Build(network, halveOutput: scale * 2 == model.NetworkScale);
         }
         catch (InvalidDataException e)
@@ -112,11 +127,18 @@ public sealed class ModelCatalog(ModelCatalogOptions options)
         return Convert.ToHexStringLower(sha.GetHashAndReset())[..16];
     }
 
-    private bool SourcesExist(KnownModel model) => File.Exists(ParamPath(model)) && File.Exists(BinPath(model));
+    private static KnownModel Bundled(string name, int scale, string description) =>
+        new(name, [scale], description, OwnLicense, SourceStem: null, NetworkScale: scale);
+
+    private bool SourcesExist(KnownModel model) =>
+        model.SourceStem is null ? File.Exists(BundledPath(model)) : File.Exists(ParamPath(model)) && File.Exists(BinPath(model));
+
+    private string BundledPath(KnownModel model) => Path.Combine(_bundled, model.Name, "model.onnx");
 
     private string ParamPath(KnownModel model) => Path.Combine(_root, "source", model.SourceStem + ".param");
 
     private string BinPath(KnownModel model) => Path.Combine(_root, "source", model.SourceStem + ".bin");
 
-    private sealed record KnownModel(string Name, int[] Scales, string Description, string License, string SourceStem, int NetworkScale);
+    /// <param name="SourceStem">The ncnn files' stem for an imported model; null for a bundled ONNX model.</param>
+    private sealed record KnownModel(string Name, int[] Scales, string Description, string License, string? SourceStem, int NetworkScale);
 }

@@ -1,3 +1,5 @@
+using Vsr.Engine.Models;
+
 namespace Vsr.Grains.Hosting;
 
 /// <summary>What one silo process brings to the cluster. Bound from the <c>Vsr</c> section.</summary>
@@ -10,6 +12,21 @@ public sealed class NodeOptions
 
     /// <summary>Model cache (ncnn sources and converted ONNX files).</summary>
     public string ModelsDirectory { get; set; } = ".vsr/models";
+
+    /// <summary>The project's own ONNX models (<c>NAME/model.onnx</c>); empty means the copy next to the binaries.</summary>
+    public string BundledModelsDirectory { get; set; } = string.Empty;
+
+    /// <summary>The model catalog's options for this node.</summary>
+    public ModelCatalogOptions ToCatalogOptions()
+    {
+        var options = new ModelCatalogOptions { Directory = ModelsDirectory };
+        if (BundledModelsDirectory.Length > 0)
+        {
+            options.BundledDirectory = BundledModelsDirectory;
+        }
+
+        return options;
+    }
 
     /// <summary>Scratch space for chunk and assembly work; each job's files are removed when it ends.</summary>
     public string WorkDirectory { get; set; } = ".vsr/work";

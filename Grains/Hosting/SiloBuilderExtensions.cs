@@ -36,7 +36,7 @@ public static class SiloBuilderExtensions
         services.AddOptions<JobOptions>().Bind(configuration.GetSection(JobOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<InferenceOptions>().Bind(configuration.GetSection("Vsr:Inference"));
 
-        services.AddSingleton(new ModelCatalog(new ModelCatalogOptions { Directory = node.ModelsDirectory }));
+        services.AddSingleton(new ModelCatalog(node.ToCatalogOptions()));
         services.AddSingleton<LocalDevices>();
         services.AddSingleton<SourceProbeCache>();
         services.AddSingleton<DeviceDirectory>();

@@ -27,7 +27,34 @@ public sealed class ModelCatalogTests : IDisposable
     {
         var catalog = new ModelCatalog(new ModelCatalogOptions { Directory = _directory });
 
-        Assert.False(Assert.Single(catalog.List()).Available);
+        Assert.False(Assert.Single(catalog.List(), m => m.Name == ModelCatalog.DefaultModel).Available);
+    }
+
+    [Theory]
+    [InlineData("real-x2", 2)]
+    [InlineData("real-x4", 4)]
+    [InlineData("restore-x1", 1)]
+    public void The_bundled_models_are_listed_with_the_projects_licence_and_resolve_to_their_onnx_file(string name, int scale)
+    {
+        var catalog = new ModelCatalog(new ModelCatalogOptions { Directory = _directory });
+
+        var model = Assert.Single(catalog.List(), m => m.Name == name);
+
+        Assert.Equal([scale], model.Scales);
+        Assert.True(model.Available);
+        Assert.Contains("project's own", model.License);
+        Assert.True(File.Exists(catalog.GetOnnxPath(name, scale)));
+        Assert.Throws<ModelUnavailableException>(() => catalog.GetOnnxPath(name, scale == 4 ? 2 : 4));
+    }
+
+    [Fact]
+    public void A_missing_bundled_model_is_unavailable_and_the_message_says_where_it_was_expected()
+    {
+        var catalog = new ModelCatalog(new ModelCatalogOptions { Directory = _directory, BundledDirectory = _directory });
+
+        Assert.False(Assert.Single(catalog.List(), m => m.Name == "real-x2").Available);
+        var error = Assert.Throws<ModelUnavailableException>(() => catalog.GetOnnxPath("real-x2", 2));
+        Assert.Contains(Path.Combine(_directory, "real-x2", "model.onnx"), error.Message);
     }
 
     [Fact]

@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+using Vsr.Train.Data;
+
+namespace Vsr.Train.Tests;
+
+public sealed class TrainingSmokeTests : IDisposable
+{
+    private readonly string _scratch = Directory.CreateTempSubdirectory("vsr-train-test-").FullName;
+
+    public void Dispose() => Directory.Delete(_scratch, recursive: true);
+
+    [Fact]
+    public async Task Training_a_few_steps_on_tiny_images_exports_a_model_that_onnx_runtime_runs()
+    {
+        var images = Directory.CreateDirectory(Path.Combine(_scratch, "images")).FullName;
+        FfmpegPipe.Run(["-f", "lavfi", "-i", "testsrc2=size=96x96", "-frames:v", "1", Path.Combine(images, "a.png")]);
+        FfmpegPipe.Run(["-f", "lavfi", "-i", "mandelbrot=size=96x96", "-frames:v", "1", Path.Combine(images, "b.png")]);
+        var output = Path.Combine(_scratch, "model");
+
+        // The restore recipe makes noise, JPEG and x264 likely within a few batches, so ffmpeg's paths run too.
+        var exit = await TrainCommandLine.RunAsync(["train", "--name", "smoke", "--scale", "2", "--width", "8", "--depth", "1",
+            "--steps", "4", "--batch", "4", "--patch", "16", "--recipe", "restore", "--checkpoint-every", "2",
+            "--images", images, "--cache", Path.Combine(_scratch, "cache"), "--out", output]);
+
+        Assert.Equal(0, exit);
+        var (values, shape) = OrtRunner.Run(await File.ReadAllBytesAsync(Path.Combine(output, "model.onnx")), new float[3 * 10 * 12], 10, 12);
+        Assert.Equal([1, 3, 20, 24], shape);
+        Assert.All(values, v => Assert.True(float.IsFinite(v)));
+        var card = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(output, "card.json")))!;
+        Assert.Equal(4, card["training"]!["stepsDone"]!.GetValue<long>());
+        Assert.Equal(2, card["data"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task Training_resumes_from_its_checkpoint()
+    {
+        var images = Directory.CreateDirectory(Path.Combine(_scratch, "images")).FullName;
+        FfmpegPipe.Run(["-f", "lavfi", "-i", "testsrc2=size=64x64", "-frames:v", "1", Path.Combine(images, "a.png")]);
+        string[] common = ["--name", "resume", "--scale", "1", "--width", "4", "--depth", "0", "--batch", "2", "--patch", "16",
+            "--recipe", "none", "--checkpoint-every", "1", "--images", images, "--cache", Path.Combine(_scratch, "cache"), "--out", Path.Combine(_scratch, "out")];
+
+        Assert.Equal(0, await TrainCommandLine.RunAsync(["train", "--steps", "2", .. common]));
+        Assert.Equal(0, await TrainCommandLine.RunAsync(["train", "--steps", "3", .. common]));
+
+        var card = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(_scratch, "out", "card.json")))!;
+        Assert.Equal(3, card["training"]!["stepsDone"]!.GetValue<long>());
+    }
+}

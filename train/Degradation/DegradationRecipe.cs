@@ -1,0 +1,36 @@
+namespace Vsr.Train.Degradation;
+
+/// <summary>
+/// How a clean high-resolution patch is turned into the network's input, applied in this order with these
+/// probabilities: mild Gaussian blur, downscale (bicubic or area, at random), Gaussian noise, then at most one
+/// of JPEG (ffmpeg mjpeg, -q:v) or x264 (ffmpeg libx264 on a short moving patch sequence, -crf).
+/// </summary>
+public sealed record DegradationRecipe(
+    double BlurProbability,
+    double BlurSigmaMax,
+    double NoiseProbability,
+    double NoiseSigmaMax,
+    double JpegProbability,
+    int JpegQualityMin,
+    int JpegQualityMax,
+    double X264Probability,
+    int CrfMin,
+    int CrfMax)
+{
+    /// <summary>Upscaling: mostly clean downscales, with light noise and light compression now and then.</summary>
+    public static DegradationRecipe Upscale { get; } = new(0.2, 1.0, 0.15, 4, 0.1, 2, 8, 0.15, 18, 28);
+
+    /// <summary>Restoration at x1: noise up to σ 30 and hard JPEG/x264 compression.</summary>
+    public static DegradationRecipe Restore { get; } = new(0.1, 0.8, 0.55, 30, 0.15, 4, 25, 0.4, 28, 45);
+
+    /// <summary>Clean downscale only (tests).</summary>
+    public static DegradationRecipe None { get; } = new(0, 0, 0, 0, 0, 2, 2, 0, 18, 18);
+
+    public static DegradationRecipe Named(string name) => name switch
+    {
+        "upscale" => Upscale,
+        "restore" => Restore,
+        "none" => None,
+        _ => throw new ArgumentException($"unknown recipe '{name}' (upscale, restore, none)"),
+    };
+}

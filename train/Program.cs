@@ -1,0 +1,3 @@
+using Vsr.Train;
+
+return await TrainCommandLine.RunAsync(args);

@@ -1,0 +1,119 @@
+using System.Text.Json;
+using Vsr.Engine.Models;
+using Vsr.Train.Data;
+using Vsr.Train.Degradation;
+using Vsr.Train.Native;
+using Vsr.Train.Training;
+
+namespace Vsr.Train;
+
+/// <summary>The tool's commands; see <see cref="Usage"/>.</summary>
+public static class TrainCommandLine
+{
+    public const string Usage = """
+        usage: Vsr.Train <command> [options]
+          check                      repair libtorch if needed and prove it loads
+          heldout-hashes [--out F]   fetch the evaluation packages and write their file and frame hashes
+          train --name N --scale S [--width 32 --depth 8 --steps 2000 --batch 16 --patch 48 --lr 5e-4
+                --seed 1234 --recipe upscale|restore|none --images DIR --init WEIGHTS|interpolation --checkpoint-every 100 --stop-at STEP]
+                [--out models/N] [--cache .vsr/train]
+                trains (resuming from the checkpoint in CACHE/runs/N), then writes OUT/model.onnx and OUT/card.json
+          eval [--quick] [--only x2,x4,denoise,crf40] [--report docs/quality.md] [--images docs/quality] [--models models] [--cache .vsr/train]
+                scores bicubic, lanczos, the anime model and ours on the held-out clips; writes the report and PNGs
+                (a full run also copies the figures into models/NAME/card.json)
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0)
+        {
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+
+        var options = TrainOptions.Parse(args.Skip(1));
+        var cache = Path.GetFullPath(options.Get("cache", ".vsr/train"));
+        switch (args[0])
+        {
+            case "check":
+                Console.WriteLine(LibTorchCheck.Run());
+                return 0;
+            case "heldout-hashes":
+                var target = options.Get("out", "train/heldout-hashes.txt");
+                await File.WriteAllLinesAsync(target, ["# sha256 kind source: held-out evaluation data (files, and decoded RGB24 frames); written by Vsr.Train heldout-hashes", .. HeldOutData.ComputeHashLines(cache)]);
+                Console.WriteLine($"wrote {target}");
+                return 0;
+            case "eval":
+                Evaluate(options, cache, "./eval.sh" + (options.Has("quick") ? " --quick" : string.Empty));
+                return 0;
+            case "train":
+                await TrainAsync(options, cache, string.Join(' ', args));
+                return 0;
+            default:
+                Console.Error.WriteLine(Usage);
+                return 2;
+        }
+    }
+
+    // A non-finite loss has struck at random steps (not reproducible from the same seed and checkpoint), so the run
+    // goes back to its last checkpoint and carries on; every restart is logged and the cards count them.
+    private static (Network.CompactUpscaler Model, CheckpointState State) TrainWithRestarts(TrainingSettings settings, BatchSampler sampler, string runDirectory)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return new Trainer(settings, sampler, runDirectory).Run(CancellationToken.None);
+            }
+            catch (NonFiniteLossException e) when (attempt < 50)
+            {
+                Console.Error.WriteLine($"restart {attempt}: {e.Message}");
+                File.AppendAllText(Path.Combine(runDirectory, "restarts.log"), $"{DateTime.UtcNow:O} {e.Message}\n");
+            }
+        }
+    }
+
+    private static void Evaluate(TrainOptions options, string cache, string command)
+    {
+        var quick = options.Has("quick");
+        var report = options.Get("report", quick ? ".vsr/eval/quality-quick.md" : "docs/quality.md");
+        var images = options.Get("images", Path.Combine(Path.GetDirectoryName(report)!, quick ? "quality-quick" : "quality"));
+        var models = Path.GetFullPath(options.Get("models", "models"));
+        var catalog = new ModelCatalog(new ModelCatalogOptions { Directory = options.Get("anime-models", ".vsr/models"), BundledDirectory = models });
+        var only = options.Get("only")?.Split(',').ToHashSet();
+        var evaluation = new Evaluation.QualityEvaluation(cache, catalog, quick, images, only);
+        var results = evaluation.Run();
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(report))!);
+        File.WriteAllText(report, Evaluation.QualityReport.Render(results, evaluation.Notes, command, quick, images));
+        if (!quick)
+        {
+            Evaluation.ModelCardEvaluation.Update(models, results, command);
+        }
+
+        foreach (var goal in Evaluation.QualityReport.Goals(results))
+        {
+            Console.WriteLine(goal);
+        }
+
+        Console.WriteLine($"wrote {report} and {images}/");
+    }
+
+    private static async Task TrainAsync(TrainOptions options, string cache, string command)
+    {
+        var settings = TrainingSettings.From(options);
+        var guard = HeldOutGuard.Load(options.Get("heldout"));
+        var data = options.Get("images") is { } images ? TrainingSet.FromDirectory(images, cache, guard) : TrainingSet.FromPackages(cache, guard);
+        Console.Error.WriteLine($"{settings.Name}: {settings.Shape}, {data.Images.Count} photos, {settings.Steps} steps of {settings.BatchSize}x{settings.PatchSize}px");
+        LibTorchRepair.Apply();
+        var sampler = new BatchSampler(data, settings.Shape.Scale, settings.PatchSize, settings.BatchSize, DegradationRecipe.Named(settings.Recipe), settings.Seed);
+        var runDirectory = Path.Combine(cache, "runs", settings.Name);
+        var (model, state) = TrainWithRestarts(settings, sampler, runDirectory);
+        var output = options.Get("out", Path.Combine("models", settings.Name));
+        Directory.CreateDirectory(output);
+        var onnx = SrvggOnnxBuilder.Build(model.ToWeights(), settings.Name);
+        await File.WriteAllBytesAsync(Path.Combine(output, "model.onnx"), onnx);
+        var card = ModelCard.Create(settings, state, data, command, HeldOutGuard.FileHash(onnx));
+        await File.WriteAllTextAsync(Path.Combine(output, "card.json"), card.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        Console.WriteLine($"wrote {output}/model.onnx ({onnx.Length} bytes) and card.json after {state.Step} steps, {state.WallSeconds:F0} s");
+    }
+}

@@ -1,0 +1,52 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Vsr.Train.Data;
+
+namespace Vsr.Train.Training;
+
+/// <summary>
+/// The JSON card kept beside each exported model: what it is, how it was trained, on what (with licences,
+/// credits and hashes), how long it took. The evaluation harness adds its figures under <c>evaluation</c>.
+/// </summary>
+public static class ModelCard
+{
+    public static JsonObject Create(TrainingSettings settings, CheckpointState state, TrainingSet data, string command, string onnxSha256)
+    {
+        var recipe = Degradation.DegradationRecipe.Named(settings.Recipe);
+        return new JsonObject
+        {
+            ["name"] = settings.Name,
+            ["license"] = "the project's own (same terms as this repository); trained from scratch, no third-party weights",
+            ["architecture"] = $"SRVGGNetCompact-style: conv3x3+PReLU x{settings.Shape.Depth + 1} at width {settings.Shape.Width}, conv3x3 to {3 * settings.Shape.Scale * settings.Shape.Scale}, PixelShuffle({settings.Shape.Scale}), + nearest-upsampled input",
+            ["scale"] = settings.Shape.Scale,
+            ["width"] = settings.Shape.Width,
+            ["depth"] = settings.Shape.Depth,
+            ["onnx"] = new JsonObject { ["file"] = "model.onnx", ["sha256"] = onnxSha256, ["opset"] = 17, ["input"] = "input [N,3,H,W] RGB 0..1", ["output"] = "output [N,3,sH,sW]" },
+            ["recipe"] = new JsonObject
+            {
+                ["loss"] = "L1",
+                ["optimizer"] = "Adam",
+                ["learningRate"] = settings.LearningRate,
+                ["schedule"] = "cosine to 0.1x over the run",
+                ["steps"] = settings.Steps,
+                ["stopAt"] = settings.StopAt == int.MaxValue ? null : settings.StopAt,
+                ["batch"] = settings.BatchSize,
+                ["inputPatch"] = settings.PatchSize,
+                ["seed"] = settings.Seed,
+                ["initFrom"] = settings.InitFrom,
+                ["degradations"] = JsonSerializer.SerializeToNode(recipe),
+                ["degradationsName"] = settings.Recipe,
+            },
+            ["training"] = new JsonObject
+            {
+                ["stepsDone"] = state.Step,
+                ["wallSeconds"] = Math.Round(state.WallSeconds),
+                ["finalLoss"] = double.IsFinite(state.RecentLoss) ? state.RecentLoss : null,
+                ["machine"] = $"{Environment.ProcessorCount} CPU cores, TorchSharp-cpu 0.107.0 (libtorch 2.10.0 CPU)",
+                ["command"] = command,
+            },
+            ["data"] = new JsonArray(data.Records.Select(r => (JsonNode)JsonSerializer.SerializeToNode(r)!).ToArray()),
+            ["heldOut"] = "opencv-doc vtest.avi/tree.avi, xine-ui default.mpv, python3-skimage photos: refused by sha256 (train/heldout-hashes.txt)",
+        };
+    }
+}

@@ -1,0 +1,42 @@
+using Vsr.Train.Network;
+
+namespace Vsr.Train.Training;
+
+/// <summary>Everything that decides what a training run computes; all of it goes into the model card.</summary>
+public sealed record TrainingSettings(
+    string Name,
+    NetworkShape Shape,
+    string Recipe,
+    int Steps,
+    int BatchSize,
+    int PatchSize,
+    double LearningRate,
+    int Seed,
+    int CheckpointEvery,
+    string? InitFrom,
+    int StopAt)
+{
+    public static TrainingSettings From(TrainOptions options)
+    {
+        var scale = options.Get("scale", 2);
+        return new TrainingSettings(
+            options.Get("name", $"model-x{scale}"),
+            new NetworkShape(options.Get("width", 32), options.Get("depth", 8), scale),
+            options.Get("recipe", scale == 1 ? "restore" : "upscale"),
+            options.Get("steps", 2000),
+            options.Get("batch", 16),
+            options.Get("patch", 48),
+            options.Get("lr", 5e-4),
+            options.Get("seed", 1234),
+            options.Get("checkpoint-every", 100),
+            options.Get("init"),
+            options.Get("stop-at", int.MaxValue));
+    }
+
+    /// <summary>The step this run ends at: <c>--stop-at</c> cuts a run short without changing its schedule.</summary>
+    public int LastStep => Math.Min(Steps, StopAt);
+
+    /// <summary>Cosine decay from the base rate to a tenth of it, a function of the step only, so resuming is exact.</summary>
+    public double LearningRateAt(long step) =>
+        LearningRate * (0.1 + 0.9 * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(1.0, step / (double)Math.Max(1, Steps)))));
+}

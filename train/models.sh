@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Retrains the committed models with the exact commands of their cards (resumes from .vsr/train/runs/NAME).
+# Usage: train/models.sh [real-x2|real-x4|restore-x1 ...]   (default: all three, in that order)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+[ -f train/bin/Release/net10.0/Vsr.Train.dll ] || train/setup.sh
+# Runs from a private copy of the build: a rebuild mid-run would rewrite the libraries the run has mapped.
+copy=".vsr/train/tool-$$"
+rm -rf "$copy" && mkdir -p "$copy" && cp -a train/bin/Release/net10.0/. "$copy/"
+trap 'rm -rf "$copy"' EXIT
+run() { nice -n 10 dotnet "$copy/Vsr.Train.dll" train "$@"; }
+for model in "${@:-real-x2 real-x4 restore-x1}"; do
+  case "$model" in
+    real-x2) run --name real-x2 --scale 2 --width 32 --depth 8 --steps 300 --lr 2e-4 --init interpolation --batch 16 --patch 48 --recipe upscale --seed 1234 --checkpoint-every 10 ;;
+    real-x4) run --name real-x4 --scale 4 --width 32 --depth 8 --steps 300 --lr 2e-4 --init interpolation --batch 16 --patch 32 --recipe upscale --seed 1234 --checkpoint-every 10 ;;
+    restore-x1) run --name restore-x1 --scale 1 --width 32 --depth 8 --steps 300 --lr 2e-4 --init interpolation --batch 16 --patch 48 --recipe restore --seed 1234 --checkpoint-every 10 ;;
+    *) echo "unknown model $model" >&2; exit 2 ;;
+  esac
+done
