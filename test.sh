@@ -4,7 +4,7 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 
-scripts/setup.sh postgresql rabbitmq-server prometheus || exit 1
+scripts/setup.sh postgresql rabbitmq-server prometheus patchelf gcc || exit 1
 scripts/fetch-model.sh || exit 1
 
 results="$root/.vsr/test-results"
