@@ -82,7 +82,7 @@ public sealed class ResumeTests : IAsyncLifetime
             ["ConnectionStrings:Postgres"] = _database.ConnectionString,
             ["Vsr:GrainState"] = "AdoNet",
             ["Vsr:Devices:0"] = "cpu:0",
-            ["Vsr:ModelsDirectory"] = ModelsDirectory(),
+            ["Vsr:ModelsDirectory"] = RepoModels.Directory,
             ["Vsr:WorkDirectory"] = Path.Combine(_root, "work"),
             ["Vsr:ObjectStoreDirectory"] = Path.Combine(_root, "objects"),
             ["Vsr:Jobs:ChunkSeconds"] = "0.5",
@@ -132,23 +132,5 @@ public sealed class ResumeTests : IAsyncLifetime
         var stderr = await ffmpeg.StandardError.ReadToEndAsync();
         await ffmpeg.WaitForExitAsync();
         Assert.True(ffmpeg.ExitCode == 0, stderr);
-    }
-
-    private static string ModelsDirectory()
-    {
-        if (Environment.GetEnvironmentVariable("VSR_MODEL_DIR") is { Length: > 0 } configured)
-        {
-            return configured;
-        }
-
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Orleans.sln")))
-            {
-                return Path.Combine(dir.FullName, ".vsr", "models");
-            }
-        }
-
-        throw new InvalidOperationException("Orleans.sln not found above the test binaries.");
     }
 }

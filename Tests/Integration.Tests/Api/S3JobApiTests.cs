@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Vsr.Integration.Tests.Support;
+
+namespace Vsr.Integration.Tests.Api;
+
+/// <summary>
+/// The API in embedded mode with the S3 object store (moto_server): the upload, the chunks and the output all live in
+/// S3, and the finished video is handed out as a redirect to a presigned URL.
+/// </summary>
+public sealed class S3JobApiTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("vsr-s3-api-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public async Task A_job_stored_in_S3_completes_and_its_output_is_a_presigned_redirect()
+    {
+        await using var factory = new S3ApiFactory(_root);
+        using var http = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var clip = Path.Combine(_root, "clip.mp4");
+        await MakeClipAsync(clip);
+
+        var file = new ByteArrayContent(await File.ReadAllBytesAsync(clip));
+        file.Headers.ContentType = MediaTypeHeaderValue.Parse("video/mp4");
+        using var submit = await http.PostAsync("/v1/jobs", new MultipartFormDataContent { { file, "file", "clip.mp4" }, { new StringContent("2"), "scale" } });
+        Assert.Equal(HttpStatusCode.Accepted, submit.StatusCode);
+        var id = (await submit.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        var clock = Stopwatch.StartNew();
+        string? status;
+        do
+        {
+            await Task.Delay(250);
+            status = (await http.GetFromJsonAsync<JsonElement>($"/v1/jobs/{id}")).GetProperty("status").GetString();
+        }
+        while (status is "PENDING" or "PROCESSING" && clock.Elapsed < TimeSpan.FromMinutes(2));
+        Assert.Equal("COMPLETED", status);
+
+        using var output = await http.GetAsync($"/v1/jobs/{id}/output");
+        Assert.Equal(HttpStatusCode.Redirect, output.StatusCode);
+        var location = output.Headers.Location!;
+        Assert.StartsWith(TestServices.S3Endpoint, location.ToString(), StringComparison.Ordinal);
+
+        using var direct = new HttpClient();
+        var bytes = await direct.GetByteArrayAsync(location);
+        Assert.True(bytes.Length > 1000, $"the presigned URL served {bytes.Length} bytes");
+        Assert.Equal("ftyp"u8.ToArray(), bytes[4..8]);
+    }
+
+    private static async Task MakeClipAsync(string path)
+    {
+        var start = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true };
+        foreach (var argument in new[] { "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=64x48:rate=25:duration=1", "-c:v", "libx264", "-pix_fmt", "yuv420p", path })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var ffmpeg = Process.Start(start)!;
+        var stderr = await ffmpeg.StandardError.ReadToEndAsync();
+        await ffmpeg.WaitForExitAsync();
+        Assert.True(ffmpeg.ExitCode == 0, stderr);
+    }
+
+    private sealed class S3ApiFactory(string root) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseSetting("Orleans:Mode", "Embedded");
+            builder.UseSetting("Orleans:SiloPort", "21211");
+            builder.UseSetting("Orleans:GatewayPort", "40100");
+            builder.UseSetting("Vsr:ModelsDirectory", RepoModels.Directory);
+            builder.UseSetting("Vsr:WorkDirectory", Path.Combine(root, "work"));
+            builder.UseSetting("Vsr:Api:ScratchDirectory", Path.Combine(root, "api"));
+            builder.UseSetting("Vsr:Jobs:Preset", "ultrafast");
+            builder.UseSetting("Vsr:Devices:0", "cpu:0");
+            builder.UseSetting("Vsr:ObjectStore:Kind", "S3");
+            builder.UseSetting("Vsr:ObjectStore:S3:Endpoint", TestServices.S3Endpoint);
+            builder.UseSetting("Vsr:ObjectStore:S3:AccessKey", "vsr-test");
+            builder.UseSetting("Vsr:ObjectStore:S3:SecretKey", "vsr-test-secret");
+            builder.UseSetting("Vsr:ObjectStore:S3:Bucket", $"vsr-api-{Guid.NewGuid():N}"[..30]);
+            builder.UseSetting("Vsr:ObjectStore:S3:ScratchDirectory", Path.Combine(root, "s3"));
+        }
+    }
+}
