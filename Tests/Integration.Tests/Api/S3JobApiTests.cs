@@ -25,7 +25,7 @@ public sealed class S3JobApiTests : IDisposable
         await using var factory = new S3ApiFactory(_root);
         using var http = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         var clip = Path.Combine(_root, "clip.mp4");
-        await MakeClipAsync(clip);
+        await TestClip.MakeAsync(clip, 64, 48, seconds: 1);
 
         var file = new ByteArrayContent(await File.ReadAllBytesAsync(clip));
         file.Headers.ContentType = MediaTypeHeaderValue.Parse("video/mp4");
@@ -52,20 +52,6 @@ public sealed class S3JobApiTests : IDisposable
         var bytes = await direct.GetByteArrayAsync(location);
         Assert.True(bytes.Length > 1000, $"the presigned URL served {bytes.Length} bytes");
         Assert.Equal("ftyp"u8.ToArray(), bytes[4..8]);
-    }
-
-    private static async Task MakeClipAsync(string path)
-    {
-        var start = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true };
-        foreach (var argument in new[] { "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=64x48:rate=25:duration=1", "-c:v", "libx264", "-pix_fmt", "yuv420p", path })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var ffmpeg = Process.Start(start)!;
-        var stderr = await ffmpeg.StandardError.ReadToEndAsync();
-        await ffmpeg.WaitForExitAsync();
-        Assert.True(ffmpeg.ExitCode == 0, stderr);
     }
 
     private sealed class S3ApiFactory(string root) : WebApplicationFactory<Program>

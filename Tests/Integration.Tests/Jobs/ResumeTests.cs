@@ -34,7 +34,7 @@ public sealed class ResumeTests : IAsyncLifetime
     public async Task A_job_interrupted_by_a_full_cluster_stop_resumes_by_its_reminder_without_redoing_stored_chunks()
     {
         var clip = Path.Combine(_root, "clip.mp4");
-        await MakeClipAsync(clip);
+        await TestClip.MakeAsync(clip, 96, 72, seconds: 6);
         var store = new FileSystemObjectStore(Path.Combine(_root, "objects"));
         var id = Guid.NewGuid();
         var sourceKey = $"jobs/{id:N}/source.mp4";
@@ -114,23 +114,5 @@ public sealed class ResumeTests : IAsyncLifetime
             Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), "no chunk finished in time");
             await Task.Delay(100);
         }
-    }
-
-    private static async Task MakeClipAsync(string path)
-    {
-        var start = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true };
-        foreach (var argument in new[]
-        {
-            "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=96x72:rate=25:duration=6",
-            "-c:v", "libx264", "-pix_fmt", "yuv420p", "-g", "12", path,
-        })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var ffmpeg = Process.Start(start)!;
-        var stderr = await ffmpeg.StandardError.ReadToEndAsync();
-        await ffmpeg.WaitForExitAsync();
-        Assert.True(ffmpeg.ExitCode == 0, stderr);
     }
 }
