@@ -22,4 +22,5 @@ if [ ! -s "$long" ]; then
   ffmpeg -v error -y -f concat -safe 0 -i "$list" -map 0:v -c copy "$long"; rm -f "$list"
 fi
 dotnet build bench/Bench.csproj -c Release -nologo -v q -clp:ErrorsOnly
-dotnet bench/bin/Release/net10.0/Vsr.Bench.dll "$clip" .vsr/models bench/results 2 "$long"
+quick=""; for arg in "$@"; do [ "$arg" = --quick ] && quick="--quick"; done
+dotnet bench/bin/Release/net10.0/Vsr.Bench.dll --clip "$clip" --long-clip "$long" --models .vsr/models --bundled models --results bench/results $quick --command "./bench.sh $*"

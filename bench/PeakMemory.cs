@@ -14,10 +14,10 @@ namespace Vsr.Bench;
 public static class PeakMemory
 {
     /// <summary>Runs this program in child mode on <paramref name="clip"/> and returns its peak RSS in KiB.</summary>
-    public static async Task<long> MeasureAsync(string clip, string models, int scale)
+    public static async Task<long> MeasureAsync(string clip, string models, string model, int scale)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true };
-        foreach (var argument in new[] { typeof(PeakMemory).Assembly.Location, "--pipeline-peak-rss", clip, models, scale.ToString(CultureInfo.InvariantCulture) })
+        foreach (var argument in new[] { typeof(PeakMemory).Assembly.Location, "--pipeline-peak-rss", clip, models, model, scale.ToString(CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(argument);
         }
@@ -30,7 +30,7 @@ public static class PeakMemory
     }
 
     /// <summary>Child mode: one whole-clip chunk through the pipeline, then this process's VmHWM in KiB.</summary>
-    public static async Task<long> RunPipelineAsync(string clip, string models, int scale)
+    public static async Task<long> RunPipelineAsync(string clip, string models, string model, int scale)
     {
         var video = await VideoProbe.ProbeAsync(clip, CancellationToken.None);
         using var device = new InferenceDevice(new DeviceId("cpu", 0), new ModelCatalog(new ModelCatalogOptions { Directory = models }),
@@ -38,7 +38,7 @@ public static class PeakMemory
         var output = Path.Combine(Path.GetTempPath(), $"vsr-bench-{Guid.NewGuid():N}{ChunkTranscoder.ChunkExtension}");
         try
         {
-            await ChunkTranscoder.TranscodeAsync(clip, video, new ChunkSpan(0, 0, video.FrameCount), device.GetEnhancer(ModelCatalog.DefaultModel, scale),
+            await ChunkTranscoder.TranscodeAsync(clip, video, new ChunkSpan(0, 0, video.FrameCount), device.GetEnhancer(model, scale),
                 new EncodeOptions(), output, null, CancellationToken.None);
         }
         finally

@@ -1,64 +1,116 @@
-using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.Logging.Abstractions;
+using System.Text.Json.Nodes;
 using Vsr.Bench;
-using Vsr.Engine.Inference;
+using Vsr.Bench.Sections;
 using Vsr.Engine.Media;
 using Vsr.Engine.Models;
 
-// Side-by-side, in one run, on the same frames and the same model session:
-//  1. raw model throughput — frames already in memory, only the ONNX Runtime calls are timed;
-//  2. the streaming chunk pipeline — ffmpeg decode → model → libx264 encode, overlapped, as a chunk runs in a job.
-//  3. memory: peak RSS of the pipeline for a clip and for the same content 4x longer, each in its own process.
-// Usage: Vsr.Bench <clip> <models dir> <results dir> [scale] [long clip]
-//        Vsr.Bench --pipeline-peak-rss <clip> <models dir> [scale]   (child mode: prints VmHWM in KiB)
-if (args[0] == "--pipeline-peak-rss")
+// Side by side, in one run, on the same frames and the same model: every section below compares methods within the
+// run, so the machine's noise touches both sides of each ratio alike. Writes <results>/<stamp>.json and .md.
+// Usage: Vsr.Bench --clip FILE --long-clip FILE --models DIR --bundled DIR --results DIR [--scale 2] [--model NAME]
+//                  [--quick] [--only a,b] [--command "the command line to record"]
+//        Vsr.Bench --pipeline-peak-rss <clip> <models dir> <model> <scale>   (child mode: prints VmHWM in KiB)
+if (args.Length > 0 && args[0] == "--pipeline-peak-rss")
 {
-    Console.WriteLine(await PeakMemory.RunPipelineAsync(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture)));
-    return;
+    Console.WriteLine(await PeakMemory.RunPipelineAsync(args[1], args[2], args[3], int.Parse(args[4], CultureInfo.InvariantCulture)));
+    return 0;
 }
 
-var clip = args[0];
-var models = args[1];
-var results = args[2];
-var scale = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 2;
+var options = new Dictionary<string, string>(StringComparer.Ordinal);
+for (var i = 0; i < args.Length; i++)
+{
+    var name = args[i].TrimStart('-');
+    options[name] = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "true";
+}
 
+string Option(string name) => options.TryGetValue(name, out var value) ? value : throw new ArgumentException($"--{name} is required");
+
+IBenchSection[] sections =
+[
+    new ThroughputSection(),
+    new MemorySection(),
+];
+var only = options.TryGetValue("only", out var list) ? list.Split(',').ToHashSet() : null;
+var chosen = sections.Where(s => s is ThroughputSection || only is null || only.Contains(s.Name)).ToList();
+
+var clip = Option("clip");
 var video = await VideoProbe.ProbeAsync(clip, CancellationToken.None);
-using var device = new InferenceDevice(new DeviceId("cpu", 0), new ModelCatalog(new ModelCatalogOptions { Directory = models }),
-    new InferenceOptions(), NullLoggerFactory.Instance);
-var enhancer = device.GetEnhancer(ModelCatalog.DefaultModel, scale);
-var frames = await RawFrames.ReadAsync(clip, video);
-
-enhancer.Enhance(frames.Take(1).ToList(), video.Width, video.Height, CancellationToken.None); // session warm-up
-var raw = Stopwatch.StartNew();
-foreach (var batch in frames.Chunk(enhancer.PreferredBatchSize))
+var work = Directory.CreateTempSubdirectory("vsr-bench-").FullName;
+var context = new BenchContext
 {
-    enhancer.Enhance(batch, video.Width, video.Height, CancellationToken.None);
+    Clip = clip,
+    LongClip = Option("long-clip"),
+    Video = video,
+    Frames = await RawFrames.ReadAsync(clip, video),
+    ModelsDirectory = Path.GetFullPath(Option("models")),
+    BundledModelsDirectory = Path.GetFullPath(Option("bundled")),
+    Model = options.GetValueOrDefault("model", ModelCatalog.DefaultModel),
+    Scale = int.Parse(options.GetValueOrDefault("scale", "2"), CultureInfo.InvariantCulture),
+    Quick = options.ContainsKey("quick"),
+    WorkDirectory = work,
+};
+
+var started = DateTimeOffset.UtcNow;
+var tables = new List<BenchTable>();
+try
+{
+    foreach (var section in chosen)
+    {
+        Console.Error.WriteLine($"bench: {section.Name}");
+        var table = await section.RunAsync(context, CancellationToken.None);
+        Console.Error.Write(table.ToMarkdown());
+        tables.Add(table);
+    }
+}
+finally
+{
+    Directory.Delete(work, recursive: true);
 }
 
-raw.Stop();
-
-var output = Path.Combine(Path.GetTempPath(), $"vsr-bench-{Guid.NewGuid():N}{ChunkTranscoder.ChunkExtension}");
-var pipeline = Stopwatch.StartNew();
-await ChunkTranscoder.TranscodeAsync(clip, video, new ChunkSpan(0, 0, video.FrameCount), enhancer, new EncodeOptions(), output, null, CancellationToken.None);
-pipeline.Stop();
-File.Delete(output);
-
-var longClip = args.Length > 4 ? args[4] : null;
-var shortPeak = longClip is null ? 0 : await PeakMemory.MeasureAsync(clip, models, scale);
-var longPeak = longClip is null ? 0 : await PeakMemory.MeasureAsync(longClip, models, scale);
-
-var rawFps = frames.Count / raw.Elapsed.TotalSeconds;
-var pipelineFps = video.FrameCount / pipeline.Elapsed.TotalSeconds;
-var result = new BenchResult(
-    DateTimeOffset.UtcNow, Environment.MachineName, Environment.ProcessorCount, Path.GetFileName(clip),
-    $"{video.Width}x{video.Height}", video.FrameCount, scale, ModelCatalog.DefaultModel, device.ExecutionProvider,
-    Math.Round(rawFps, 3), Math.Round(pipelineFps, 3), Math.Round(pipelineFps / rawFps, 3),
-    shortPeak / 1024, longPeak / 1024, longPeak > 0 ? Math.Round((double)longPeak / shortPeak, 3) : 0);
-
+var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+var machine = $"{Environment.ProcessorCount} cores, {cpu}";
+var command = options.GetValueOrDefault("command", "./bench.sh");
+var results = Option("results");
 Directory.CreateDirectory(results);
-var stamp = result.MeasuredAt.ToString("yyyy-MM-dd-HHmmss", CultureInfo.InvariantCulture);
-await File.WriteAllTextAsync(Path.Combine(results, $"{stamp}.json"), JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
-await File.WriteAllTextAsync(Path.Combine(results, $"{stamp}.md"), result.ToMarkdown());
-Console.WriteLine(result.ToMarkdown());
+var stamp = started.ToString("yyyy-MM-dd-HHmmss", CultureInfo.InvariantCulture);
+
+var json = new JsonObject
+{
+    ["measuredAt"] = started,
+    ["command"] = command,
+    ["machine"] = machine,
+    ["clip"] = Path.GetFileName(clip),
+    ["size"] = context.Size,
+    ["frames"] = context.Frames.Count,
+    ["scale"] = context.Scale,
+    ["model"] = context.Model,
+    ["quick"] = context.Quick,
+    ["sections"] = new JsonArray(tables.Select(t => (JsonNode)new JsonObject
+    {
+        ["section"] = t.Section,
+        ["title"] = t.Title,
+        ["note"] = t.Note,
+        ["figures"] = JsonSerializer.SerializeToNode(t.Figures),
+        ["columns"] = JsonSerializer.SerializeToNode(t.Columns),
+        ["rows"] = JsonSerializer.SerializeToNode(t.Rows),
+    }).ToArray()),
+};
+await File.WriteAllTextAsync(Path.Combine(results, $"{stamp}.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+
+var markdown = new StringBuilder()
+    .AppendLine(CultureInfo.InvariantCulture, $"## Bench {started:yyyy-MM-dd HH:mm} UTC")
+    .AppendLine()
+    .AppendLine(CultureInfo.InvariantCulture, $"- Command: `{command}`")
+    .AppendLine(CultureInfo.InvariantCulture, $"- Machine: {machine}")
+    .AppendLine(CultureInfo.InvariantCulture, $"- Clip: {Path.GetFileName(clip)}, {context.Size}, {context.Frames.Count} frames; model {context.Model} x{context.Scale}")
+    .AppendLine();
+foreach (var table in tables)
+{
+    markdown.Append(table.ToMarkdown());
+}
+
+await File.WriteAllTextAsync(Path.Combine(results, $"{stamp}.md"), markdown.ToString());
+Console.WriteLine(markdown);
+return 0;

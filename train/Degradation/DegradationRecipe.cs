@@ -18,7 +18,7 @@ public sealed record DegradationRecipe(
     int CrfMax)
 {
     /// <summary>Upscaling: mostly clean downscales, with light noise and light compression now and then.</summary>
-    public static DegradationRecipe Upscale { get; } = new(0.2, 1.0, 0.15, 4, 0.1, 2, 8, 0.15, 18, 28);
+    public static DegradationRecipe Upscale { get; } = new(0.1, 0.8, 0.1, 3, 0.05, 2, 6, 0.1, 18, 26);
 
     /// <summary>Restoration at x1: noise up to σ 30 and hard JPEG/x264 compression.</summary>
     public static DegradationRecipe Restore { get; } = new(0.1, 0.8, 0.55, 30, 0.15, 4, 25, 0.4, 28, 45);
