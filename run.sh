@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
-# ./run.sh [VIDEO] [--scale 2|4] [--model NAME]
+# ./run.sh [VIDEO] [--scale 2|4] [--content auto|live|animation] [--denoise] [--deblock] [--model NAME]
 # Upscales VIDEO (default: a short generated sample with an audio tone) on an embedded single-node cluster:
 # one local silo co-hosted with the HTTP API, localhost clustering, in-memory state, a filesystem object store.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 
-video="" scale=2 model=""
+video="" scale=2 model="" content=auto denoise=false deblock=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --scale) scale="$2"; shift 2 ;;
     --scale=*) scale="${1#*=}"; shift ;;
     --model) model="$2"; shift 2 ;;
     --model=*) model="${1#*=}"; shift ;;
+    --content) content="$2"; shift 2 ;;
+    --content=*) content="${1#*=}"; shift ;;
+    --denoise) denoise=true; shift ;;
+    --deblock) deblock=true; shift ;;
     -h|--help) sed -n '2,4p' "$0"; exit 0 ;;
     *) video="$1"; shift ;;
   esac
@@ -51,7 +55,7 @@ for _ in $(seq 1 120); do
 done
 
 echo "run.sh: uploading $video (x$scale)"
-form=(-F "file=@$video" -F "scale=$scale")
+form=(-F "file=@$video" -F "scale=$scale" -F "content=$content" -F "denoise=$denoise" -F "deblock=$deblock")
 [ -n "$model" ] && form+=(-F "model=$model")
 reply="$(curl -sS -w '\n%{http_code}' "${form[@]}" "$base/v1/jobs")"
 code="${reply##*$'\n'}"; body="${reply%$'\n'*}"

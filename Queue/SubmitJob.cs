@@ -8,12 +8,18 @@ namespace Vsr.Queue;
 /// <param name="SourceKey">Where the uploaded video is kept in the object store.</param>
 /// <param name="FileName">The name the user uploaded the video under.</param>
 /// <param name="Scale">The upscaling factor (2 or 4).</param>
-/// <param name="Model">The model's name.</param>
+/// <param name="Model">The model the user named, or null to let <paramref name="Content"/> choose.</param>
 /// <param name="SubmittedAt">When the API accepted the request.</param>
+/// <param name="Content"><c>auto</c>, <c>live</c> or <c>animation</c>.</param>
+/// <param name="Denoise">Remove noise before upscaling.</param>
+/// <param name="Deblock">Remove compression artefacts before upscaling.</param>
 public sealed record SubmitJob(
     Guid JobId,
     string SourceKey,
     string FileName,
     int Scale,
-    string Model,
-    DateTimeOffset SubmittedAt);
+    string? Model,
+    DateTimeOffset SubmittedAt,
+    string Content = "auto",
+    bool Denoise = false,
+    bool Deblock = false);

@@ -22,7 +22,8 @@ public static class SubmitJobCodec
     public static byte[] Encode(SubmitJob message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var wire = new Wire(SchemaVersion, message.JobId, message.SourceKey, message.FileName, message.Scale, message.Model, message.SubmittedAt);
+        var wire = new Wire(SchemaVersion, message.JobId, message.SourceKey, message.FileName, message.Scale, message.Model, message.SubmittedAt,
+            message.Content, message.Denoise, message.Deblock);
         return JsonSerializer.SerializeToUtf8Bytes(wire, Json);
     }
 
@@ -55,17 +56,21 @@ public static class SubmitJobCodec
         if (string.IsNullOrWhiteSpace(wire.SourceKey)) missing.Add("sourceKey");
         if (string.IsNullOrWhiteSpace(wire.FileName)) missing.Add("fileName");
         if (wire.Scale is null or <= 0) missing.Add("scale");
-        if (string.IsNullOrWhiteSpace(wire.Model)) missing.Add("model");
         if (wire.SubmittedAt is null) missing.Add("submittedAt");
+        if (wire.Model is not null && string.IsNullOrWhiteSpace(wire.Model)) missing.Add("model");
+        if (wire.Content is not null && wire.Content is not ("auto" or "live" or "animation")) missing.Add("content (auto, live or animation)");
         if (missing.Count > 0)
         {
             throw new MalformedMessageException($"SubmitJob v{SchemaVersion} lacks a valid {string.Join(", ", missing)}.");
         }
 
-        return new SubmitJob(wire.JobId!.Value, wire.SourceKey!, wire.FileName!, wire.Scale!.Value, wire.Model!, wire.SubmittedAt!.Value);
+        return new SubmitJob(wire.JobId!.Value, wire.SourceKey!, wire.FileName!, wire.Scale!.Value, wire.Model, wire.SubmittedAt!.Value,
+            wire.Content ?? "auto", wire.Denoise ?? false, wire.Deblock ?? false);
     }
 
-    // Every field nullable, so that a missing one is reported by name rather than read as a default.
+    // Every field nullable, so that a missing one is reported by name rather than read as a default. The model may be
+    // absent (the content option chooses); content, denoise and deblock came later and default when absent.
     private sealed record Wire(
-        int? SchemaVersion, Guid? JobId, string? SourceKey, string? FileName, int? Scale, string? Model, DateTimeOffset? SubmittedAt);
+        int? SchemaVersion, Guid? JobId, string? SourceKey, string? FileName, int? Scale, string? Model, DateTimeOffset? SubmittedAt,
+        string? Content, bool? Denoise, bool? Deblock);
 }

@@ -84,7 +84,7 @@ public static class TrainCommandLine
         var evaluation = new Evaluation.QualityEvaluation(cache, catalog, quick, images, only);
         var results = evaluation.Run();
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(report))!);
-        File.WriteAllText(report, Evaluation.QualityReport.Render(results, evaluation.Notes, command, quick, images));
+        File.WriteAllText(report, Evaluation.QualityReport.Render(results, evaluation.Notes, command, quick, images, evaluation.Content));
         if (!quick)
         {
             Evaluation.ModelCardEvaluation.Update(models, results, command);

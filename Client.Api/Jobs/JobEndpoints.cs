@@ -39,7 +39,7 @@ public static class JobEndpoints
         if (!http.HasFormContentType)
         {
             return Problem(StatusCodes.Status415UnsupportedMediaType, "Upload must be multipart/form-data",
-                "Send the video as a multipart/form-data field named 'file', with optional fields 'scale' (2 or 4) and 'model'.");
+                "Send the video as a multipart/form-data field named 'file', with optional fields 'scale' (2 or 4), 'content' (auto, live or animation), 'denoise', 'deblock' (true or false) and 'model'.");
         }
 
         var form = await http.ReadFormAsync(cancellationToken);
@@ -55,9 +55,25 @@ public static class JobEndpoints
             return Problem(StatusCodes.Status400BadRequest, "Unsupported scale", $"'scale' must be 2 or 4, not '{scaleText}'.");
         }
 
-        var model = form["model"].FirstOrDefault() ?? ModelCatalog.DefaultModel;
-        var descriptor = catalog.List().FirstOrDefault(m => m.Name == model);
-        if (descriptor is null || !descriptor.Scales.Contains(scale))
+        var contentText = form["content"].FirstOrDefault() ?? JobContent.Auto;
+        if (JobContent.Normalize(contentText) is not { } content)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Unsupported content",
+                $"'content' must be one of {string.Join(", ", JobContent.All)}, not '{contentText}'.");
+        }
+
+        if (!TryReadSwitch(form, "denoise", out var denoise) || !TryReadSwitch(form, "deblock", out var deblock))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Unsupported option",
+                $"'denoise' and 'deblock' must be true or false, not '{form["denoise"]}' / '{form["deblock"]}'.");
+        }
+
+        var model = form["model"].FirstOrDefault();
+        if (string.IsNullOrWhiteSpace(model))
+        {
+            model = null;
+        }
+        else if (catalog.List().FirstOrDefault(m => m.Name == model) is not { } descriptor || !descriptor.Scales.Contains(scale) || descriptor.Scales.SequenceEqual([1]))
         {
             return Problem(StatusCodes.Status400BadRequest, "Unknown model",
                 $"Model '{model}' at x{scale} is not offered; GET /v1/models lists the models and their scales.");
@@ -84,7 +100,7 @@ public static class JobEndpoints
 
             var sourceKey = $"jobs/{id:N}/source{extension}";
             await store.PutFileAsync(sourceKey, upload, cancellationToken);
-            var request = new SubmitJob(id, sourceKey, Path.GetFileName(file.FileName), scale, model, DateTimeOffset.UtcNow);
+            var request = new SubmitJob(id, sourceKey, Path.GetFileName(file.FileName), scale, model, DateTimeOffset.UtcNow, content, denoise, deblock);
             await QueuedRequest.SaveAsync(store, request, cancellationToken);
             try
             {
@@ -173,5 +189,18 @@ public static class JobEndpoints
     {
         var extension = Path.GetExtension(fileName).ToLowerInvariant();
         return extension.Length is > 1 and <= 6 && extension.Skip(1).All(char.IsAsciiLetterOrDigit) ? extension : ".bin";
+    }
+
+    // An absent switch is off; present, it must say true or false (1/0, on/off and yes/no too, as HTML forms send).
+    private static bool TryReadSwitch(IFormCollection form, string name, out bool value)
+    {
+        var text = form[name].FirstOrDefault()?.Trim().ToLowerInvariant();
+        (var known, value) = text switch
+        {
+            null or "" or "false" or "0" or "off" or "no" => (true, false),
+            "true" or "1" or "on" or "yes" => (true, true),
+            _ => (false, false),
+        };
+        return known;
     }
 }

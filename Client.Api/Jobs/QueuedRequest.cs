@@ -35,7 +35,7 @@ public static class QueuedRequest
         using var buffer = new MemoryStream();
         await stored.CopyToAsync(buffer, cancellationToken);
         var request = SubmitJobCodec.Decode(buffer.ToArray());
-        return new JobSnapshot(id, JobStatus.Pending, new JobRequest(request.SourceKey, request.FileName, request.Scale, request.Model),
+        return new JobSnapshot(id, JobStatus.Pending, new JobRequest(request.SourceKey, request.FileName, request.Scale, request.Model, request.Content, request.Denoise, request.Deblock),
             JobProgress.Empty, Error: null, OutputKey: null, request.SubmittedAt, CompletedAt: null, [], Coordinator: null, Source: null, Output: null);
     }
 

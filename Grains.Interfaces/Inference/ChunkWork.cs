@@ -1,6 +1,9 @@
 namespace Vsr.Grains.Inference;
 
-/// <summary>One chunk to enhance: frames [StartFrame, StartFrame + FrameCount) of the stored source.</summary>
+/// <summary>
+/// One chunk to enhance: frames [StartFrame, StartFrame + FrameCount) of the stored source, through the x1
+/// <see cref="RestoreModel"/> first when there is one, then <see cref="Model"/>.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ChunkWork(
     [property: Id(0)] Guid JobId,
@@ -10,4 +13,5 @@ public sealed record ChunkWork(
     [property: Id(4)] int FrameCount,
     [property: Id(5)] string Model,
     [property: Id(6)] int Scale,
-    [property: Id(7)] string OutputKey);
+    [property: Id(7)] string OutputKey,
+    [property: Id(8)] string? RestoreModel = null);

@@ -1,9 +1,19 @@
 namespace Vsr.Grains.Jobs;
 
 /// <summary>What a user asked for: which stored source to enhance, and how.</summary>
+/// <param name="SourceKey">Where the upload is kept in the object store.</param>
+/// <param name="FileName">The name the user uploaded it under.</param>
+/// <param name="Scale">2 or 4.</param>
+/// <param name="Model">A model the user named, or null to let <paramref name="Content"/> choose.</param>
+/// <param name="Content"><c>auto</c>, <c>live</c> or <c>animation</c> (<see cref="JobContent"/>); ignored when a model is named.</param>
+/// <param name="Denoise">Run the restorer before upscaling to remove noise.</param>
+/// <param name="Deblock">Run the restorer before upscaling to remove compression artefacts.</param>
 [GenerateSerializer, Immutable]
 public sealed record JobRequest(
     [property: Id(0)] string SourceKey,
     [property: Id(1)] string FileName,
     [property: Id(2)] int Scale,
-    [property: Id(3)] string Model);
+    [property: Id(3)] string? Model,
+    [property: Id(4)] string Content = JobContent.Auto,
+    [property: Id(5)] bool Denoise = false,
+    [property: Id(6)] bool Deblock = false);

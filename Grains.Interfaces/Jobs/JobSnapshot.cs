@@ -14,4 +14,5 @@ public sealed record JobSnapshot(
     [property: Id(8)] IReadOnlyList<ChunkRecord> Chunks,
     [property: Id(9)] string? Coordinator,
     [property: Id(10)] VideoSummary? Source,
-    [property: Id(11)] VideoSummary? Output);
+    [property: Id(11)] VideoSummary? Output,
+    [property: Id(12)] ModelChoice? Choice = null);

@@ -36,6 +36,17 @@ public sealed class JobOptions
     /// </summary>
     public TimeSpan ResumeCheckPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// With <c>content: auto</c>, the flat share (see <see cref="Vsr.Engine.Content.ContentClassifier"/>) from which a video
+    /// is treated as animation. The default rests on the measurements in docs/quality.md.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double AnimationFlatThreshold { get; set; } = Vsr.Engine.Content.ContentClassifier.DefaultAnimationThreshold;
+
+    /// <summary>Frames sampled over the whole video to detect its content.</summary>
+    [Range(1, 50)]
+    public int ContentSampleFrames { get; set; } = 6;
+
     /// <summary>Upper bound on one chunk call; also the Orleans response timeout of silo-to-silo calls.</summary>
     public TimeSpan ChunkTimeout { get; set; } = TimeSpan.FromMinutes(30);
 }

@@ -37,6 +37,7 @@ public static class SiloBuilderExtensions
         services.AddOptions<InferenceOptions>().Bind(configuration.GetSection("Vsr:Inference"));
 
         services.AddSingleton(new ModelCatalog(node.ToCatalogOptions()));
+        services.AddSingleton<ModelChooser>();
         services.AddSingleton<LocalDevices>();
         services.AddSingleton<SourceProbeCache>();
         services.AddSingleton<DeviceDirectory>();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Vsr.Engine;
 using Vsr.Engine.Inference;
 using Vsr.Engine.Media;
 using Vsr.Grains.Hosting;
@@ -71,7 +72,9 @@ public sealed class InferenceGrain(
     {
         using var lease = await devices.AcquireAsync(_device, ct);
         _executionProvider = lease.Device.ExecutionProvider;
-        var enhancer = lease.Device.GetEnhancer(work.Model, work.Scale);
+        var enhancer = work.RestoreModel is null
+            ? lease.Device.GetEnhancer(work.Model, work.Scale)
+            : new ChainedFrameEnhancer(lease.Device.GetEnhancer(work.RestoreModel, 1), lease.Device.GetEnhancer(work.Model, work.Scale));
 
         var scratch = Path.Combine(Path.GetFullPath(node.Value.WorkDirectory), "chunks", $"{work.JobId:N}-{work.ChunkIndex:D5}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(scratch);

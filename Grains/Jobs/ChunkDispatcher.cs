@@ -105,8 +105,9 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
             }
 
             var attempt = chunk.Attempts + 1;
-            var work = new ChunkWork(jobId, chunk.Index, request.SourceKey, chunk.StartFrame, chunk.FrameCount, request.Model,
-                request.Scale, $"jobs/{jobId:N}/chunks/{chunk.Index:D5}.a{attempt}{ChunkTranscoder.ChunkExtension}");
+            var choice = job.Choice ?? throw new InvalidOperationException("The job's models are chosen before its chunks are dispatched.");
+            var work = new ChunkWork(jobId, chunk.Index, request.SourceKey, chunk.StartFrame, chunk.FrameCount, choice.Model,
+                request.Scale, $"jobs/{jobId:N}/chunks/{chunk.Index:D5}.a{attempt}{ChunkTranscoder.ChunkExtension}", choice.RestoreModel);
             job.Chunks[chunk.Index] = chunk with
             {
                 Status = ChunkStatus.Running,

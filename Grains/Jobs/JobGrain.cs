@@ -14,6 +14,7 @@ namespace Vsr.Grains.Jobs;
 public sealed class JobGrain(
     [PersistentState(stateName: "job", storageName: JobGrain.StorageName)] IPersistentState<JobState> state,
     ChunkDispatcher dispatcher,
+    ModelChooser chooser,
     IObjectStore store,
     ILocalSiloDetails localSilo,
     IOptions<NodeOptions> node,
@@ -66,7 +67,8 @@ public sealed class JobGrain(
 
         // Held until the job ends: if every silo stops before then, the reminder brings the job back.
         await this.RegisterOrUpdateReminder(ResumeReminder, options.Value.ResumeCheckPeriod, options.Value.ResumeCheckPeriod);
-        logger.LogInformation("Job {Job} accepted: {File} x{Scale} with {Model}", this.GetPrimaryKey(), request.FileName, request.Scale, request.Model);
+        logger.LogInformation("Job {Job} accepted: {File} x{Scale}, model {Model}, content {Content}", this.GetPrimaryKey(), request.FileName, request.Scale,
+            request.Model ?? "(by content)", request.Content);
         StartRun();
         return Snapshot();
     }
@@ -148,6 +150,12 @@ public sealed class JobGrain(
             var request = Job.Request!;
             await using var source = await GetSourceAsync(request, scratch, cancellationToken);
             var video = await ProbeSourceAsync(source.Path, cancellationToken);
+            if (Job.Choice is null)
+            {
+                Job.Choice = await chooser.ChooseAsync(request, source.Path, video, cancellationToken);
+                await state.WriteStateAsync();
+            }
+
             if (Job.Status == JobStatus.Pending || Job.Chunks.Count == 0)
             {
                 await PlanAsync(video);
@@ -315,7 +323,7 @@ public sealed class JobGrain(
         var fps = elapsed.TotalSeconds > 0 ? framesDone / elapsed.TotalSeconds : 0;
         var progress = new JobProgress(framesDone, framesTotal, Job.Chunks.Count(c => c.Status == ChunkStatus.Done), Job.Chunks.Count, Math.Round(fps, 3));
         return new JobSnapshot(this.GetPrimaryKey(), Job.Status, Job.Request, progress, Job.Error, Job.OutputKey, Job.CreatedAt,
-            Job.CompletedAt, Job.Chunks.ToList(), localSilo.SiloAddress.ToParsableString(), Job.Source, Job.Output);
+            Job.CompletedAt, Job.Chunks.ToList(), localSilo.SiloAddress.ToParsableString(), Job.Source, Job.Output, Job.Choice);
     }
 
     private static VideoSummary Summarize(VideoInfo video) => new(video.Width, video.Height, video.FrameCount,

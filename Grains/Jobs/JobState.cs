@@ -14,4 +14,5 @@ public sealed class JobState
     [Id(7)] public DateTimeOffset? CompletedAt { get; set; }
     [Id(8)] public VideoSummary? Source { get; set; }
     [Id(9)] public VideoSummary? Output { get; set; }
+    [Id(10)] public ModelChoice? Choice { get; set; }
 }

@@ -1,12 +1,14 @@
 using System.Globalization;
 using System.Text;
+using Vsr.Engine.Content;
 
 namespace Vsr.Train.Evaluation;
 
 /// <summary>Writes <c>docs/quality.md</c>: per task, each method's mean over the clips and per clip, then the goals.</summary>
 public static class QualityReport
 {
-    public static string Render(IReadOnlyList<MethodResult> results, IReadOnlyList<string> notes, string command, bool quick, string imageDirectory)
+    public static string Render(IReadOnlyList<MethodResult> results, IReadOnlyList<string> notes, string command, bool quick, string imageDirectory,
+        IReadOnlyList<ContentRow>? content = null)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"# Quality on held-out footage{(quick ? " (quick mode)" : string.Empty)}");
@@ -36,9 +38,36 @@ public static class QualityReport
             }
 
             text.AppendLine();
+            if (task == "content x2")
+            {
+                text.AppendLine("No picture: Megamind.avi is a copyrighted trailer, used only to measure.");
+                text.AppendLine();
+                continue;
+            }
+
             text.AppendLine(string.Join(" ", clips.Select(c => $"![{task} {c}]({Path.GetFileName(imageDirectory)}/{Path.GetFileNameWithoutExtension(c)}-{task.Replace(' ', '-').Replace("σ", "sigma", StringComparison.Ordinal)}.png)")));
             text.AppendLine();
             text.AppendLine("Side by side (centre crop, first frame): original, then the methods in the table's order.");
+            text.AppendLine();
+        }
+
+        if (content is { Count: > 0 })
+        {
+            text.AppendLine("## content: auto");
+            text.AppendLine();
+            text.AppendLine(F($"`content: auto` measures the share of pixels whose luma equals their right and lower neighbours' within {ContentClassifier.FlatTolerance} level (6 frames spread over the clip) and treats a video as animation from {ContentClassifier.DefaultAnimationThreshold:0.##} (`Vsr:Jobs:AnimationFlatThreshold`). The better model per clip is the higher x2 PSNR-Y above (task x2 for the held-out clips, content x2 for Megamind.avi)."));
+            text.AppendLine();
+            text.AppendLine("| clip | flat share | auto picks | x2 PSNR-Y anime model | x2 PSNR-Y real-x2 | better |");
+            text.AppendLine("|---|---|---|---|---|---|");
+            foreach (var row in content)
+            {
+                var scores = results.Where(r => r.Clip == row.Clip && r.Task is "x2" or "content x2").ToList();
+                var anime = scores.FirstOrDefault(r => r.Method == "realesr-animevideov3")?.Score.PsnrY;
+                var ours = scores.FirstOrDefault(r => r.Method == "real-x2")?.Score.PsnrY;
+                var better = anime is null || ours is null ? "n/a" : anime > ours ? "animation" : "live";
+                text.AppendLine(F($"| {row.Clip} | {row.FlatFraction:0.000} | {row.Verdict} | {anime:F2} | {ours:F2} | {better} |"));
+            }
+
             text.AppendLine();
         }
 

@@ -40,6 +40,10 @@ public sealed class JobApiTests(ApiFixture api) : IClassFixture<ApiFixture>
 
         Assert.Equal("COMPLETED", job.GetProperty("status").GetString());
         Assert.Equal(50, job.GetProperty("progress").GetProperty("framesDone").GetInt32());
+        // No model named: content auto measured the test pattern as graphics.
+        Assert.Equal("realesr-animevideov3", job.GetProperty("model").GetString());
+        Assert.Equal("auto", job.GetProperty("content").GetString());
+        Assert.Equal("animation", job.GetProperty("modelChoice").GetProperty("content").GetString());
 
         using var output = await Http.GetAsync($"/v1/jobs/{id}/output");
         Assert.Equal(HttpStatusCode.OK, output.StatusCode);
@@ -150,6 +154,23 @@ public sealed class JobApiTests(ApiFixture api) : IClassFixture<ApiFixture>
 
         var problem = await AssertProblemAsync(response, 400);
         Assert.Contains("no-such-model", problem.GetProperty("detail").GetString());
+    }
+
+    [Theory]
+    [InlineData("content", "cartoon", "'content' must be one of auto, live, animation")]
+    [InlineData("denoise", "maybe", "'denoise' and 'deblock' must be true or false")]
+    [InlineData("deblock", "2", "'denoise' and 'deblock' must be true or false")]
+    [InlineData("model", "restore-x1", "is not offered")]
+    public async Task An_unknown_option_value_gets_400_naming_the_allowed_values(string field, string value, string detail)
+    {
+        var clip = await MediaFacts.MakeClipAsync(api.Factory.Temp.Combine($"option-{field}.mp4"), 64, 48, seconds: 1);
+        var form = Upload(clip, "2");
+        form.Add(new StringContent(value), field);
+
+        using var response = await Http.PostAsync("/v1/jobs", form);
+
+        var problem = await AssertProblemAsync(response, 400);
+        Assert.Contains(detail, problem.GetProperty("detail").GetString());
     }
 
     [Fact]

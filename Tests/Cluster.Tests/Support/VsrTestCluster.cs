@@ -67,14 +67,26 @@ public sealed class VsrTestCluster : IAsyncDisposable
     }
 
     /// <summary>Uploads a local file as a job source and submits it, as the API does.</summary>
-    public async Task<IJobGrain> SubmitAsync(string localFile, int scale, string model = "realesr-animevideov3")
+    public async Task<IJobGrain> SubmitAsync(string localFile, int scale, string? model = "realesr-animevideov3", string content = JobContent.Auto,
+        bool denoise = false, bool deblock = false)
     {
         var id = Guid.NewGuid();
         var key = $"jobs/{id:N}/source{Path.GetExtension(localFile)}";
         await Store.PutFileAsync(key, localFile, CancellationToken.None);
         var job = Cluster.Client.GetGrain<IJobGrain>(id);
-        await job.Submit(new JobRequest(key, Path.GetFileName(localFile), scale, model));
+        await job.Submit(new JobRequest(key, Path.GetFileName(localFile), scale, model, content, denoise, deblock));
         return job;
+    }
+
+    /// <summary>Copies a stored object to a file in this cluster's temp directory and returns its path.</summary>
+    public async Task<string> DownloadAsync(string key)
+    {
+        var path = _temp.Combine($"download-{Guid.NewGuid():N}{Path.GetExtension(key)}");
+        await using var stream = await Store.OpenReadAsync(key, CancellationToken.None)
+            ?? throw new InvalidOperationException($"{key} is not in the object store");
+        await using var file = File.Create(path);
+        await stream.CopyToAsync(file);
+        return path;
     }
 
     /// <summary>Polls until the job is COMPLETED or FAILED; fails the test on timeout.</summary>

@@ -1,0 +1,37 @@
+using System.Text;
+using Vsr.Queue;
+
+namespace Vsr.Cluster.Tests.Queue;
+
+public sealed class SubmitJobCodecTests
+{
+    [Fact]
+    public void Options_travel_and_a_missing_model_means_the_content_chooses()
+    {
+        var sent = new SubmitJob(Guid.NewGuid(), "jobs/a/source.mp4", "a.mp4", 4, null, DateTimeOffset.UnixEpoch, "live", Denoise: true, Deblock: false);
+
+        var received = SubmitJobCodec.Decode(SubmitJobCodec.Encode(sent));
+
+        Assert.Equal(sent, received);
+    }
+
+    [Fact]
+    public void A_message_from_before_the_options_reads_with_their_defaults()
+    {
+        var body = """{"schemaVersion":1,"jobId":"6a1f0e1e-9a55-4a4e-9d1c-3f4c6f0e2b11","sourceKey":"jobs/x/source.mp4","fileName":"x.mp4","scale":2,"model":"realesr-animevideov3","submittedAt":"2026-11-25T00:00:00Z"}""";
+
+        var received = SubmitJobCodec.Decode(Encoding.UTF8.GetBytes(body));
+
+        Assert.Equal(("realesr-animevideov3", "auto", false, false), (received.Model, received.Content, received.Denoise, received.Deblock));
+    }
+
+    [Fact]
+    public void An_unknown_content_value_is_malformed_and_says_why()
+    {
+        var body = """{"schemaVersion":1,"jobId":"6a1f0e1e-9a55-4a4e-9d1c-3f4c6f0e2b11","sourceKey":"k","fileName":"x.mp4","scale":2,"submittedAt":"2026-11-25T00:00:00Z","content":"cartoon"}""";
+
+        var error = Assert.Throws<MalformedMessageException>(() => SubmitJobCodec.Decode(Encoding.UTF8.GetBytes(body)));
+
+        Assert.Contains("content", error.Message);
+    }
+}
