@@ -109,6 +109,10 @@ var markdown = new StringBuilder()
 foreach (var table in tables)
 {
     markdown.Append(table.ToMarkdown());
+    if (ChartWriter.Write(table, results, stamp, machine) is { } chart)
+    {
+        markdown.AppendLine(CultureInfo.InvariantCulture, $"![{table.Title}]({chart})").AppendLine();
+    }
 }
 
 await File.WriteAllTextAsync(Path.Combine(results, $"{stamp}.md"), markdown.ToString());
