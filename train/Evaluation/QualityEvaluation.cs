@@ -89,6 +89,11 @@ public sealed class QualityEvaluation(string cacheDirectory, ModelCatalog catalo
             results.AddRange(AnimationReference(quick));
         }
 
+        if (!quick && Wanted("photos"))
+        {
+            results.AddRange(Photos());
+        }
+
         _device.Dispose();
         return results;
     }
@@ -103,13 +108,61 @@ public sealed class QualityEvaluation(string cacheDirectory, ModelCatalog catalo
         var sampled = quickMode ? 1 : 4;
         var frames = clip.Frames(cacheDirectory, Enumerable.Range(0, sampled).Select(i => (int)((i + 0.5) * count / sampled)).ToArray());
         Content.Add(Classify(clip, count));
-        var inputs = frames.Select(f => FrameFilters.Resize(f, f.Width / 2, f.Height / 2, Bicubic)).ToList();
-        return Score("content x2", clip.Name, frames, inputs,
+        var results = ContentScore(clip.Name, frames);
+
+        // Synthetic flat graphics (ffmpeg's testsrc2 pattern, through x264 crf 18 like delivered video): the flat end.
+        const string Synthetic = "testsrc2 (synthetic)";
+        var raw = FfmpegPipe.Run(["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=2", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]);
+        var pattern = FrameFilters.X264(Enumerable.Range(0, raw.Length / (320 * 240 * 3)).Select(i => new RgbImage(320, 240, raw.AsSpan(i * 320 * 240 * 3, 320 * 240 * 3).ToArray())).ToList(), 18);
+        var picked = Enumerable.Range(0, 6).Select(i => pattern[(int)((i + 0.5) * pattern.Count / 6)]).ToList();
+        var analysis = ContentClassifier.Classify(picked.Select(f => f.Pixels).ToList(), 320, 240);
+        Content.Add(new ContentRow(Synthetic, analysis.FlatFraction, analysis.Kind == ContentKind.Animation ? "animation" : "live"));
+        results.AddRange(ContentScore(Synthetic, picked.Take(sampled).ToList()));
+        return results;
+    }
+
+    private List<MethodResult> ContentScore(string clip, IReadOnlyList<RgbImage> frames) =>
+        Score("content x2", clip, frames, frames.Select(f => FrameFilters.Resize(f, f.Width / 2, f.Height / 2, Bicubic)).ToList(),
         [
             new(Lanczos, lr => FrameFilters.Resize(lr, lr.Width * 2, lr.Height * 2, Lanczos)),
             Model(ModelCatalog.DefaultModel, 2),
             Model("real-x2", 2),
         ], savePicture: false).ToList();
+
+    // python3-skimage's held-out photographs, each cropped to a multiple of 4, upscaled like the clips' frames.
+    private List<MethodResult> Photos()
+    {
+        var results = new List<MethodResult>();
+        foreach (var (package, path) in HeldOutData.Photos)
+        {
+            var photo = ImageDecoder.Decode(File.ReadAllBytes(DebianPackage.Fetch(package, cacheDirectory).PathOf(path)));
+            var frame = Crop(photo, photo.Width / 4 * 4, photo.Height / 4 * 4);
+            Console.Error.WriteLine($"eval: {Path.GetFileName(path)} {frame.Width}x{frame.Height}");
+            foreach (var scale in new[] { 2, 4 })
+            {
+                var input = FrameFilters.Resize(frame, frame.Width / scale, frame.Height / scale, Bicubic);
+                results.AddRange(Score($"x{scale} photos", Path.GetFileName(path), [frame], [input],
+                [
+                    new(Bicubic, lr => FrameFilters.Resize(lr, lr.Width * scale, lr.Height * scale, Bicubic)),
+                    new(Lanczos, lr => FrameFilters.Resize(lr, lr.Width * scale, lr.Height * scale, Lanczos)),
+                    Model(ModelCatalog.DefaultModel, scale),
+                    Model($"real-x{scale}", scale),
+                ], savePicture: false));
+            }
+        }
+
+        return results;
+    }
+
+    private static RgbImage Crop(RgbImage image, int width, int height)
+    {
+        var pixels = new byte[width * height * 3];
+        for (var y = 0; y < height; y++)
+        {
+            Array.Copy(image.Pixels, y * image.Width * 3, pixels, y * width * 3, width * 3);
+        }
+
+        return new RgbImage(width, height, pixels);
     }
 
     private ContentRow Classify(HeldOutClip clip, int count)

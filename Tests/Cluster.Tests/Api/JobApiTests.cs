@@ -40,10 +40,10 @@ public sealed class JobApiTests(ApiFixture api) : IClassFixture<ApiFixture>
 
         Assert.Equal("COMPLETED", job.GetProperty("status").GetString());
         Assert.Equal(50, job.GetProperty("progress").GetProperty("framesDone").GetInt32());
-        // No model named: content auto measured the test pattern as graphics.
-        Assert.Equal("realesr-animevideov3", job.GetProperty("model").GetString());
+        // No model named: content auto measured the test pattern (flat share about 0.6) as live action.
+        Assert.Equal("real-x2", job.GetProperty("model").GetString());
         Assert.Equal("auto", job.GetProperty("content").GetString());
-        Assert.Equal("animation", job.GetProperty("modelChoice").GetProperty("content").GetString());
+        Assert.Equal("live", job.GetProperty("modelChoice").GetProperty("content").GetString());
 
         using var output = await Http.GetAsync($"/v1/jobs/{id}/output");
         Assert.Equal(HttpStatusCode.OK, output.StatusCode);

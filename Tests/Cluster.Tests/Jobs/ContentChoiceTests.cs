@@ -8,9 +8,10 @@ namespace Vsr.Cluster.Tests.Jobs;
 public sealed class ContentChoiceTests(ClusterFixture fixture)
 {
     [Fact]
-    public async Task Auto_sends_graphics_to_the_anime_model_and_grainy_footage_to_ours()
+    public async Task Auto_sends_flat_paint_to_the_anime_model_and_grainy_footage_to_ours()
     {
-        var graphics = await MediaFacts.MakeClipAsync(fixture.Clips.Combine("auto-graphics.mp4"), 64, 48, seconds: 1);
+        // Uniform paint (flat share 1) is past the default threshold; the moving test pattern under grain is far below it.
+        var graphics = await MediaFacts.MakeClipAsync(fixture.Clips.Combine("auto-graphics.mp4"), 64, 48, seconds: 1, pattern: "color=c=0x3050a0");
         var footage = await MediaFacts.MakeClipAsync(fixture.Clips.Combine("auto-footage.mp4"), 64, 48, seconds: 1, grain: true);
 
         var graphicsJob = await fixture.Cluster.SubmitAsync(graphics, 2, model: null);

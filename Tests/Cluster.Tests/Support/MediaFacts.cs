@@ -23,14 +23,15 @@ public sealed record MediaFacts(int Width, int Height, int VideoFrames, int Audi
     }
 
     /// <summary>
-    /// Makes a test clip: testsrc2 video with a sine tone, keyframes every <paramref name="gop"/> frames. With
+    /// Makes a test clip: testsrc2 (or another lavfi <paramref name="pattern"/>) video with a sine tone, keyframes every <paramref name="gop"/> frames. With
     /// <paramref name="grain"/>, strong temporal noise over the pattern, which reads as camera footage rather than graphics.
     /// </summary>
-    public static async Task<string> MakeClipAsync(string path, int width, int height, double seconds, int fps = 25, int gop = 12, bool grain = false)
+    public static async Task<string> MakeClipAsync(string path, int width, int height, double seconds, int fps = 25, int gop = 12, bool grain = false,
+        string pattern = "testsrc2")
     {
         var s = seconds.ToString(CultureInfo.InvariantCulture);
         await RunAsync("ffmpeg", "-v", "error", "-y",
-            "-f", "lavfi", "-i", $"testsrc2=size={width}x{height}:rate={fps}:duration={s}{(grain ? ",noise=alls=30:allf=t" : "")}",
+            "-f", "lavfi", "-i", $"{pattern}=size={width}x{height}:rate={fps}:duration={s}{(grain ? ",noise=alls=30:allf=t" : "")}",
             "-f", "lavfi", "-i", $"sine=frequency=440:duration={s}",
             "-c:v", "libx264", "-pix_fmt", "yuv420p", "-g", gop.ToString(CultureInfo.InvariantCulture), "-keyint_min", "1",
             "-c:a", "aac", "-shortest", path);
