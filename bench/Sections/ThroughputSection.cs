@@ -39,6 +39,7 @@ public sealed class ThroughputSection : IBenchSection
         var rawFps = context.Frames.Count / raw.Elapsed.TotalSeconds;
         var pipelineFps = video.FrameCount / pipeline.Elapsed.TotalSeconds;
         context.RawModelFps = rawFps;
+        context.PipelineFps = pipelineFps;
         return new BenchTable(Name, "Raw model vs streaming chunk pipeline",
             $"{context.Frames.Count} frames of {context.Size}, x{context.Scale}, {context.Model}, {device.ExecutionProvider} provider. Goal: pipeline ≥ 0.9 × raw.",
             ["method", "fps", "× raw"],

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Vsr.Bench.EndToEnd;
+using Vsr.Engine.Media;
+
+namespace Vsr.Bench.Sections;
+
+/// <summary>
+/// End-to-end job throughput through the embedded cluster: the API (with its one co-hosted silo and one CPU device)
+/// runs as a child process; after a short warm-up job has loaded the model session, the clip is uploaded, followed
+/// until COMPLETED and its output downloaded to a file. Compared with the raw model fps of the same run.
+/// </summary>
+public sealed class EndToEndSection : IBenchSection
+{
+    private const int WarmUpFrames = 6;
+    private static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(5);
+
+    public string Name => "e2e";
+
+    public async Task<BenchTable> RunAsync(BenchContext context, CancellationToken cancellationToken)
+    {
+        var root = Directory.CreateDirectory(Path.Combine(context.WorkDirectory, "e2e")).FullName;
+        try
+        {
+            return await MeasureAsync(context, root, cancellationToken);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private async Task<BenchTable> MeasureAsync(BenchContext context, string root, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(JobTimeout);
+        var token = deadline.Token;
+
+        var warmUpClip = Path.Combine(root, "warm-up.mp4");
+        await ToolRun.RunAsync("ffmpeg", ["-v", "error", "-i", context.Clip, "-map", "0:v:0", "-frames:v", $"{WarmUpFrames}",
+            "-c:v", "libx264", "-preset", "ultrafast", warmUpClip], token);
+
+        var startClock = Stopwatch.StartNew();
+        await using var api = await EmbeddedApi.StartAsync(context, Path.Combine(root, "server"), token);
+        startClock.Stop();
+        using var http = new HttpClient { BaseAddress = api.BaseAddress, Timeout = JobTimeout };
+        var warmUp = await ApiJobRun.RunAsync(http, warmUpClip, context.Scale, context.Model, root, token);
+        var run = await ApiJobRun.RunAsync(http, context.Clip, context.Scale, context.Model, root, token);
+
+        var output = await VideoProbe.ProbeAsync(run.OutputFile, token);
+        var frames = context.Frames.Count;
+        if (output.FrameCount != frames || output.Width != context.Video.Width * context.Scale || run.FramesDone != frames)
+        {
+            throw new InvalidOperationException($"The job's output is {output.Width}x{output.Height} with {output.FrameCount} frames " +
+                $"({run.FramesDone} done); expected {frames} frames of {context.Video.Width * context.Scale}x{context.Video.Height * context.Scale}");
+        }
+
+        var chunks = await ChunkSecondsAsync(api, run.Id, token);
+        return Table(context, run, chunks, startClock.Elapsed, warmUp.Elapsed);
+    }
+
+    private BenchTable Table(BenchContext context, ApiJobRun run, IReadOnlyList<double> chunks, TimeSpan apiStart, TimeSpan warmUp)
+    {
+        var frames = context.Frames.Count;
+        var raw = context.RawModelFps;
+        var total = run.Elapsed.TotalSeconds;
+        var fps = frames / total;
+        var chunkSeconds = chunks.Sum();
+        var processing = (run.CompletedAt - run.ProcessingStartedAt).TotalSeconds;
+        string[] Phase(string name, double seconds) => [$"↳ {name}", Bench.Text(seconds, "0.00"), "", ""];
+        return new BenchTable(Name, "End to end through the embedded cluster vs the raw model",
+            $"{frames} frames of {context.Size}, x{context.Scale}, {context.Model}. The API in embedded mode as a child process (one silo, " +
+            $"cpu:0, in-memory state, filesystem object store, in-process queue, the run.sh defaults); timed from the upload's first byte " +
+            $"to the output file's last byte, after a {WarmUpFrames}-frame warm-up job. Not timed: API start-up {Bench.Text(apiStart.TotalSeconds, "0.0")} s, " +
+            $"warm-up job {Bench.Text(warmUp.TotalSeconds, "0.0")} s. Phases from the job snapshot's timestamps (same machine clock); the " +
+            $"snapshot has no per-chunk timing, so chunk time comes from the silo's log line. Goal: end to end ≥ 0.9 × raw.",
+            ["measure", "seconds", "fps", "× raw"],
+            [
+                ["raw model (throughput section, ORT session only)", Bench.Text(frames / raw, "0.00"), Bench.Text(raw), "1"],
+                ["end to end: upload → COMPLETED → output file", Bench.Text(total, "0.00"), Bench.Text(fps), Bench.Text(fps / raw)],
+                Phase("upload and queue, until the job grain accepts it", (run.CreatedAt - run.Submitted).TotalSeconds),
+                Phase("source fetch, probe, chunk plan", (run.ProcessingStartedAt - run.CreatedAt).TotalSeconds),
+                [$"↳ {chunks.Count} chunk run(s) on cpu:0 (fetch, decode → model → x264, store; silo log)", Bench.Text(chunkSeconds, "0.0"),
+                    Bench.Text(frames / chunkSeconds), Bench.Text(frames / chunkSeconds / raw)],
+                Phase("assembly, output probe and store", processing - chunkSeconds),
+                Phase("completion reaches the client (SSE)", (run.CompletionSeen - run.CompletedAt).TotalSeconds),
+                Phase("download", (run.Downloaded - run.CompletionSeen).TotalSeconds),
+            ])
+        {
+            Figures =
+            {
+                ["e2e_fps"] = Bench.Round(fps),
+                ["e2e_over_raw"] = Bench.Round(fps / raw),
+                ["e2e_seconds"] = Bench.Round(total),
+                ["e2e_chunk_seconds"] = Bench.Round(chunkSeconds),
+                ["e2e_outside_chunks_seconds"] = Bench.Round(total - chunkSeconds),
+                ["api_start_seconds"] = Bench.Round(apiStart.TotalSeconds),
+                ["warm_up_job_seconds"] = Bench.Round(warmUp.TotalSeconds),
+            },
+            Chart = [("raw model", raw), ("end to end", fps)],
+        };
+    }
+
+    /// <summary>Seconds of each chunk of <paramref name="job"/>, from the line the inference grain logs when a chunk is stored.</summary>
+    private static async Task<IReadOnlyList<double>> ChunkSecondsAsync(EmbeddedApi api, Guid job, CancellationToken cancellationToken)
+    {
+        var line = new Regex($@"Chunk \d+ of job {job}: \d+ frames on \S+ in (?<seconds>[0-9.]+)s");
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            var seconds = api.Log.Select(l => line.Match(l)).Where(m => m.Success)
+                .Select(m => double.Parse(m.Groups["seconds"].Value, CultureInfo.InvariantCulture)).ToList();
+            if (seconds.Count > 0)
+            {
+                return seconds;
+            }
+
+            await Task.Delay(100, cancellationToken); // the log reaches this process through a pipe, a moment after the fact
+        }
+
+        throw new InvalidOperationException($"The server logged no chunk line for job {job}: {api.LogTail()}");
+    }
+}
