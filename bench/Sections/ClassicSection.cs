@@ -10,8 +10,8 @@ namespace Vsr.Bench.Sections;
 /// The classic way to upscale a video, done honestly: ffmpeg writes every frame as a PNG file; each file is read,
 /// decoded, run alone through a plain fp32 ONNX Runtime session (default options, batch 1, whole frame) and written
 /// back as PNG; ffmpeg then encodes the PNG sequence with libx264 at the pipeline's own settings. Compared with the
-/// streaming chunk pipeline's fps from the throughput section of the same run. Neither side's clock includes
-/// loading the model: both warm their session on one frame first.
+/// streaming chunk pipeline run right after it on the same clip (and with the throughput section's figure). Neither
+/// side's clock includes loading the model: both warm their session on one frame first.
 /// </summary>
 public sealed class ClassicSection : IBenchSection
 {
@@ -39,7 +39,10 @@ public sealed class ClassicSection : IBenchSection
         var encode = new EncodeOptions();
 
         using var upscaler = new PlainOnnxUpscaler(context.Catalog().GetOnnxPath(context.Model, context.Scale), context.Scale);
-        upscaler.Upscale(new RgbImage(video.Width, video.Height, context.Frames[0])); // session warm-up, as on the raw side
+        upscaler.Upscale(new RgbImage(video.Width, video.Height, context.Frames[0])); // session warm-up, as on our side
+        using var device = context.CpuDevice();
+        var enhancer = device.GetEnhancer(context.Model, context.Scale);
+        enhancer.Enhance(context.Frames.Take(1).ToList(), video.Width, video.Height, cancellationToken);
 
         var (extract, decode, model, write, x264) = (new Stopwatch(), new Stopwatch(), new Stopwatch(), new Stopwatch(), new Stopwatch());
         var total = Stopwatch.StartNew();
@@ -68,6 +71,7 @@ public sealed class ClassicSection : IBenchSection
             "-crf", encode.Crf.ToString(CultureInfo.InvariantCulture), "-pix_fmt", "yuv420p", output], cancellationToken);
         x264.Stop();
         total.Stop();
+        var ours = await ReferenceRates.PipelineFpsAsync(context, enhancer, cancellationToken);
 
         var encoded = await VideoProbe.ProbeAsync(output, cancellationToken);
         if (files.Count != context.Frames.Count || encoded.FrameCount != context.Frames.Count)
@@ -77,13 +81,14 @@ public sealed class ClassicSection : IBenchSection
 
         var frames = context.Frames.Count;
         var classicFps = frames / total.Elapsed.TotalSeconds;
-        var ours = context.PipelineFps;
+        var earlier = context.PipelineFps;
         string[] Stage(string name, Stopwatch watch) =>
             [$"↳ {name}", Bench.Text(watch.Elapsed.TotalSeconds, "0.00"), Bench.Text(frames / watch.Elapsed.TotalSeconds), ""];
         return new BenchTable(Name, "Classic frame-by-frame method vs the streaming chunk pipeline",
             $"{frames} frames of {context.Size}, x{context.Scale}, {context.Model}; classic: ffmpeg → PNG files → own PNG decoder → plain fp32 ORT " +
             $"session (default SessionOptions, batch 1, whole frame) → own PNG encoder (adaptive filters, zlib fastest) → ffmpeg libx264 " +
-            $"{encode.Preset} crf {encode.Crf}. Ours: the throughput section's pipeline fps, same run. Goal: ours ≥ 2 × classic.",
+            $"{encode.Preset} crf {encode.Crf}. Ours: the streaming chunk pipeline on the same clip, run right after the classic method " +
+            "(and, for reference, the throughput section's figure from earlier in this run). Goal: ours ≥ 2 × classic.",
             ["method", "seconds", "fps", "× classic"],
             [
                 ["classic (PNG frames on disk, one frame per model call)", Bench.Text(total.Elapsed.TotalSeconds, "0.00"), Bench.Text(classicFps), "1"],
@@ -92,7 +97,8 @@ public sealed class ClassicSection : IBenchSection
                 Stage("model (plain session)", model),
                 Stage("PNG encode + write", write),
                 Stage("ffmpeg PNG files → libx264", x264),
-                ["ours: streaming chunk pipeline (decode → model → x264)", Bench.Text(frames / ours, "0.00"), Bench.Text(ours), Bench.Text(ours / classicFps)],
+                ["ours: streaming chunk pipeline, right after (decode → model → x264)", Bench.Text(frames / ours, "0.00"), Bench.Text(ours), Bench.Text(ours / classicFps)],
+                ["ours: streaming chunk pipeline, throughput section", Bench.Text(frames / earlier, "0.00"), Bench.Text(earlier), Bench.Text(earlier / classicFps)],
             ])
         {
             Figures =
@@ -103,6 +109,7 @@ public sealed class ClassicSection : IBenchSection
                 ["classic_io_seconds"] = Bench.Round((total.Elapsed - model.Elapsed).TotalSeconds),
                 ["pipeline_fps"] = Bench.Round(ours),
                 ["pipeline_over_classic"] = Bench.Round(ours / classicFps),
+                ["throughput_pipeline_over_classic"] = Bench.Round(earlier / classicFps),
             },
             Chart = [("classic frame by frame", classicFps), ("chunk pipeline", ours)],
         };
