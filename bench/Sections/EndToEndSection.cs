@@ -15,7 +15,6 @@ namespace Vsr.Bench.Sections;
 public sealed class EndToEndSection : IBenchSection
 {
     private const int WarmUpFrames = 6;
-    private static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(5);
 
     public string Name => "e2e";
 
@@ -34,8 +33,10 @@ public sealed class EndToEndSection : IBenchSection
 
     private async Task<BenchTable> MeasureAsync(BenchContext context, string root, CancellationToken cancellationToken)
     {
+        // Start-up and the warm-up job, then the raw model and the job on every frame, with room for a machine under load.
+        var timeout = TimeSpan.FromMinutes(3) + TimeSpan.FromSeconds(5 * context.Frames.Count / context.RawModelFps);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(JobTimeout);
+        deadline.CancelAfter(timeout);
         var token = deadline.Token;
 
         var warmUpClip = Path.Combine(root, "warm-up.mp4");
@@ -45,7 +46,7 @@ public sealed class EndToEndSection : IBenchSection
         var startClock = Stopwatch.StartNew();
         await using var api = await EmbeddedApi.StartAsync(context, Path.Combine(root, "server"), token);
         startClock.Stop();
-        using var http = new HttpClient { BaseAddress = api.BaseAddress, Timeout = JobTimeout };
+        using var http = new HttpClient { BaseAddress = api.BaseAddress, Timeout = timeout };
         var warmUp = await ApiJobRun.RunAsync(http, warmUpClip, context.Scale, context.Model, root, token);
         double rawBefore;
         using (var device = context.CpuDevice())
