@@ -1,15 +1,28 @@
 #!/usr/bin/env bash
-# ./bench.sh [--quick] [CLIP]
-# Raw model throughput vs the streaming chunk pipeline on the same frames, side by side in one run; writes
-# bench/results/<date>.json and .md. Also the peak RSS of the pipeline on the clip and on the same content 4x longer.
-# --quick uses a generated 2 s 160x90 clip.
+# ./bench.sh [--quick] [--only SECTION,...] [CLIP]
+# Side by side in one run, on the same frames and model: raw model throughput vs the streaming chunk pipeline
+# (always first), the pipeline's peak RSS on the clip and on the same content 4x longer (memory), a whole job through
+# the embedded cluster from upload to output file (e2e), the classic PNG-frames method (classic), and the reference
+# runtime realesrgan-ncnn-vulkan on Mesa lavapipe on small crops (peer). Writes bench/results/<date>.json and .md.
+# --quick uses a generated 2 s 160x90 clip; --only runs the named sections after the throughput one.
 set -euo pipefail
+command="$*"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 scripts/setup.sh
 scripts/fetch-model.sh
-clip=""
-for arg in "$@"; do case "$arg" in --quick) ;; *) clip="$arg" ;; esac; done
+# The peer section needs Vulkan on the CPU and the peer's files; without them it reports why and the bench goes on.
+scripts/setup.sh mesa-vulkan-drivers libvulkan1 || echo "bench.sh: Vulkan packages not installed; the peer section will say so" >&2
+scripts/fetch-peer.sh || echo "bench.sh: the peer runtime was not fetched; the peer section will say so" >&2
+clip="" quick="" only=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick="--quick"; shift ;;
+    --only) only=(--only "$2"); shift 2 ;;
+    --only=*) only=(--only "${1#*=}"); shift ;;
+    *) clip="$1"; shift ;;
+  esac
+done
 if [ -z "$clip" ]; then
   clip=.vsr/samples/bench-160x90.mp4
   mkdir -p .vsr/samples
@@ -21,6 +34,7 @@ if [ ! -s "$long" ]; then
   list="$(mktemp)"; for _ in 1 2 3 4; do echo "file '$(realpath "$clip")'" >>"$list"; done
   ffmpeg -v error -y -f concat -safe 0 -i "$list" -map 0:v -c copy "$long"; rm -f "$list"
 fi
+# Builds the API too: the e2e section runs it as a child process.
 dotnet build bench/Bench.csproj -c Release -nologo -v q -clp:ErrorsOnly
-quick=""; for arg in "$@"; do [ "$arg" = --quick ] && quick="--quick"; done
-dotnet bench/bin/Release/net10.0/Vsr.Bench.dll --clip "$clip" --long-clip "$long" --models .vsr/models --bundled models --results bench/results $quick --command "./bench.sh $*"
+dotnet bench/bin/Release/net10.0/Vsr.Bench.dll --clip "$clip" --long-clip "$long" --models .vsr/models --bundled models --results bench/results \
+  $quick "${only[@]}" --command "./bench.sh $command"

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Microsoft.Extensions.Logging.Abstractions;
+using Vsr.Engine.Inference;
 using Vsr.Engine.Models;
 
 namespace Vsr.Bench;
@@ -12,4 +14,8 @@ public static class Bench
 
     public static ModelCatalog Catalog(this BenchContext context) =>
         new(new ModelCatalogOptions { Directory = context.ModelsDirectory, BundledDirectory = context.BundledModelsDirectory });
+
+    /// <summary>Device cpu:0 with the service's default inference options, as a CPU silo runs it.</summary>
+    public static InferenceDevice CpuDevice(this BenchContext context) =>
+        new(new DeviceId("cpu", 0), context.Catalog(), new InferenceOptions(), NullLoggerFactory.Instance);
 }

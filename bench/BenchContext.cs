@@ -36,5 +36,8 @@ public sealed class BenchContext
     /// <summary>Frames per second of the bare model on <see cref="Frames"/>; set by the throughput section, which runs first.</summary>
     public double RawModelFps { get; set; }
 
+    /// <summary>Frames per second of the streaming chunk pipeline on <see cref="Clip"/>; set by the throughput section.</summary>
+    public double PipelineFps { get; set; }
+
     public string Size => $"{Video.Width}x{Video.Height}";
 }

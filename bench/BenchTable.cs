@@ -26,9 +26,12 @@ public sealed record BenchTable(string Section, string Title, string Note, IRead
         text.Append('|').AppendJoin("", Columns.Select(_ => " --- |")).AppendLine();
         foreach (var row in Rows)
         {
-            text.Append("| ").AppendJoin(" | ", row).AppendLine(" |");
+            text.Append("| ").AppendJoin(" | ", row.Select(Cell)).AppendLine(" |");
         }
 
         return text.AppendLine().ToString();
     }
+
+    // A cell may quote a tool's output: keep it on one line and inside its column.
+    private static string Cell(string value) => value.ReplaceLineEndings(" ").Replace("|", "\\|", StringComparison.Ordinal);
 }

@@ -31,6 +31,9 @@ IBenchSection[] sections =
 [
     new ThroughputSection(),
     new MemorySection(),
+    new EndToEndSection(),
+    new ClassicSection(),
+    new PeerCliSection(),
 ];
 var only = options.TryGetValue("only", out var list) ? list.Split(',').ToHashSet() : null;
 var chosen = sections.Where(s => s is ThroughputSection || only is null || only.Contains(s.Name)).ToList();
