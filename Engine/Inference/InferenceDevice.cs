@@ -96,7 +96,7 @@ public sealed class InferenceDevice : IDisposable
             {
                 return (Open(_cache.VariantPath(path, hash, plan.ModelPrecision), hash, plan), plan.ModelPrecision);
             }
-            catch (Exception e) when (e is OnnxRuntimeException or InvalidDataException)
+            catch (Exception e) when (e is OnnxRuntimeException or InvalidDataException or IOException or UnauthorizedAccessException)
             {
                 _logger.LogWarning("{Device}: the {Precision} variant of {Path} is not usable on {Provider}, running fp32: {Reason}",
                     Id, plan.ModelPrecision, path, ExecutionProvider, e.Message);

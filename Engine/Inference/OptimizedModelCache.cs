@@ -67,9 +67,19 @@ public sealed class OptimizedModelCache(string directory)
                 File.Move(temp, target, overwrite: true);
                 return session;
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or OnnxRuntimeException)
+            {
+                // A cache that cannot be written costs the next start some time, never this session: open it unsaved.
+                // Should the model itself be at fault, this open fails the same way and says so.
+                using var unsaved = options();
+                return new InferenceSession(variantPath, unsaved);
+            }
             finally
             {
-                File.Delete(temp);
+                if (File.Exists(temp))
+                {
+                    File.Delete(temp);
+                }
             }
         }
     }

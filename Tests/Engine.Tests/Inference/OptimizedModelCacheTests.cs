@@ -66,6 +66,19 @@ public sealed class OptimizedModelCacheTests : IDisposable
     }
 
     [Fact]
+    public void A_cache_that_cannot_be_written_still_opens_the_session()
+    {
+        var blocker = Path.Combine(_directory, "a-file");
+        File.WriteAllBytes(blocker, [0]);
+        var cache = new OptimizedModelCache(Path.Combine(blocker, "optimized"));
+        var key = new VariantKey(VariantKey.HashOf(ModelPath), ExecutionProviderKind.Cpu, InferencePrecision.Fp32, 256);
+
+        using var session = cache.Open(ModelPath, key, Options);
+
+        Assert.Equal(3 * 24 * 32, Run(session).Length);
+    }
+
+    [Fact]
     public void A_variant_is_built_once_and_the_fp32_variant_is_the_model_itself()
     {
         var cache = new OptimizedModelCache(_directory);
