@@ -135,8 +135,18 @@ public sealed class InferenceDevice : IDisposable
 
         if (Provider == ExecutionProviderKind.TensorRt)
         {
+            var engines = _cache.TensorRtEngineDirectory(key);
+            try
+            {
+                Directory.CreateDirectory(engines);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _logger.LogWarning("{Device}: the TensorRT engine cache {Path} cannot be created, engines will be rebuilt: {Reason}", Id, engines, e.Message);
+            }
+
             using var tensorRt = new OrtTensorRTProviderOptions();
-            tensorRt.UpdateOptions(plan.TensorRtOptions(Id.Index, _cache.TensorRtEngineDirectory(key)));
+            tensorRt.UpdateOptions(plan.TensorRtOptions(Id.Index, engines));
             sessionOptions.AppendExecutionProvider_Tensorrt(tensorRt);
         }
 

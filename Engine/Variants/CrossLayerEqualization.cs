@@ -11,7 +11,7 @@ namespace Vsr.Engine.Variants;
 /// </summary>
 internal static class CrossLayerEqualization
 {
-    /// <summary>The pairs that can be rescaled: (Conv A, its output tensor, Conv B).</summary>
+    /// <summary>The pairs that can be rescaled: Conv A, whose only reader is Conv B or a PRelu whose only reader is Conv B.</summary>
     public static IReadOnlyList<(OnnxNode First, OnnxNode Second)> Pairs(OnnxModel model)
     {
         var convolutions = QdqQuantization.QuantizableConvolutions(model).ToHashSet();
