@@ -31,6 +31,7 @@ IBenchSection[] sections =
 [
     new ThroughputSection(),
     new MemorySection(),
+    new VariantsSection(),
     new EndToEndSection(),
     new ClassicSection(),
     new PeerCliSection(),

@@ -1,20 +1,26 @@
 namespace Vsr.Engine.Inference;
 
-/// <summary>An inference device on one machine: <c>cpu:0</c>, <c>cuda:1</c>.</summary>
+/// <summary>An inference device on one machine: <c>cpu:0</c>, <c>cuda:1</c>, <c>tensorrt:0</c> (GPU 0 through TensorRT).</summary>
 public readonly record struct DeviceId(string Kind, int Index)
 {
-    public bool IsCuda => Kind == "cuda";
+    /// <summary>The execution provider this device asks for; the one it gets may be a fallback (see <see cref="ExecutionProviderSelection"/>).</summary>
+    public ExecutionProviderKind Provider => Kind switch
+    {
+        "cuda" => ExecutionProviderKind.Cuda,
+        "tensorrt" => ExecutionProviderKind.TensorRt,
+        _ => ExecutionProviderKind.Cpu,
+    };
 
     public override string ToString() => $"{Kind}:{Index}";
 
     public static DeviceId Parse(string text)
     {
         var parts = text.Trim().ToLowerInvariant().Split(':');
-        if (parts.Length == 2 && (parts[0] is "cpu" or "cuda") && int.TryParse(parts[1], out var index) && index >= 0)
+        if (parts.Length == 2 && (parts[0] is "cpu" or "cuda" or "tensorrt") && int.TryParse(parts[1], out var index) && index >= 0)
         {
             return new DeviceId(parts[0], index);
         }
 
-        throw new FormatException($"'{text}' is not a device id; expected 'cpu:N' or 'cuda:N'.");
+        throw new FormatException($"'{text}' is not a device id; expected 'cpu:N', 'cuda:N' or 'tensorrt:N'.");
     }
 }

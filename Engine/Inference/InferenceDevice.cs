@@ -5,15 +5,17 @@ using Vsr.Engine.Models;
 namespace Vsr.Engine.Inference;
 
 /// <summary>
-/// One device's ONNX Runtime sessions, one per (model, scale), created on first use and kept.
-/// CUDA devices fall back to the CPU provider with a logged reason when CUDA does not load.
+/// One device's ONNX Runtime sessions, one per (model, scale), created on first use and kept. The provider is the one
+/// the device id asks for when it loads, else the next one down (TensorRT → CUDA → CPU), with the reason logged.
+/// Sessions open the model at the configured precision from the <see cref="OptimizedModelCache"/>.
 /// </summary>
 public sealed class InferenceDevice : IDisposable
 {
     private readonly ModelCatalog _catalog;
     private readonly InferenceOptions _options;
     private readonly ILogger _logger;
-    private readonly Lazy<bool> _cudaLoads;
+    private readonly Lazy<ProviderChoice> _provider;
+    private readonly OptimizedModelCache _cache;
     private readonly Dictionary<(string Model, int Scale), OnnxFrameEnhancer> _enhancers = [];
     private readonly Lock _gate = new();
     private bool _disposed;
@@ -24,13 +26,18 @@ public sealed class InferenceDevice : IDisposable
         _catalog = catalog;
         _options = options;
         _logger = loggerFactory.CreateLogger<InferenceDevice>();
-        _cudaLoads = new Lazy<bool>(() => id.IsCuda && CudaLoads());
+        _provider = new Lazy<ProviderChoice>(ChooseProvider);
+        _cache = new OptimizedModelCache(options.OptimizedCacheDirectory.Length > 0
+            ? options.OptimizedCacheDirectory
+            : Path.Combine(catalog.Options.Directory, "optimized"));
     }
 
     public DeviceId Id { get; }
 
-    /// <summary>The execution provider actually in use: <c>CPU</c> or <c>CUDA</c>.</summary>
-    public string ExecutionProvider => _cudaLoads.Value ? "CUDA" : "CPU";
+    /// <summary>The execution provider actually in use: <c>CPU</c>, <c>CUDA</c> or <c>TensorRT</c>.</summary>
+    public string ExecutionProvider => ExecutionProviderSelection.DisplayName(Provider);
+
+    public ExecutionProviderKind Provider => _provider.Value.Provider;
 
     /// <summary>The enhancer for this model and scale on this device. Callers serialise their use of it.</summary>
     /// <exception cref="ModelUnavailableException">The model or scale is unknown, or its weights are missing.</exception>
@@ -45,10 +52,11 @@ public sealed class InferenceDevice : IDisposable
             }
 
             var path = _catalog.GetOnnxPath(model, scale);
-            using var sessionOptions = CreateSessionOptions();
-            var enhancer = new OnnxFrameEnhancer(new InferenceSession(path, sessionOptions), scale, _options);
+            var (session, precision) = OpenSession(path);
+            var enhancer = new OnnxFrameEnhancer(session, scale, _options);
             _enhancers.Add((model, scale), enhancer);
-            _logger.LogInformation("Loaded {Model} x{Scale} on {Device} with the {Provider} provider from {Path}", model, scale, Id, ExecutionProvider, path);
+            _logger.LogInformation("Loaded {Model} x{Scale} on {Device} with the {Provider} provider at {Precision} from {Path}",
+                model, scale, Id, ExecutionProvider, precision, path);
             return enhancer;
         }
     }
@@ -72,7 +80,47 @@ public sealed class InferenceDevice : IDisposable
         }
     }
 
-    private SessionOptions CreateSessionOptions()
+    // A variant that cannot be built or does not load costs speed, not the job: the fp32 model runs instead.
+    private (InferenceSession Session, InferencePrecision Precision) OpenSession(string path)
+    {
+        var hash = VariantKey.HashOf(path);
+        var plan = PrecisionPlan.For(Provider, _options.Precision);
+        if (plan.Note is not null)
+        {
+            _logger.LogWarning("{Device}: {Precision} requested on {Provider}: {Note}", Id, _options.Precision, ExecutionProvider, plan.Note);
+        }
+
+        if (plan.ModelPrecision != InferencePrecision.Fp32)
+        {
+            try
+            {
+                return (Open(_cache.VariantPath(path, hash, plan.ModelPrecision), hash, plan), plan.ModelPrecision);
+            }
+            catch (Exception e) when (e is OnnxRuntimeException or InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                _logger.LogWarning("{Device}: the {Precision} variant of {Path} is not usable on {Provider}, running fp32: {Reason}",
+                    Id, plan.ModelPrecision, path, ExecutionProvider, e.Message);
+                plan = PrecisionPlan.For(Provider, InferencePrecision.Fp32);
+            }
+        }
+
+        return (Open(path, hash, plan), plan.ModelPrecision);
+    }
+
+    private InferenceSession Open(string variantPath, string hash, PrecisionPlan plan)
+    {
+        var key = new VariantKey(hash, Provider, plan.ModelPrecision, _options.TileSize);
+        if (Provider != ExecutionProviderKind.TensorRt)
+        {
+            return _cache.Open(variantPath, key, () => CreateSessionOptions(key, plan));
+        }
+
+        // TensorRT compiles its part of the graph, which ONNX Runtime cannot save; it keeps its own engine cache instead.
+        using var options = CreateSessionOptions(key, plan);
+        return new InferenceSession(variantPath, options);
+    }
+
+    private SessionOptions CreateSessionOptions(VariantKey key, PrecisionPlan plan)
     {
         // The arena keeps the peak of the largest frame for good; without it the peak at 640x360 drops by a third at the same speed.
         var sessionOptions = new SessionOptions
@@ -85,7 +133,25 @@ public sealed class InferenceDevice : IDisposable
             sessionOptions.IntraOpNumThreads = _options.IntraOpThreads;
         }
 
-        if (ExecutionProvider == "CUDA")
+        if (Provider == ExecutionProviderKind.TensorRt)
+        {
+            var engines = _cache.TensorRtEngineDirectory(key);
+            try
+            {
+                Directory.CreateDirectory(engines);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _logger.LogWarning("{Device}: the TensorRT engine cache {Path} cannot be created, engines will be rebuilt: {Reason}", Id, engines, e.Message);
+            }
+
+            using var tensorRt = new OrtTensorRTProviderOptions();
+            tensorRt.UpdateOptions(plan.TensorRtOptions(Id.Index, engines));
+            sessionOptions.AppendExecutionProvider_Tensorrt(tensorRt);
+        }
+
+        // Behind TensorRT, CUDA takes the nodes TensorRT does not support.
+        if (Provider is ExecutionProviderKind.Cuda or ExecutionProviderKind.TensorRt)
         {
             sessionOptions.AppendExecutionProvider_CUDA(Id.Index);
         }
@@ -93,19 +159,38 @@ public sealed class InferenceDevice : IDisposable
         return sessionOptions;
     }
 
-    // Appending the provider loads the CUDA libraries, so it is where a missing or mismatched CUDA shows.
-    private bool CudaLoads()
+    private ProviderChoice ChooseProvider()
+    {
+        var choice = ExecutionProviderSelection.Choose(Id.Provider, Probe);
+        foreach (var skipped in choice.Skipped)
+        {
+            _logger.LogWarning("{Provider} is not usable for {Device}, falling back to the {Next} provider: {Reason}",
+                ExecutionProviderSelection.DisplayName(skipped.Provider), Id, ExecutionProviderSelection.DisplayName(skipped.Next), skipped.Reason);
+        }
+
+        return choice;
+    }
+
+    // Appending a provider loads its libraries, so it is where a missing or mismatched CUDA or TensorRT shows.
+    private string? Probe(ExecutionProviderKind provider)
     {
         try
         {
             using var probe = new SessionOptions();
-            probe.AppendExecutionProvider_CUDA(Id.Index);
-            return true;
+            if (provider == ExecutionProviderKind.TensorRt)
+            {
+                probe.AppendExecutionProvider_Tensorrt(Id.Index);
+            }
+            else
+            {
+                probe.AppendExecutionProvider_CUDA(Id.Index);
+            }
+
+            return null;
         }
         catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
         {
-            _logger.LogWarning("CUDA is not usable for {Device}, falling back to the CPU provider: {Reason}", Id, e.Message);
-            return false;
+            return e.Message;
         }
     }
 }

@@ -13,4 +13,16 @@ public sealed class InferenceOptions
 
     /// <summary>ONNX Runtime intra-op threads for CPU devices; 0 lets ONNX Runtime decide.</summary>
     public int IntraOpThreads { get; set; }
+
+    /// <summary>
+    /// The precision models run in: fp32 (default), fp16 (for CUDA and TensorRT) or int8 (static QDQ, for the CPU).
+    /// See <see cref="PrecisionPlan"/> for how each provider meets it.
+    /// </summary>
+    public InferencePrecision Precision { get; set; } = InferencePrecision.Fp32;
+
+    /// <summary>
+    /// Where model variants and ONNX Runtime's optimized graphs are kept; empty means <c>optimized/</c> under the
+    /// model cache directory.
+    /// </summary>
+    public string OptimizedCacheDirectory { get; set; } = string.Empty;
 }

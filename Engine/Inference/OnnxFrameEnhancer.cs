@@ -114,7 +114,7 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
     }
 
     // Packed RGB24 rows of the context rectangle -> three planes of 0..1 floats.
-    private static void Unpack(byte[] frame, int width, System.Drawing.Rectangle context, Span<float> planes)
+    internal static void Unpack(byte[] frame, int width, System.Drawing.Rectangle context, Span<float> planes)
     {
         var plane = context.Width * context.Height;
         for (var y = 0; y < context.Height; y++)

@@ -105,18 +105,7 @@ public sealed class ModelCatalog(ModelCatalogOptions options)
                 $"The weights of '{model.Name}' could not be imported ({e.Message}); delete them and {FetchHint}.", e);
         }
 
-        // Write beside the target and rename, so that a reader (or another process) never sees half a file.
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        var temp = $"{target}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            File.WriteAllBytes(temp, onnx);
-            File.Move(temp, target, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+        AtomicFile.Write(target, onnx);
     }
 
     private static string SourceHash(byte[] param, byte[] bin)

@@ -31,7 +31,7 @@ public static class SiloBuilderExtensions
         var services = silo.Services;
 
         services.AddOptions<NodeOptions>().Bind(configuration.GetSection(NodeOptions.Section))
-            .Validate(o => o.Devices.All(d => TryParseDevice(d)), "Vsr:Devices entries must look like 'cpu:0' or 'cuda:0'.")
+            .Validate(o => o.Devices.All(d => TryParseDevice(d)), "Vsr:Devices entries must look like 'cpu:0', 'cuda:0' or 'tensorrt:0'.")
             .ValidateOnStart();
         services.AddOptions<JobOptions>().Bind(configuration.GetSection(JobOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<InferenceOptions>().Bind(configuration.GetSection("Vsr:Inference"));

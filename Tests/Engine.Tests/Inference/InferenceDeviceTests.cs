@@ -23,6 +23,20 @@ public sealed class InferenceDeviceTests
     }
 
     [Fact]
+    public void A_tensorrt_device_without_tensorrt_or_cuda_falls_back_to_the_cpu_logs_each_step_and_still_enhances()
+    {
+        var logs = new RecordingLoggerFactory();
+        using var device = new InferenceDevice(DeviceId.Parse("tensorrt:0"), Catalog, new InferenceOptions { IntraOpThreads = 2 }, logs);
+
+        var output = device.GetEnhancer(ModelCatalog.DefaultModel, 4).Enhance([new byte[8 * 6 * 3]], 8, 6, CancellationToken.None);
+
+        Assert.Equal("CPU", device.ExecutionProvider);
+        Assert.Equal(32 * 24 * 3, Assert.Single(output).Length);
+        Assert.Contains(logs.Entries, entry => entry.Level == LogLevel.Warning && entry.Message.Contains("TensorRT is not usable") && entry.Message.Contains("falling back to the CUDA"));
+        Assert.Contains(logs.Entries, entry => entry.Level == LogLevel.Warning && entry.Message.Contains("CUDA is not usable") && entry.Message.Contains("falling back to the CPU"));
+    }
+
+    [Fact]
     public void A_cpu_device_uses_the_cpu_provider_and_keeps_one_enhancer_per_model_and_scale()
     {
         using var device = new InferenceDevice(DeviceId.Parse("cpu:0"), Catalog, new InferenceOptions(), NullLoggerFactory.Instance);

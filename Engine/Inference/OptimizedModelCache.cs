@@ -1,0 +1,118 @@
+using System.Collections.Concurrent;
+using Microsoft.ML.OnnxRuntime;
+using Vsr.Engine.Models;
+using Vsr.Engine.Variants;
+
+namespace Vsr.Engine.Inference;
+
+/// <summary>
+/// Model variants (fp16, INT8) and ONNX Runtime's optimized graphs, each built once into a cache directory and reused
+/// by every later session, in this process or another. Files appear whole (temporary file + rename); within a
+/// process one builder per file does the work while the others wait for it.
+/// </summary>
+public sealed class OptimizedModelCache(string directory)
+{
+    private static readonly ConcurrentDictionary<string, Lock> Builders = new();
+
+    public string Directory { get; } = Path.GetFullPath(directory);
+
+    /// <summary>The file of <paramref name="modelPath"/> at <paramref name="precision"/>: the model itself for fp32, otherwise built on first use.</summary>
+    /// <exception cref="InvalidDataException">The model is not one the engine's ONNX reader understands.</exception>
+    public string VariantPath(string modelPath, string modelHash, InferencePrecision precision)
+    {
+        if (precision == InferencePrecision.Fp32)
+        {
+            return modelPath;
+        }
+
+        var target = Path.Combine(Directory, $"{modelHash}-{precision.ToString().ToLowerInvariant()}.onnx");
+        Once(target, () => AtomicFile.Write(target, ModelVariants.Build(File.ReadAllBytes(modelPath), precision)));
+        return target;
+    }
+
+    /// <summary>The file ONNX Runtime's optimized graph for <paramref name="key"/> is saved in.</summary>
+    public string OptimizedPath(VariantKey key) => Path.Combine(Directory, key.FileStem + ".onnx");
+
+    /// <summary>The directory TensorRT keeps its engines for <paramref name="key"/> in.</summary>
+    public string TensorRtEngineDirectory(VariantKey key) => Path.Combine(Directory, "tensorrt", key.FileStem);
+
+    /// <summary>
+    /// Opens a session on the saved optimized graph of <paramref name="key"/>; the first time, opens one on
+    /// <paramref name="variantPath"/> with <paramref name="options"/> and has ONNX Runtime save the graph it optimized.
+    /// A saved graph loads with further optimization off: it is already what ONNX Runtime would make of it.
+    /// </summary>
+    /// <param name="options">Made fresh for each session; the caller's provider and threading settings.</param>
+    public InferenceSession Open(string variantPath, VariantKey key, Func<SessionOptions> options)
+    {
+        var target = OptimizedPath(key);
+        if (File.Exists(target) && TryOpenSaved(target, options) is { } saved)
+        {
+            return saved;
+        }
+
+        lock (Builders.GetOrAdd(target, _ => new Lock()))
+        {
+            if (File.Exists(target) && TryOpenSaved(target, options) is { } built)
+            {
+                return built;
+            }
+
+            var temp = AtomicFile.TempPathFor(target);
+            try
+            {
+                System.IO.Directory.CreateDirectory(Directory);
+                using var first = options();
+                first.OptimizedModelFilePath = temp;
+                var session = new InferenceSession(variantPath, first);
+                File.Move(temp, target, overwrite: true);
+                return session;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or OnnxRuntimeException)
+            {
+                // A cache that cannot be written costs the next start some time, never this session: open it unsaved.
+                // Should the model itself be at fault, this open fails the same way and says so.
+                using var unsaved = options();
+                return new InferenceSession(variantPath, unsaved);
+            }
+            finally
+            {
+                if (File.Exists(temp))
+                {
+                    File.Delete(temp);
+                }
+            }
+        }
+    }
+
+    // A saved graph from an older or damaged file is dropped and rebuilt, not trusted.
+    private static InferenceSession? TryOpenSaved(string path, Func<SessionOptions> options)
+    {
+        using var saved = options();
+        saved.GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL;
+        try
+        {
+            return new InferenceSession(path, saved);
+        }
+        catch (OnnxRuntimeException)
+        {
+            File.Delete(path);
+            return null;
+        }
+    }
+
+    private static void Once(string target, Action build)
+    {
+        if (File.Exists(target))
+        {
+            return;
+        }
+
+        lock (Builders.GetOrAdd(target, _ => new Lock()))
+        {
+            if (!File.Exists(target))
+            {
+                build();
+            }
+        }
+    }
+}
