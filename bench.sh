@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ./bench.sh [--quick] [CLIP]
+# ./bench.sh [--quick] [--only SECTION,...] [CLIP]
 # Raw model throughput vs the streaming chunk pipeline on the same frames, side by side in one run; writes
 # bench/results/<date>.json and .md. Also the peak RSS of the pipeline on the clip and on the same content 4x longer.
 # --quick uses a generated 2 s 160x90 clip.
@@ -8,8 +8,16 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 scripts/setup.sh
 scripts/fetch-model.sh
-clip=""
-for arg in "$@"; do case "$arg" in --quick) ;; *) clip="$arg" ;; esac; done
+command="./bench.sh $*"
+clip=""; pass=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) pass+=(--quick) ;;
+    --only) pass+=(--only "$2"); shift ;;
+    *) clip="$1" ;;
+  esac
+  shift
+done
 if [ -z "$clip" ]; then
   clip=.vsr/samples/bench-160x90.mp4
   mkdir -p .vsr/samples
@@ -22,5 +30,4 @@ if [ ! -s "$long" ]; then
   ffmpeg -v error -y -f concat -safe 0 -i "$list" -map 0:v -c copy "$long"; rm -f "$list"
 fi
 dotnet build bench/Bench.csproj -c Release -nologo -v q -clp:ErrorsOnly
-quick=""; for arg in "$@"; do [ "$arg" = --quick ] && quick="--quick"; done
-dotnet bench/bin/Release/net10.0/Vsr.Bench.dll --clip "$clip" --long-clip "$long" --models .vsr/models --bundled models --results bench/results $quick --command "./bench.sh $*"
+dotnet bench/bin/Release/net10.0/Vsr.Bench.dll --clip "$clip" --long-clip "$long" --models .vsr/models --bundled models --results bench/results "${pass[@]}" --command "$command"

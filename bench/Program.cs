@@ -31,6 +31,7 @@ IBenchSection[] sections =
 [
     new ThroughputSection(),
     new MemorySection(),
+    new ScalingSection(),
 ];
 var only = options.TryGetValue("only", out var list) ? list.Split(',').ToHashSet() : null;
 var chosen = sections.Where(s => s is ThroughputSection || only is null || only.Contains(s.Name)).ToList();

@@ -31,10 +31,11 @@ public static class SiloBuilderExtensions
         var services = silo.Services;
 
         services.AddOptions<NodeOptions>().Bind(configuration.GetSection(NodeOptions.Section))
-            .Validate(o => o.Devices.All(d => TryParseDevice(d)), "Vsr:Devices entries must look like 'cpu:0' or 'cuda:0'.")
+            .Validate(o => o.Devices.All(d => TryParseDevice(d)), "Vsr:Devices entries must look like 'cpu:0', 'cuda:0' or 'sim:0' (simulated).")
             .ValidateOnStart();
         services.AddOptions<JobOptions>().Bind(configuration.GetSection(JobOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<InferenceOptions>().Bind(configuration.GetSection("Vsr:Inference"));
+        services.AddOptions<SimulationOptions>().Bind(configuration.GetSection(SimulationOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(new ModelCatalog(node.ToCatalogOptions()));
         services.AddSingleton<LocalDevices>();
