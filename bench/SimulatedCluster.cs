@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Orleans.Hosting;
 using Orleans.TestingHost;
 using Vsr.Engine.Models;
+using Vsr.Engine.Simulation;
 using Vsr.Grains.Hosting;
 using Vsr.Grains.Inference;
 using Vsr.Grains.Jobs;
@@ -20,10 +20,13 @@ namespace Vsr.Bench;
 /// </summary>
 public sealed class SimulatedCluster : IAsyncDisposable
 {
+    /// <summary>Every job asks for x2, so outputs are twice the source's size.</summary>
+    private const int Scale = 2;
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
     private readonly InProcessTestCluster _cluster;
     private readonly IObjectStore _store;
     private readonly DispatchClock _clock = new();
+    private readonly int _devices;
 
     private SimulatedCluster(short silos, int devicesPerSilo, TimeSpan frameLatency, double chunkSeconds, string directory)
     {
@@ -42,10 +45,11 @@ public sealed class SimulatedCluster : IAsyncDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         _store = new FileSystemObjectStore(Path.Combine(directory, "objects"));
         var builder = new InProcessTestClusterBuilder(silos);
+        // The bench reports for itself; the test cluster's log files would land in the working directory.
+        builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSilo((_, silo) => silo.AddVideoEnhancement(configuration).AddOutgoingGrainCallFilter(_clock.ObserveAsync));
-        builder.ConfigureSiloHost((_, host) => host.Logging.SetMinimumLevel(LogLevel.Error));
-        builder.ConfigureClientHost(host => host.Logging.SetMinimumLevel(LogLevel.Error));
         _cluster = builder.Build();
+        _devices = silos * devicesPerSilo;
     }
 
     public static async Task<SimulatedCluster> StartAsync(short silos, int devicesPerSilo, TimeSpan frameLatency, double chunkSeconds, string directory)
@@ -64,14 +68,36 @@ public sealed class SimulatedCluster : IAsyncDisposable
     }
 
     /// <summary>
-    /// Fills every silo's probe cache with the stored source <paramref name="key"/>. A silo otherwise probes a source on
-    /// its first chunk of it: one ffprobe run per silo and job, which on a busy machine can outlast a chunk.
+    /// Does on every silo what it otherwise does on its first chunk of a source: activate its device grains, probe the
+    /// source, and encode the placeholder for chunks of <paramref name="framesPerChunk"/> frames. Each is one-off work
+    /// per silo (an ffprobe or ffmpeg run can outlast a chunk on a busy machine); afterwards every silo's directory must
+    /// list every device, so that no device is missed by the job.
     /// </summary>
-    public async Task ProbeOnEverySiloAsync(string key, CancellationToken cancellationToken)
+    public async Task PrepareAsync(string key, int framesPerChunk, CancellationToken cancellationToken)
     {
         await using var source = await _store.GetLocalAsync(key, Path.GetTempPath(), cancellationToken);
-        await Task.WhenAll(_cluster.Silos.Select(silo => _cluster.GetSiloServiceProvider(silo.SiloAddress)
-            .GetRequiredService<SourceProbeCache>().GetAsync(key, source.Path, cancellationToken)));
+        await Task.WhenAll(_cluster.Silos.Select(async silo =>
+        {
+            var services = _cluster.GetSiloServiceProvider(silo.SiloAddress);
+            var video = await services.GetRequiredService<SourceProbeCache>().GetAsync(key, source.Path, cancellationToken);
+            await services.GetRequiredService<PlaceholderChunks>()
+                .GetAsync(video, video.Width * Scale, video.Height * Scale, framesPerChunk, cancellationToken);
+            foreach (var device in services.GetRequiredService<LocalDevices>().Configured)
+            {
+                await _cluster.Client.GetGrain<IInferenceGrain>(DeviceKey.Create(silo.SiloAddress.ToParsableString(), device.ToString())).Describe();
+            }
+        }));
+
+        var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 30;
+        while (_cluster.Silos.Any(s => _cluster.GetSiloServiceProvider(s.SiloAddress).GetRequiredService<DeviceDirectory>().ActiveDeviceKeys().Count != _devices))
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                throw new TimeoutException($"Not every silo lists all {_devices} simulated devices after 30 s.");
+            }
+
+            await Task.Delay(Poll, cancellationToken);
+        }
     }
 
     /// <summary>Submits the stored source <paramref name="key"/> as a job and waits until it is COMPLETED.</summary>
@@ -81,7 +107,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
         _clock.Reset();
         var started = Stopwatch.GetTimestamp();
         var job = _cluster.Client.GetGrain<IJobGrain>(Guid.NewGuid());
-        var snapshot = await job.Submit(new JobRequest(key, Path.GetFileName(key), 2, ModelCatalog.DefaultModel));
+        var snapshot = await job.Submit(new JobRequest(key, Path.GetFileName(key), Scale, ModelCatalog.DefaultModel));
         while (snapshot.Status is not (JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled))
         {
             if (Stopwatch.GetElapsedTime(started) > timeout)

@@ -8,11 +8,11 @@ namespace Vsr.Engine.Simulation;
 /// Chunk files for SIMULATED devices: flat grey frames of the enhanced size, encoded once per chunk shape (size,
 /// frame rate, frame count) and copied for every chunk of that shape after. A job of equal chunks costs one small
 /// ffmpeg run per silo, so the simulation measures the scheduler rather than the encoder on this machine's cores.
-/// The files live in a private temporary directory that is removed on dispose.
+/// The files live in a private temporary directory, made on first use and removed on dispose.
 /// </summary>
 public sealed class PlaceholderChunks : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("vsr-simulated-chunks-").FullName;
+    private readonly Lazy<string> _directory = new(() => Directory.CreateTempSubdirectory("vsr-simulated-chunks-").FullName);
     private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _files = new();
 
     /// <summary>
@@ -38,16 +38,16 @@ public sealed class PlaceholderChunks : IDisposable
 
     public void Dispose()
     {
-        if (Directory.Exists(_directory))
+        if (_directory.IsValueCreated && Directory.Exists(_directory.Value))
         {
-            Directory.Delete(_directory, recursive: true);
+            Directory.Delete(_directory.Value, recursive: true);
         }
     }
 
     // Shared by every chunk of the shape, so one chunk's cancellation must not stop it.
     private async Task<string> EncodeAsync(string name, int width, int height, string rate, int frameCount)
     {
-        var path = Path.Combine(_directory, name);
+        var path = Path.Combine(_directory.Value, name);
         var partial = path + ".partial" + ChunkTranscoder.ChunkExtension;
         string[] arguments =
         [

@@ -8,6 +8,7 @@ using Orleans.Serialization;
 using Orleans.Storage;
 using Vsr.Engine.Inference;
 using Vsr.Engine.Models;
+using Vsr.Engine.Simulation;
 using Vsr.Grains.Inference;
 using Vsr.Grains.Intake;
 using Vsr.Queue;
@@ -39,6 +40,7 @@ public static class SiloBuilderExtensions
 
         services.AddSingleton(new ModelCatalog(node.ToCatalogOptions()));
         services.AddSingleton<LocalDevices>();
+        services.AddSingleton<PlaceholderChunks>();
         services.AddSingleton<SourceProbeCache>();
         services.AddSingleton<DeviceDirectory>();
         services.AddSingleton<ChunkDispatcher>();

@@ -19,13 +19,13 @@ public sealed class LocalDevices(
     IOptions<InferenceOptions> inference,
     IOptions<SimulationOptions> simulation,
     IOptions<JobOptions> jobs,
+    PlaceholderChunks placeholders,
     ModelCatalog catalog,
     ILoggerFactory loggerFactory) : IDisposable
 {
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<DeviceId, Lazy<Slot>> _slots = new();
     private readonly CancellationTokenSource _shutdown = new();
-    private readonly Lazy<PlaceholderChunks> _placeholders = new(() => new PlaceholderChunks());
 
     public IReadOnlyList<DeviceId> Configured { get; } = node.Value.Devices.Select(DeviceId.Parse).Distinct().ToList();
 
@@ -56,15 +56,10 @@ public sealed class LocalDevices(
                 slot.Runner.Dispose();
             }
         }
-
-        if (_placeholders.IsValueCreated)
-        {
-            _placeholders.Value.Dispose();
-        }
     }
 
     private IChunkRunner Create(DeviceId id) => id.IsSimulated
-        ? new SimulatedDevice(id, simulation.Value.FrameLatency, _placeholders.Value, loggerFactory.CreateLogger<SimulatedDevice>())
+        ? new SimulatedDevice(id, simulation.Value.FrameLatency, placeholders, loggerFactory.CreateLogger<SimulatedDevice>())
         : new ModelChunkRunner(new InferenceDevice(id, catalog, inference.Value, loggerFactory), new EncodeOptions(jobs.Value.Crf, jobs.Value.Preset));
 
     private sealed record Slot(IChunkRunner Runner)

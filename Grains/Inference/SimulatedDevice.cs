@@ -52,7 +52,7 @@ public sealed class SimulatedDevice : IChunkRunner
         return new ChunkOutcome(work.FrameCount, width, height, Stopwatch.GetElapsedTime(started));
     }
 
-    /// <summary>Nothing to free: the placeholder files belong to <see cref="LocalDevices"/>, which shares them.</summary>
+    /// <summary>Nothing to free: the placeholder files are the silo's, shared by its simulated devices.</summary>
     public void Dispose()
     {
     }
