@@ -4,46 +4,45 @@ using Vsr.Grains.Inference;
 namespace Vsr.Bench;
 
 /// <summary>
-/// Times the dispatch phase of a job as its job grain sees it: from the first chunk call it sends to an inference
-/// grain to the last reply it gets back. An outgoing grain-call filter in every silo feeds it; the job's probe, plan
-/// and final assembly fall outside the span.
+/// Times the dispatch phase of a job as its job grain sees it: every chunk call it sends to an inference grain, from
+/// the send to the reply. An outgoing grain-call filter in every silo feeds it; the job's probe, plan and final
+/// assembly fall outside the span.
 /// </summary>
 public sealed class DispatchClock
 {
     private readonly Lock _gate = new();
-    private long _first;
-    private long _last;
-    private int _calls;
-
-    /// <summary>Seconds from the first chunk call to the last reply since <see cref="Reset"/>.</summary>
-    public double Seconds
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _calls == 0 ? 0 : Stopwatch.GetElapsedTime(_first, _last).TotalSeconds;
-            }
-        }
-    }
-
-    /// <summary>Chunk calls answered since <see cref="Reset"/>.</summary>
-    public int Calls
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _calls;
-            }
-        }
-    }
+    private readonly List<(string Device, long Sent, long Replied)> _calls = [];
+    private bool _sending;
+    private TimeSpan _cpuAtFirstSend;
+    private TimeSpan _cpuAtLastReply;
 
     public void Reset()
     {
         lock (_gate)
         {
-            (_first, _last, _calls) = (0, 0, 0);
+            _calls.Clear();
+            _sending = false;
+        }
+    }
+
+    /// <summary>What the calls since <see cref="Reset"/> add up to.</summary>
+    public DispatchSummary Summarize()
+    {
+        lock (_gate)
+        {
+            if (_calls.Count == 0)
+            {
+                return new DispatchSummary(0, 0, 0, 0, 0);
+            }
+
+            var seconds = Stopwatch.GetElapsedTime(_calls.Min(c => c.Sent), _calls.Max(c => c.Replied)).TotalSeconds;
+            var callSeconds = _calls.Average(c => Stopwatch.GetElapsedTime(c.Sent, c.Replied).TotalSeconds);
+            var idle = _calls.GroupBy(c => c.Device)
+                .SelectMany(d => d.OrderBy(c => c.Sent).Zip(d.OrderBy(c => c.Sent).Skip(1), (a, b) => Stopwatch.GetElapsedTime(a.Replied, b.Sent).TotalSeconds))
+                .DefaultIfEmpty(0)
+                .Average();
+            var cores = (_cpuAtLastReply - _cpuAtFirstSend).TotalSeconds / seconds;
+            return new DispatchSummary(_calls.Count, seconds, callSeconds, idle, cores);
         }
     }
 
@@ -59,9 +58,10 @@ public sealed class DispatchClock
         var sent = Stopwatch.GetTimestamp();
         lock (_gate)
         {
-            if (_first == 0)
+            if (!_sending)
             {
-                _first = sent;
+                _sending = true;
+                _cpuAtFirstSend = Environment.CpuUsage.TotalTime;
             }
         }
 
@@ -72,10 +72,11 @@ public sealed class DispatchClock
         finally
         {
             var replied = Stopwatch.GetTimestamp();
+            var cpu = Environment.CpuUsage.TotalTime;
             lock (_gate)
             {
-                _last = Math.Max(_last, replied);
-                _calls++;
+                _calls.Add((call.TargetId.ToString(), sent, replied));
+                _cpuAtLastReply = cpu;
             }
         }
     }

@@ -126,7 +126,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
         }
 
         var devicesUsed = snapshot.Chunks.Select(c => c.Device).Distinct().Count();
-        return new SimulatedJobRun(snapshot.Progress.FramesTotal, snapshot.Chunks.Count, devicesUsed, _clock.Seconds, jobSeconds);
+        return new SimulatedJobRun(snapshot.Progress.FramesTotal, snapshot.Chunks.Count, devicesUsed, _clock.Summarize(), jobSeconds);
     }
 
     public async ValueTask DisposeAsync() => await _cluster.DisposeAsync();

@@ -8,7 +8,8 @@ namespace Vsr.Engine.Simulation;
 /// Chunk files for SIMULATED devices: flat grey frames of the enhanced size, encoded once per chunk shape (size,
 /// frame rate, frame count) and copied for every chunk of that shape after. A job of equal chunks costs one small
 /// ffmpeg run per silo, so the simulation measures the scheduler rather than the encoder on this machine's cores.
-/// The files live in a private temporary directory, made on first use and removed on dispose.
+/// Frames are evenly spaced at the source's nominal rate: a simulation does not keep variable timing. The files live in
+/// a private temporary directory, made on first use and removed on dispose.
 /// </summary>
 public sealed class PlaceholderChunks : IDisposable
 {
@@ -22,7 +23,7 @@ public sealed class PlaceholderChunks : IDisposable
     /// </summary>
     public async Task<string> GetAsync(VideoInfo video, int width, int height, int frameCount, CancellationToken cancellationToken)
     {
-        var rate = $"{video.FrameRateNumerator.ToString(CultureInfo.InvariantCulture)}/{video.FrameRateDenominator.ToString(CultureInfo.InvariantCulture)}";
+        var rate = string.Create(CultureInfo.InvariantCulture, $"{video.FrameRateNumerator}/{video.FrameRateDenominator}");
         var name = string.Create(CultureInfo.InvariantCulture, $"{width}x{height}-{video.FrameRateNumerator}_{video.FrameRateDenominator}-{frameCount}{ChunkTranscoder.ChunkExtension}");
         var entry = _files.GetOrAdd(name, _ => new Lazy<Task<string>>(() => EncodeAsync(name, width, height, rate, frameCount)));
         try

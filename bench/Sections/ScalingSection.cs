@@ -13,7 +13,6 @@ namespace Vsr.Bench.Sections;
 public sealed class ScalingSection : IBenchSection
 {
     private const int FrameRate = 25;
-    private const int FramesPerChunk = 24;
     private static readonly TimeSpan FrameLatency = TimeSpan.FromMilliseconds(20);
     private static readonly (short Silos, int DevicesPerSilo)[] Layouts = [(1, 1), (1, 2), (1, 4), (2, 4), (4, 4)];
 
@@ -21,13 +20,14 @@ public sealed class ScalingSection : IBenchSection
 
     public async Task<BenchTable> RunAsync(BenchContext context, CancellationToken cancellationToken)
     {
-        var waves = context.Quick ? 4 : 12;
-        var chunkHold = FrameLatency * FramesPerChunk;
+        // Quick: chunks of about 2 s of video. Full: 10 s, the default Vsr:Jobs:ChunkSeconds.
+        var (framesPerChunk, waves) = context.Quick ? (48, 3) : (10 * FrameRate, 4);
+        var hold = FrameLatency * framesPerChunk;
         // Chunks start on keyframes at least this long apart; just under the keyframe interval gives one chunk per GOP.
-        var chunkSeconds = (FramesPerChunk - 0.5) / FrameRate;
+        var chunkSeconds = (framesPerChunk - 0.5) / FrameRate;
         var directory = Directory.CreateDirectory(Path.Combine(context.WorkDirectory, "scaling")).FullName;
-        var clips = await MakeClipsAsync(directory,
-            [FramesPerChunk, .. Layouts.Select(l => waves * l.Silos * l.DevicesPerSilo * FramesPerChunk)], cancellationToken);
+        var clips = await MakeClipsAsync(directory, framesPerChunk,
+            [framesPerChunk, .. Layouts.Select(l => waves * l.Silos * l.DevicesPerSilo * framesPerChunk)], cancellationToken);
 
         var rows = new List<IReadOnlyList<string>>();
         var chart = new List<(string, double)>();
@@ -35,31 +35,34 @@ public sealed class ScalingSection : IBenchSection
         foreach (var (silos, perSilo) in Layouts)
         {
             var devices = silos * perSilo;
-            var timeout = TimeSpan.FromSeconds(60) + chunkHold * waves * 4;
+            var timeout = TimeSpan.FromSeconds(60) + hold * waves * 4;
             await using var cluster = await SimulatedCluster.StartAsync(silos, perSilo, FrameLatency, chunkSeconds,
                 Path.Combine(directory, $"{silos}x{perSilo}"));
             if (rows.Count == 0)
             {
                 // The first job in this process compiles the job and chunk paths; it is not the one timed.
-                await cluster.RunJobAsync(await cluster.StoreAsync(clips[FramesPerChunk], cancellationToken), timeout, cancellationToken);
+                await cluster.RunJobAsync(await cluster.StoreAsync(clips[framesPerChunk], cancellationToken), timeout, cancellationToken);
             }
 
-            var source = await cluster.StoreAsync(clips[waves * devices * FramesPerChunk], cancellationToken);
-            await cluster.PrepareAsync(source, FramesPerChunk, cancellationToken);
+            var source = await cluster.StoreAsync(clips[waves * devices * framesPerChunk], cancellationToken);
+            await cluster.PrepareAsync(source, framesPerChunk, cancellationToken);
             var run = await cluster.RunJobAsync(source, timeout, cancellationToken);
             if (run.DevicesUsed != devices)
             {
                 throw new InvalidOperationException($"The timed job used {run.DevicesUsed} of {devices} simulated devices.");
             }
 
-            var fps = run.Frames / run.DispatchSeconds;
+            var dispatch = run.Dispatch;
+            var fps = run.Frames / dispatch.Seconds;
             var linear = devices / FrameLatency.TotalSeconds;
             var efficiency = fps / linear;
             var label = $"{silos} silo{(silos > 1 ? "s" : "")} × {perSilo} sim";
             rows.Add(
             [
-                label, devices.ToString(CultureInfo.InvariantCulture), $"{run.Frames} / {run.Chunks}", Bench.Text(run.DispatchSeconds),
-                Bench.Text(fps, "0.0"), Bench.Text(linear, "0.0"), Bench.Text(efficiency), Bench.Text(run.JobSeconds, "0.0"),
+                label, devices.ToString(CultureInfo.InvariantCulture), $"{run.Frames} / {run.Chunks}", Bench.Text(dispatch.Seconds),
+                Bench.Text(fps, "0.0"), Bench.Text(linear, "0.0"), Bench.Text(efficiency),
+                Bench.Text((dispatch.MeanCallSeconds - hold.TotalSeconds) * 1000, "0.0"), Bench.Text(dispatch.MeanIdleSeconds * 1000, "0.0"),
+                Bench.Text(dispatch.Cores, "0.00"), Bench.Text(run.JobSeconds, "0.0"),
             ]);
             chart.Add((label, fps));
             figures[$"scaling_fps_{devices}"] = Bench.Round(fps);
@@ -68,16 +71,19 @@ public sealed class ScalingSection : IBenchSection
         }
 
         var note = $"SIMULATED devices (`sim:N`, `Vsr:Simulation:FrameLatency` = {FrameLatency.TotalMilliseconds:0} ms per frame): no model runs. " +
-            $"A device holds each chunk for frames × latency ({chunkHold.TotalMilliseconds:0} ms per {FramesPerChunk}-frame chunk) without using the CPU, " +
+            $"A device holds each {framesPerChunk}-frame chunk for frames × latency ({hold.TotalSeconds:0.##} s) without using the CPU, " +
             "then copies a grey placeholder chunk that each silo encodes once, so decode and encode are not measured. " +
             "Silos are in-process (in-memory transport), grain state in memory, a filesystem object store. " +
-            $"Timed: the dispatch phase of one job of {waves} chunks per device, from its first chunk call to its last chunk reply, " +
+            $"Timed: the dispatch phase of one job of {waves} chunks per device, from its first chunk call to its last chunk reply. " +
             "Before it, as after a silo's first chunks, every silo has probed the source, encoded its placeholder and activated its device grains, " +
             "and one untimed job has warmed the process up. The job's own probe and plan and the final assembly are outside the span; " +
-            "the last column, submission to COMPLETED, includes them. " +
-            "Linear = devices / latency. Goal: ≥ 0.9 × linear at 16 devices.";
+            "the last column, submission to COMPLETED, includes them. Linear = devices / latency. " +
+            "Where the rest goes: *call − hold* is a chunk call's mean round trip beyond its hold (grain messaging, the device's file work, " +
+            "timer lateness), *device idle* the mean wait of a device between a reply and its next chunk (the job grain's share), " +
+            "*CPU* the cores this process (all silos) used meanwhile. Goal: ≥ 0.9 × linear at 16 devices.";
         return new BenchTable(Name, "Scheduler scaling on simulated devices", note,
-            ["layout", "devices", "frames / chunks", "dispatch s", "fps", "linear fps", "× linear", "job wall s"], rows)
+            ["layout", "devices", "frames / chunks", "dispatch s", "fps", "linear fps", "× linear", "call − hold ms", "device idle ms", "CPU", "job wall s"],
+            rows)
         {
             Figures = figures,
             Chart = chart,
@@ -85,12 +91,13 @@ public sealed class ScalingSection : IBenchSection
     }
 
     /// <summary>
-    /// Flat grey clips of each frame count, with a keyframe every <see cref="FramesPerChunk"/> frames so that every
+    /// Flat grey clips of each frame count, with a keyframe every <paramref name="framesPerChunk"/> frames so that every
     /// chunk is the same; one ffmpeg run writes them all.
     /// </summary>
-    private static async Task<Dictionary<int, string>> MakeClipsAsync(string directory, IEnumerable<int> frameCounts, CancellationToken cancellationToken)
+    private static async Task<Dictionary<int, string>> MakeClipsAsync(string directory, int framesPerChunk, IEnumerable<int> frameCounts,
+        CancellationToken cancellationToken)
     {
-        var gop = FramesPerChunk.ToString(CultureInfo.InvariantCulture);
+        var gop = framesPerChunk.ToString(CultureInfo.InvariantCulture);
         var clips = frameCounts.Distinct().ToDictionary(n => n, n => Path.Combine(directory, $"grey-{n}.mp4"));
         var start = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true };
         List<string> arguments = ["-v", "error", "-nostdin", "-y", "-f", "lavfi", "-i", $"color=c=gray:size=64x36:rate={FrameRate}"];
