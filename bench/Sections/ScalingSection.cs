@@ -20,6 +20,7 @@ public sealed class ScalingSection : IBenchSection
 
     public async Task<BenchTable> RunAsync(BenchContext context, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         // Quick: chunks of about 2 s of video. Full: 10 s, the default Vsr:Jobs:ChunkSeconds.
         var (framesPerChunk, waves) = context.Quick ? (48, 3) : (10 * FrameRate, 4);
         var hold = FrameLatency * framesPerChunk;
@@ -70,6 +71,7 @@ public sealed class ScalingSection : IBenchSection
             Console.Error.WriteLine($"bench: scaling {label}: {fps:F1} fps, {efficiency:F3} × linear (simulated devices)");
         }
 
+        Console.Error.WriteLine($"bench: scaling took {Stopwatch.GetElapsedTime(started).TotalSeconds:F0} s");
         var note = $"SIMULATED devices (`sim:N`, `Vsr:Simulation:FrameLatency` = {FrameLatency.TotalMilliseconds:0} ms per frame): no model runs. " +
             $"A device holds each {framesPerChunk}-frame chunk for frames × latency ({hold.TotalSeconds:0.##} s) without using the CPU, " +
             "then copies a grey placeholder chunk that each silo encodes once, so decode and encode are not measured. " +
