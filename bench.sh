@@ -4,7 +4,8 @@
 # (always first), the pipeline's peak RSS on the clip and on the same content 4x longer (memory), a whole job through
 # the embedded cluster from upload to output file (e2e), the classic PNG-frames method (classic), and the reference
 # runtime realesrgan-ncnn-vulkan on Mesa lavapipe on small crops (peer), and inference variants: threads, batch, tile,
-# saved optimized graph, arena, INT8 QDQ, FP16 (variants). Writes bench/results/<date>.json and .md.
+# saved optimized graph, arena, INT8 QDQ, FP16 (variants); and scheduler scaling on SIMULATED devices, 1 to 16
+# devices over 1 to 4 in-process silos (scaling). Writes bench/results/<date>.json and .md.
 # --quick uses a generated 2 s 160x90 clip; --only runs the named sections after the throughput one.
 set -euo pipefail
 command="$*"

@@ -35,6 +35,7 @@ IBenchSection[] sections =
     new EndToEndSection(),
     new ClassicSection(),
     new PeerCliSection(),
+    new ScalingSection(),
 ];
 var only = options.TryGetValue("only", out var list) ? list.Split(',').ToHashSet() : null;
 var chosen = sections.Where(s => s is ThroughputSection || only is null || only.Contains(s.Name)).ToList();

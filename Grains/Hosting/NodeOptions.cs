@@ -7,7 +7,10 @@ public sealed class NodeOptions
 {
     public const string Section = "Vsr";
 
-    /// <summary>Inference devices this silo owns: <c>cpu:N</c>, <c>cuda:N</c> or <c>tensorrt:N</c>. One inference grain runs per entry.</summary>
+    /// <summary>
+    /// Inference devices this silo owns: <c>cpu:N</c>, <c>cuda:N</c> or <c>tensorrt:N</c>, or <c>sim:N</c> for a SIMULATED
+    /// device that runs no model (see <see cref="SimulationOptions"/>). One inference grain runs per entry.
+    /// </summary>
     public List<string> Devices { get; set; } = [];
 
     /// <summary>Model cache (ncnn sources and converted ONNX files).</summary>

@@ -8,6 +8,7 @@ using Orleans.Serialization;
 using Orleans.Storage;
 using Vsr.Engine.Inference;
 using Vsr.Engine.Models;
+using Vsr.Engine.Simulation;
 using Vsr.Grains.Inference;
 using Vsr.Grains.Intake;
 using Vsr.Queue;
@@ -31,14 +32,16 @@ public static class SiloBuilderExtensions
         var services = silo.Services;
 
         services.AddOptions<NodeOptions>().Bind(configuration.GetSection(NodeOptions.Section))
-            .Validate(o => o.Devices.All(d => TryParseDevice(d)), "Vsr:Devices entries must look like 'cpu:0', 'cuda:0' or 'tensorrt:0'.")
+            .Validate(o => o.Devices.All(d => TryParseDevice(d)), "Vsr:Devices entries must look like 'cpu:0', 'cuda:0', 'tensorrt:0' or 'sim:0' (simulated).")
             .ValidateOnStart();
         services.AddOptions<JobOptions>().Bind(configuration.GetSection(JobOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<InferenceOptions>().Bind(configuration.GetSection("Vsr:Inference"));
+        services.AddOptions<SimulationOptions>().Bind(configuration.GetSection(SimulationOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(new ModelCatalog(node.ToCatalogOptions()));
         services.AddSingleton<ModelChooser>();
         services.AddSingleton<LocalDevices>();
+        services.AddSingleton<PlaceholderChunks>();
         services.AddSingleton<SourceProbeCache>();
         services.AddSingleton<DeviceDirectory>();
         services.AddSingleton<ChunkDispatcher>();

@@ -1,13 +1,11 @@
-using Vsr.Engine.Inference;
-
 namespace Vsr.Grains.Inference;
 
 /// <summary>Exclusive use of one device until disposed.</summary>
-public sealed class DeviceLease(InferenceDevice device, SemaphoreSlim gate) : IDisposable
+public sealed class DeviceLease(IChunkRunner runner, SemaphoreSlim gate) : IDisposable
 {
     private int _released;
 
-    public InferenceDevice Device { get; } = device;
+    public IChunkRunner Runner { get; } = runner;
 
     public void Dispose()
     {

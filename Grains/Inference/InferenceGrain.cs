@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using Vsr.Engine;
 using Vsr.Engine.Inference;
-using Vsr.Engine.Media;
 using Vsr.Grains.Hosting;
 using Vsr.Grains.Jobs;
 using Vsr.Grains.Placement;
@@ -71,10 +69,7 @@ public sealed class InferenceGrain(
     private async Task<ChunkResult> RunAsync(ChunkWork work, CancellationToken ct)
     {
         using var lease = await devices.AcquireAsync(_device, ct);
-        _executionProvider = lease.Device.ExecutionProvider;
-        var enhancer = work.RestoreModel is null
-            ? lease.Device.GetEnhancer(work.Model, work.Scale)
-            : new ChainedFrameEnhancer(lease.Device.GetEnhancer(work.RestoreModel, 1), lease.Device.GetEnhancer(work.Model, work.Scale));
+        _executionProvider = lease.Runner.ExecutionProvider;
 
         var scratch = Path.Combine(Path.GetFullPath(node.Value.WorkDirectory), "chunks", $"{work.JobId:N}-{work.ChunkIndex:D5}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(scratch);
@@ -83,20 +78,17 @@ public sealed class InferenceGrain(
         {
             await using var source = await store.GetLocalAsync(work.SourceKey, scratch, ct);
             var video = await probes.GetAsync(work.SourceKey, source.Path, ct);
-            var chunk = new ChunkSpan(work.ChunkIndex, work.StartFrame, work.FrameCount);
             var outputPath = Path.Combine(scratch, "chunk" + Path.GetExtension(work.OutputKey));
             var progress = new ChunkProgressReporter(GrainFactory.GetGrain<IJobGrain>(work.JobId), work.ChunkIndex);
-            var encode = new EncodeOptions(jobs.Value.Crf, jobs.Value.Preset);
 
             // The pipeline is CPU-bound and blocking in places; keep it off the grain's single-threaded scheduler.
-            var outcome = await Task.Run(
-                () => ChunkTranscoder.TranscodeAsync(source.Path, video, chunk, enhancer, encode, outputPath, progress, ct), ct);
+            var outcome = await Task.Run(() => lease.Runner.RunAsync(work, source.Path, video, outputPath, progress, ct), ct);
             await store.PutFileAsync(work.OutputKey, outputPath, ct);
 
             _chunksCompleted++;
             logger.LogInformation(
-                "Chunk {Chunk} of job {Job}: {Frames} frames on {Device} in {Seconds:F1}s",
-                work.ChunkIndex, work.JobId, outcome.FramesWritten, _device, stopwatch.Elapsed.TotalSeconds);
+                "Chunk {Chunk} of job {Job}: {Frames} frames on {Device} ({Provider}) in {Seconds:F1}s",
+                work.ChunkIndex, work.JobId, outcome.FramesWritten, _device, _executionProvider, stopwatch.Elapsed.TotalSeconds);
             return new ChunkResult(work.ChunkIndex, outcome.FramesWritten, work.OutputKey, _device.ToString(),
                 localSilo.SiloAddress.ToParsableString(), stopwatch.Elapsed.TotalSeconds);
         }

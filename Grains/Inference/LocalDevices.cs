@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Vsr.Engine.Inference;
+using Vsr.Engine.Media;
 using Vsr.Engine.Models;
+using Vsr.Engine.Simulation;
 using Vsr.Grains.Hosting;
 
 namespace Vsr.Grains.Inference;
@@ -9,11 +11,15 @@ namespace Vsr.Grains.Inference;
 /// The inference devices this silo owns, created on first use. A device runs one chunk at a time:
 /// its model session is not shared between concurrent callers. On shutdown, running chunks are cancelled and each
 /// device is released only after its chunk has let go of it: freeing a native session under a running inference
-/// would crash the process.
+/// would crash the process. <c>sim:N</c> devices are simulations (<see cref="SimulatedDevice"/>); every other kind runs
+/// the model.
 /// </summary>
 public sealed class LocalDevices(
     IOptions<NodeOptions> node,
     IOptions<InferenceOptions> inference,
+    IOptions<SimulationOptions> simulation,
+    IOptions<JobOptions> jobs,
+    PlaceholderChunks placeholders,
     ModelCatalog catalog,
     ILoggerFactory loggerFactory) : IDisposable
 {
@@ -34,10 +40,9 @@ public sealed class LocalDevices(
             throw new InvalidOperationException($"Device {id} is not configured on this silo (Vsr:Devices lists {string.Join(", ", Configured)}).");
         }
 
-        var slot = _slots.GetOrAdd(id, key => new Lazy<Slot>(() => new Slot(
-            new InferenceDevice(key, catalog, inference.Value, loggerFactory)))).Value;
+        var slot = _slots.GetOrAdd(id, key => new Lazy<Slot>(() => new Slot(Create(key)))).Value;
         await slot.Gate.WaitAsync(cancellationToken);
-        return new DeviceLease(slot.Device, slot.Gate);
+        return new DeviceLease(slot.Runner, slot.Gate);
     }
 
     public void Dispose()
@@ -48,12 +53,16 @@ public sealed class LocalDevices(
             // A chunk that does not stop in time keeps its device; leaking it beats freeing it under the model.
             if (slot.Gate.Wait(DrainTimeout))
             {
-                slot.Device.Dispose();
+                slot.Runner.Dispose();
             }
         }
     }
 
-    private sealed record Slot(InferenceDevice Device)
+    private IChunkRunner Create(DeviceId id) => id.IsSimulated
+        ? new SimulatedDevice(id, simulation.Value.FrameLatency, placeholders, loggerFactory.CreateLogger<SimulatedDevice>())
+        : new ModelChunkRunner(new InferenceDevice(id, catalog, inference.Value, loggerFactory), new EncodeOptions(jobs.Value.Crf, jobs.Value.Preset));
+
+    private sealed record Slot(IChunkRunner Runner)
     {
         public SemaphoreSlim Gate { get; } = new(1, 1);
     }

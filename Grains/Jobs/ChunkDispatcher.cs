@@ -14,8 +14,11 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
     private static readonly TimeSpan MembershipPoll = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
 
-    /// <param name="onChunkSettled">Called after each chunk finishes or is re-queued, to persist the ledger.</param>
-    public async Task RunAsync(Guid jobId, JobRequest request, JobState job, Func<int, Task> onChunkSettled, CancellationToken cancellationToken)
+    /// <param name="onLedgerChanged">
+    /// Called to persist the ledger after chunks started, or settled (finished or re-queued; their indexes are passed).
+    /// </param>
+    public async Task RunAsync(Guid jobId, JobRequest request, JobState job, Func<IReadOnlyList<int>, Task> onLedgerChanged,
+        CancellationToken cancellationToken)
     {
         using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var running = new Dictionary<Task<ChunkResult>, (int Chunk, string Device)>();
@@ -24,15 +27,18 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
         {
             while (true)
             {
-                cancellationToken.ThrowIfCancellationRequested();
+                // Everything that finished is settled, and the freed devices get their next chunks, before the one write
+                // of the ledger: with many devices chunks finish together, and a write per chunk would keep devices idle.
+                var settled = SettleFinished(job, running);
                 var devices = directory.ActiveDeviceKeys();
                 noDeviceSince = CheckDevicesPresent(devices, running.Count, noDeviceSince);
-
-                if (Launch(jobId, request, job, devices, running, abandon.Token))
+                var started = !cancellationToken.IsCancellationRequested && Launch(jobId, request, job, devices, running, abandon.Token);
+                if (started || settled.Count > 0)
                 {
-                    await onChunkSettled(-1);
+                    await onLedgerChanged(settled);
                 }
 
+                cancellationToken.ThrowIfCancellationRequested();
                 if (running.Count == 0)
                 {
                     if (job.Chunks.All(c => c.Status == ChunkStatus.Done))
@@ -44,19 +50,7 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
                     continue;
                 }
 
-                var finished = await Task.WhenAny(running.Keys.Append(Task.Delay(MembershipPoll * 2, cancellationToken)));
-                foreach (var task in running.Keys.Where(t => t.IsCompleted).ToList())
-                {
-                    var (chunk, device) = running[task];
-                    running.Remove(task);
-                    Settle(job, chunk, device, task);
-                    await onChunkSettled(chunk);
-                }
-
-                if (finished.IsCanceled)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                }
+                await Task.WhenAny(running.Keys.Append(Task.Delay(MembershipPoll * 2, cancellationToken)));
             }
         }
         finally
@@ -135,6 +129,21 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
             .ThenBy(d => job.Chunks.Count(c => c.Device == d.Key))
             .Select(d => d.Key)
             .FirstOrDefault();
+    }
+
+    /// <summary>Moves every finished chunk call out of <paramref name="running"/> into the ledger; returns their chunk indexes.</summary>
+    private List<int> SettleFinished(JobState job, Dictionary<Task<ChunkResult>, (int Chunk, string Device)> running)
+    {
+        var settled = new List<int>();
+        foreach (var task in running.Keys.Where(t => t.IsCompleted).ToList())
+        {
+            var (chunk, device) = running[task];
+            running.Remove(task);
+            Settle(job, chunk, device, task);
+            settled.Add(chunk);
+        }
+
+        return settled;
     }
 
     private void Settle(JobState job, int index, string device, Task<ChunkResult> task)

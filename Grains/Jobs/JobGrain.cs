@@ -230,9 +230,13 @@ public sealed class JobGrain(
         logger.LogInformation("Job {Job} planned: {Frames} frames in {Chunks} chunks", this.GetPrimaryKey(), video.FrameCount, spans.Count);
     }
 
-    private async Task SaveProgressAsync(int chunkIndex)
+    private async Task SaveProgressAsync(IReadOnlyList<int> settledChunks)
     {
-        _runningFrames.Remove(chunkIndex);
+        foreach (var chunk in settledChunks)
+        {
+            _runningFrames.Remove(chunk);
+        }
+
         KeepAlive();
         await state.WriteStateAsync();
         await PublishAsync();

@@ -15,7 +15,7 @@ public sealed class VsrTestCluster : IAsyncDisposable
 {
     private readonly TempDirectory _temp = new("vsr-cluster");
 
-    private VsrTestCluster(short silos, string[] devices, double chunkSeconds)
+    private VsrTestCluster(short silos, string[] devices, double chunkSeconds, IReadOnlyDictionary<string, string?>? extraSettings)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -31,6 +31,11 @@ public sealed class VsrTestCluster : IAsyncDisposable
         for (var i = 0; i < devices.Length; i++)
         {
             settings[$"Vsr:Devices:{i}"] = devices[i];
+        }
+
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
         }
 
         Configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
@@ -59,9 +64,11 @@ public sealed class VsrTestCluster : IAsyncDisposable
 
     public string TempPath => _temp.Path;
 
-    public static async Task<VsrTestCluster> StartAsync(short silos = 2, string[]? devices = null, double chunkSeconds = 0.4)
+    /// <param name="extraSettings">More configuration for every silo, such as <c>Vsr:Simulation:FrameLatency</c>.</param>
+    public static async Task<VsrTestCluster> StartAsync(short silos = 2, string[]? devices = null, double chunkSeconds = 0.4,
+        IReadOnlyDictionary<string, string?>? extraSettings = null)
     {
-        var cluster = new VsrTestCluster(silos, devices ?? ["cpu:0", "cpu:1"], chunkSeconds);
+        var cluster = new VsrTestCluster(silos, devices ?? ["cpu:0", "cpu:1"], chunkSeconds, extraSettings);
         await cluster.Cluster.DeployAsync();
         return cluster;
     }

@@ -1,0 +1,26 @@
+using Vsr.Engine;
+using Vsr.Engine.Inference;
+using Vsr.Engine.Media;
+
+namespace Vsr.Grains.Inference;
+
+/// <summary>
+/// The real device: ffmpeg decode → the model (after the x1 restorer when the job asked for one) on this device's ONNX
+/// Runtime sessions → libx264 encode.
+/// </summary>
+public sealed class ModelChunkRunner(InferenceDevice device, EncodeOptions encode) : IChunkRunner
+{
+    public string ExecutionProvider => device.ExecutionProvider;
+
+    public Task<ChunkOutcome> RunAsync(ChunkWork work, string sourcePath, VideoInfo video, string outputPath, IProgress<int> framesDone,
+        CancellationToken cancellationToken)
+    {
+        var enhancer = work.RestoreModel is null
+            ? device.GetEnhancer(work.Model, work.Scale)
+            : new ChainedFrameEnhancer(device.GetEnhancer(work.RestoreModel, 1), device.GetEnhancer(work.Model, work.Scale));
+        var chunk = new ChunkSpan(work.ChunkIndex, work.StartFrame, work.FrameCount);
+        return ChunkTranscoder.TranscodeAsync(sourcePath, video, chunk, enhancer, encode, outputPath, framesDone, cancellationToken);
+    }
+
+    public void Dispose() => device.Dispose();
+}

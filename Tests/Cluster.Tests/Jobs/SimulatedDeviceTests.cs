@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Vsr.Cluster.Tests.Support;
+using Vsr.Engine.Inference;
+using Vsr.Engine.Models;
+using Vsr.Engine.Simulation;
+using Vsr.Grains.Hosting;
+using Vsr.Grains.Inference;
+using Vsr.Grains.Jobs;
+
+namespace Vsr.Cluster.Tests.Jobs;
+
+/// <summary>Simulated devices (<c>sim:N</c>) stand in for inference devices when the scheduler is measured, and only then.</summary>
+public sealed class SimulatedDeviceTests
+{
+    [Fact]
+    public async Task A_job_on_simulated_devices_completes_through_the_normal_job_path()
+    {
+        await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0", "sim:1"],
+            extraSettings: new Dictionary<string, string?> { ["Vsr:Simulation:FrameLatency"] = "00:00:00.010" });
+        using var clips = new TempDirectory();
+        var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 2);
+        var source = await MediaFacts.ReadAsync(clip);
+
+        var job = await cluster.SubmitAsync(clip, 2);
+        var done = await VsrTestCluster.WaitForEndAsync(job, TimeSpan.FromMinutes(2));
+
+        Assert.True(done.Status == JobStatus.Completed, $"job ended {done.Status}: {done.Error}");
+        Assert.Equal(source.VideoFrames, done.Progress.FramesDone);
+        Assert.True(done.Chunks.Count >= 4, $"expected several chunks, got {done.Chunks.Count}");
+        Assert.All(done.Chunks, c => Assert.True(DeviceId.Parse(DeviceKey.Split(c.Device!).Device).IsSimulated, c.Device));
+        foreach (var device in done.Chunks.Select(c => c.Device!).Distinct())
+        {
+            var description = await cluster.Cluster.Client.GetGrain<IInferenceGrain>(device).Describe();
+            Assert.Equal("simulated", description.ExecutionProvider);
+        }
+
+        // Placeholder frames at the enhanced size, as many as the source has, joined with the source's audio.
+        using var outputDir = new TempDirectory();
+        var output = outputDir.Combine("out" + Path.GetExtension(done.OutputKey));
+        await using (var stream = await cluster.Store.OpenReadAsync(done.OutputKey!, CancellationToken.None))
+        await using (var file = File.Create(output))
+        {
+            await stream!.CopyToAsync(file);
+        }
+
+        var facts = await MediaFacts.ReadAsync(output);
+        Assert.Equal((128, 96), (facts.Width, facts.Height));
+        Assert.Equal(source.VideoFrames, facts.VideoFrames);
+        Assert.Equal(1, facts.AudioStreams);
+        await cluster.WaitForNoScratchFilesAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Only_devices_configured_as_sim_are_simulated()
+    {
+        using var placeholders = new PlaceholderChunks();
+        using var devices = new LocalDevices(
+            Options.Create(new NodeOptions { Devices = ["cpu:0", "sim:0"] }),
+            Options.Create(new InferenceOptions()),
+            Options.Create(new SimulationOptions()),
+            Options.Create(new JobOptions()),
+            placeholders,
+            new ModelCatalog(new ModelCatalogOptions { Directory = RepoPaths.ModelsDirectory }),
+            NullLoggerFactory.Instance);
+
+        using (var cpu = await devices.AcquireAsync(DeviceId.Parse("cpu:0"), CancellationToken.None))
+        {
+            Assert.IsType<ModelChunkRunner>(cpu.Runner);
+            Assert.Equal("CPU", cpu.Runner.ExecutionProvider);
+        }
+
+        using (var sim = await devices.AcquireAsync(DeviceId.Parse("sim:0"), CancellationToken.None))
+        {
+            Assert.IsType<SimulatedDevice>(sim.Runner);
+            Assert.Equal("simulated", sim.Runner.ExecutionProvider);
+        }
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => devices.AcquireAsync(DeviceId.Parse("sim:1"), CancellationToken.None));
+    }
+}
