@@ -31,7 +31,7 @@ public sealed record MediaFacts(int Width, int Height, int VideoFrames, int Audi
     {
         var s = seconds.ToString(CultureInfo.InvariantCulture);
         await RunAsync("ffmpeg", "-v", "error", "-y",
-            "-f", "lavfi", "-i", $"{pattern}=size={width}x{height}:rate={fps}:duration={s}{(grain ? ",noise=alls=30:allf=t" : "")}",
+            "-f", "lavfi", "-i", $"{pattern}{(pattern.Contains('=') ? ':' : '=')}size={width}x{height}:rate={fps}:duration={s}{(grain ? ",noise=alls=30:allf=t" : "")}",
             "-f", "lavfi", "-i", $"sine=frequency=440:duration={s}",
             "-c:v", "libx264", "-pix_fmt", "yuv420p", "-g", gop.ToString(CultureInfo.InvariantCulture), "-keyint_min", "1",
             "-c:a", "aac", "-shortest", path);
