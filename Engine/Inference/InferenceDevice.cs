@@ -128,7 +128,11 @@ public sealed class InferenceDevice : IDisposable
             EnableCpuMemArena = false,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
-        if (_options.IntraOpThreads > 0)
+        if (Provider == ExecutionProviderKind.Cpu)
+        {
+            sessionOptions.IntraOpNumThreads = _options.CpuThreads;
+        }
+        else if (_options.IntraOpThreads > 0)
         {
             sessionOptions.IntraOpNumThreads = _options.IntraOpThreads;
         }

@@ -60,7 +60,7 @@ public sealed class LocalDevices(
 
     private IChunkRunner Create(DeviceId id) => id.IsSimulated
         ? new SimulatedDevice(id, simulation.Value.FrameLatency, placeholders, loggerFactory.CreateLogger<SimulatedDevice>())
-        : new ModelChunkRunner(new InferenceDevice(id, catalog, inference.Value, loggerFactory), new EncodeOptions(jobs.Value.Crf, jobs.Value.Preset));
+        : new ModelChunkRunner(new InferenceDevice(id, catalog, inference.Value.ForCpuDevices(Configured.Count(d => d.Kind == "cpu")), loggerFactory), new EncodeOptions(jobs.Value.Crf, jobs.Value.Preset));
 
     private sealed record Slot(IChunkRunner Runner)
     {

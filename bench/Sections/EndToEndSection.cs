@@ -119,7 +119,7 @@ public sealed class EndToEndSection : IBenchSection
     /// <summary>Seconds of each chunk of <paramref name="job"/>, from the line the inference grain logs when a chunk is stored.</summary>
     private static async Task<IReadOnlyList<double>> ChunkSecondsAsync(EmbeddedApi api, Guid job, CancellationToken cancellationToken)
     {
-        var line = new Regex($@"Chunk \d+ of job {job}: \d+ frames on \S+ in (?<seconds>[0-9.]+)s");
+        var line = new Regex($@"Chunk \d+ of job {job}: \d+ frames on \S+ (\(\S+\) )?in (?<seconds>[0-9.]+)s");
         for (var attempt = 0; attempt < 20; attempt++)
         {
             var seconds = api.Log.Select(l => line.Match(l)).Where(m => m.Success)
