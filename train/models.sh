@@ -13,7 +13,7 @@ run() { nice -n 10 dotnet "$copy/Vsr.Train.dll" train "$@"; }
 for model in "${@:-real-x2 real-x4 restore-x1}"; do
   case "$model" in
     real-x2) run --name real-x2 --scale 2 --width 32 --depth 8 --steps 6000 --lr 1e-3 --init interpolation --batch 16 --patch 48 --recipe upscale --seed 1234 --checkpoint-every 100 --stop-at 3400 ;;
-    real-x4) run --name real-x4 --scale 4 --width 32 --depth 8 --steps 1800 --lr 1e-3 --init interpolation --batch 16 --patch 32 --recipe upscale --seed 1234 --checkpoint-every 100 ;;
+    real-x4) run --name real-x4 --scale 4 --width 32 --depth 8 --steps 1800 --lr 1e-3 --init interpolation --batch 16 --patch 32 --recipe upscale --seed 1234 --checkpoint-every 100 --stop-at 1200 ;;
     restore-x1) run --name restore-x1 --scale 1 --width 32 --depth 8 --steps 300 --lr 2e-4 --init interpolation --batch 16 --patch 48 --recipe restore --seed 1234 --checkpoint-every 100 ;;
     *) echo "unknown model $model" >&2; exit 2 ;;
   esac
