@@ -26,7 +26,8 @@ public sealed class ModelCatalog(ModelCatalogOptions options)
             NetworkScale: 4),
         Bundled("real-x2", 2, "Own SRVGGNetCompact-style x2 upscaler for live-action and camera footage (trained on openly licensed photos)"),
         Bundled("real-x4", 4, "Own SRVGGNetCompact-style x4 upscaler for live-action and camera footage (trained on openly licensed photos)"),
-        Bundled("restore-x1", 1, "Own SRVGGNetCompact-style x1 restorer: removes noise and compression artefacts before upscaling"),
+        Bundled("denoise-x1", 1, "Own x1 denoiser (SRVGGNetCompact-style on a pixel-unshuffled input): removes sensor noise before upscaling"),
+        Bundled("deblock-x1", 1, "Own x1 compression-artefact remover (SRVGGNetCompact-style on a pixel-unshuffled input): runs before upscaling"),
     ];
 
     private const string OwnLicense = "the project's own licence; trained from scratch by train/, see models/NAME/card.json";

@@ -2,7 +2,7 @@ namespace Vsr.Grains.Inference;
 
 /// <summary>
 /// One chunk to enhance: frames [StartFrame, StartFrame + FrameCount) of the stored source, through the x1
-/// <see cref="RestoreModel"/> first when there is one, then <see cref="Model"/>.
+/// <see cref="Restorers"/> first, in order, when there are any, then <see cref="Model"/>.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ChunkWork(
@@ -14,4 +14,4 @@ public sealed record ChunkWork(
     [property: Id(5)] string Model,
     [property: Id(6)] int Scale,
     [property: Id(7)] string OutputKey,
-    [property: Id(8)] string? RestoreModel = null);
+    [property: Id(9)] string[]? Restorers = null);

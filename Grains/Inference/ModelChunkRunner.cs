@@ -5,7 +5,7 @@ using Vsr.Engine.Media;
 namespace Vsr.Grains.Inference;
 
 /// <summary>
-/// The real device: ffmpeg decode → the model (after the x1 restorer when the job asked for one) on this device's ONNX
+/// The real device: ffmpeg decode → the model (after the x1 restorers when the job asked for them) on this device's ONNX
 /// Runtime sessions → libx264 encode.
 /// </summary>
 public sealed class ModelChunkRunner(InferenceDevice device, EncodeOptions encode) : IChunkRunner
@@ -15,9 +15,9 @@ public sealed class ModelChunkRunner(InferenceDevice device, EncodeOptions encod
     public Task<ChunkOutcome> RunAsync(ChunkWork work, string sourcePath, VideoInfo video, string outputPath, IProgress<int> framesDone,
         CancellationToken cancellationToken)
     {
-        var enhancer = work.RestoreModel is null
-            ? device.GetEnhancer(work.Model, work.Scale)
-            : new ChainedFrameEnhancer(device.GetEnhancer(work.RestoreModel, 1), device.GetEnhancer(work.Model, work.Scale));
+        // restorer 1 → restorer 2 → … → the upscaler, built from the back.
+        var enhancer = (work.Restorers ?? []).Reverse().Aggregate(device.GetEnhancer(work.Model, work.Scale),
+            (next, restorer) => new ChainedFrameEnhancer(device.GetEnhancer(restorer, 1), next));
         var chunk = new ChunkSpan(work.ChunkIndex, work.StartFrame, work.FrameCount);
         return ChunkTranscoder.TranscodeAsync(sourcePath, video, chunk, enhancer, encode, outputPath, framesDone, cancellationToken);
     }

@@ -9,11 +9,14 @@ namespace Vsr.Grains.Jobs;
 /// <summary>
 /// Decides which models a job runs. A named model wins; otherwise <c>content</c> picks the family: <c>live</c> the
 /// project's own <c>real-xN</c>, <c>animation</c> the Real-ESRGAN anime model, and <c>auto</c> measures the video's
-/// flat share on a few sampled frames. Denoise or deblock add the x1 restorer in front.
+/// flat share on a few sampled frames. Deblock and denoise add their x1 restorers in front, in that order: compression
+/// came last when the video was made, so its artefacts come off first.
 /// </summary>
 public sealed class ModelChooser(ModelCatalog catalog, IOptions<JobOptions> options, ILogger<ModelChooser> logger)
 {
-    public const string RestoreModel = "restore-x1";
+    public const string DenoiseModel = "denoise-x1";
+
+    public const string DeblockModel = "deblock-x1";
 
     /// <summary>The upscaler for live action at <paramref name="scale"/>.</summary>
     public static string LiveModel(int scale) => $"real-x{scale}";
@@ -21,7 +24,7 @@ public sealed class ModelChooser(ModelCatalog catalog, IOptions<JobOptions> opti
     /// <exception cref="JobFailedException">The chosen model is not offered at the scale or its weights are missing.</exception>
     public async Task<ModelChoice> ChooseAsync(JobRequest request, string sourcePath, VideoInfo video, CancellationToken cancellationToken)
     {
-        var restore = request.Denoise || request.Deblock ? RestoreModel : null;
+        string[] restore = [.. request.Deblock ? [DeblockModel] : Array.Empty<string>(), .. request.Denoise ? [DenoiseModel] : Array.Empty<string>()];
         ModelChoice choice;
         if (!string.IsNullOrWhiteSpace(request.Model))
         {
@@ -49,13 +52,13 @@ public sealed class ModelChooser(ModelCatalog catalog, IOptions<JobOptions> opti
         }
 
         Require(choice.Model, request.Scale);
-        if (choice.RestoreModel is not null)
+        foreach (var restorer in choice.Restorers)
         {
-            Require(choice.RestoreModel, 1);
+            Require(restorer, 1);
         }
 
         logger.LogInformation("Models for {File}: {Model}{Restore} ({Reason})", request.FileName, choice.Model,
-            choice.RestoreModel is null ? "" : $" after {choice.RestoreModel}", choice.Reason);
+            choice.Restorers.Length == 0 ? "" : $" after {string.Join(" → ", choice.Restorers)}", choice.Reason);
         return choice;
     }
 

@@ -14,14 +14,17 @@ public sealed class SrvggExportTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(4)]
-    public void The_exported_onnx_model_matches_TorchSharp_within_1e5(int scale)
+    [InlineData(1, 1)]
+    [InlineData(2, 1)]
+    [InlineData(4, 1)]
+    [InlineData(1, 2)]
+    [InlineData(2, 2)]
+    public void The_exported_onnx_model_matches_TorchSharp_within_1e5(int scale, int unshuffle)
     {
         LibTorchRepair.Apply();
         random.manual_seed(7);
-        using var model = new CompactUpscaler(new NetworkShape(8, 2, scale));
+        // 7 x 9 is odd both ways, so the unshuffled network's edge padding and crop are exercised as well.
+        using var model = new CompactUpscaler(new NetworkShape(8, 2, scale, unshuffle));
         // Random slopes, not the 0.25 default, so a PReLU slope mix-up in the export would show.
         using (no_grad())
         {
@@ -98,5 +101,29 @@ public sealed class SrvggExportTests
                 Assert.True(Math.Abs(expected - values[y * big + x]) < 0.005, $"({x},{y}): {values[y * big + x]} vs {expected}");
             }
         }
+    }
+
+    [Fact]
+    public void An_unshuffled_restorer_starts_as_the_identity_and_its_body_carries_the_input()
+    {
+        LibTorchRepair.Apply();
+        random.manual_seed(5);
+        using var model = new CompactUpscaler(new NetworkShape(32, 10, 1, 2));
+        InterpolationStart.Apply(model);
+
+        // Odd sizes: the edge padding and the crop must hand back exactly the input.
+        const int height = 9;
+        const int width = 11;
+        var input = Enumerable.Range(0, 3 * height * width).Select(i => (float)((i * 53 % 97) / 96.0)).ToArray();
+        using var noGrad = no_grad();
+        using var output = model.forward(tensor(input, [1, 3, height, width]));
+        Assert.Equal([1, 3, height, width], output.shape);
+        var worst = input.Zip(output.data<float>().ToArray(), (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(worst < 1e-6, $"max |output - input| = {worst}");
+
+        // The last convolution is zero but the features before it hold the input, so its gradient is not zero.
+        var weights = model.ToWeights();
+        Assert.All(weights.Convolutions[^1].Weight, w => Assert.Equal(0f, w));
+        Assert.Equal(1f, weights.Convolutions[0].Weight[(5 * 12 + 5) * 9 + 4]);
     }
 }

@@ -23,6 +23,15 @@ public sealed record DegradationRecipe(
     /// <summary>Restoration at x1: noise up to σ 30 and hard JPEG/x264 compression.</summary>
     public static DegradationRecipe Restore { get; } = new(0.1, 0.8, 0.55, 30, 0.15, 4, 25, 0.4, 28, 45);
 
+    /// <summary>Denoising at x1: Gaussian noise σ 0–30 (colour or grey) on nine patches in ten, nothing else.</summary>
+    public static DegradationRecipe Denoise { get; } = new(0, 0, 0.9, 30, 0, 2, 2, 0, 18, 18);
+
+    /// <summary>
+    /// Compression artefact removal at x1: x264 crf 30–45 on moving patch sequences (eight in ten), hard JPEG (one in
+    /// ten), light noise σ ≤ 4 before the encoder now and then.
+    /// </summary>
+    public static DegradationRecipe Deblock { get; } = new(0, 0, 0.2, 4, 0.1, 6, 25, 0.8, 30, 45);
+
     /// <summary>Clean downscale only (tests).</summary>
     public static DegradationRecipe None { get; } = new(0, 0, 0, 0, 0, 2, 2, 0, 18, 18);
 
@@ -30,7 +39,9 @@ public sealed record DegradationRecipe(
     {
         "upscale" => Upscale,
         "restore" => Restore,
+        "denoise" => Denoise,
+        "deblock" => Deblock,
         "none" => None,
-        _ => throw new ArgumentException($"unknown recipe '{name}' (upscale, restore, none)"),
+        _ => throw new ArgumentException($"unknown recipe '{name}' (upscale, restore, denoise, deblock, none)"),
     };
 }

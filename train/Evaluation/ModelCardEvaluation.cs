@@ -8,7 +8,7 @@ public static class ModelCardEvaluation
 {
     public static void Update(string modelsDirectory, IReadOnlyList<MethodResult> results, string command)
     {
-        foreach (var name in new[] { "real-x2", "real-x4", "restore-x1" })
+        foreach (var name in new[] { "real-x2", "real-x4", "denoise-x1", "deblock-x1" })
         {
             var card = Path.Combine(modelsDirectory, name, "card.json");
             if (!File.Exists(card))

@@ -59,7 +59,7 @@ public sealed class QualityEvaluation(string cacheDirectory, ModelCatalog catalo
                     // ffmpeg's bm3d sigma is not in pixel units: on a tree.avi frame at σ 10, sigma=3σ (one pass) was the best
                     // of σ, 3σ, 6σ, 9σ, one pass or two (+2.2 dB RGB against +0.3 dB at sigma=σ); the baseline gets it.
                     new("bm3d", f => FrameFilters.Filter(f, $"format=gbrp,bm3d=sigma={3 * sigma},format=rgb24", f.Width, f.Height)),
-                    Model("restore-x1", 1),
+                    Model("denoise-x1", 1),
                 ]));
             }
 
@@ -80,7 +80,7 @@ public sealed class QualityEvaluation(string cacheDirectory, ModelCatalog catalo
             [
                 new("crf-40 input", null),
                 new("deblock", f => FrameFilters.Filter(f, "deblock", f.Width, f.Height)),
-                Model("restore-x1", 1),
+                Model("deblock-x1", 1),
             ]));
         }
 

@@ -8,7 +8,9 @@ namespace Vsr.Train.Network;
 /// 3×3 neighbourhood into 27 channels, the body passes them on unchanged (centre tap 1, PReLU slope 1, so the
 /// path is linear), and the last convolution forms, per sub-pixel, cubic weights (a = -0.5, over the three nearest
 /// taps, renormalised) minus the nearest-neighbour skip. Every other channel keeps its random start and feeds the
-/// output through zero weights, ready to learn.
+/// output through zero weights, ready to learn. An unshuffled network starts by carrying its 3·u² input channels
+/// unchanged through the body (centre taps) with its last convolution at zero, so it returns its skip (the input at
+/// x1): a plain random start loses the signal over ten layers and barely trains.
 /// </summary>
 public static class InterpolationStart
 {
@@ -17,9 +19,10 @@ public static class InterpolationStart
     public static void Apply(CompactUpscaler model)
     {
         var shape = model.Shape;
-        if (shape.Width < Copies)
+        if (shape.Unshuffle > 1)
         {
-            throw new ArgumentException($"an interpolation start needs a width of at least {Copies}, not {shape.Width}");
+            PassThrough(model);
+            return;
         }
 
         var weights = model.ToWeights();
@@ -62,6 +65,34 @@ public static class InterpolationStart
             }
         }
 
+        model.LoadWeights(weights);
+    }
+
+    private static void PassThrough(CompactUpscaler model)
+    {
+        var shape = model.Shape;
+        var copies = shape.InputChannels;
+        if (shape.Width < copies)
+        {
+            throw new ArgumentException($"a pass-through start needs a width of at least {copies}, not {shape.Width}");
+        }
+
+        var weights = model.ToWeights();
+        var convs = weights.Convolutions;
+        for (var layer = 0; layer < convs.Count - 1; layer++)
+        {
+            var conv = convs[layer];
+            for (var k = 0; k < copies; k++)
+            {
+                Array.Clear(conv.Weight, k * conv.InChannels * 9, conv.InChannels * 9);
+                conv.Bias[k] = 0;
+                conv.Weight[(k * conv.InChannels + k) * 9 + 4] = 1;
+                weights.Slopes[layer][k] = 1;
+            }
+        }
+
+        Array.Clear(convs[^1].Weight);
+        Array.Clear(convs[^1].Bias);
         model.LoadWeights(weights);
     }
 

@@ -17,10 +17,11 @@ public static class ModelCard
         {
             ["name"] = settings.Name,
             ["license"] = "the project's own (same terms as this repository); trained from scratch, no third-party weights",
-            ["architecture"] = $"SRVGGNetCompact-style: conv3x3+PReLU x{settings.Shape.Depth + 1} at width {settings.Shape.Width}, conv3x3 to {3 * settings.Shape.Scale * settings.Shape.Scale}, PixelShuffle({settings.Shape.Scale}), + nearest-upsampled input",
+            ["architecture"] = Architecture(settings.Shape),
             ["scale"] = settings.Shape.Scale,
             ["width"] = settings.Shape.Width,
             ["depth"] = settings.Shape.Depth,
+            ["unshuffle"] = settings.Shape.Unshuffle,
             ["onnx"] = new JsonObject { ["file"] = "model.onnx", ["sha256"] = onnxSha256, ["opset"] = 17, ["input"] = "input [N,3,H,W] RGB 0..1", ["output"] = "output [N,3,sH,sW]" },
             ["recipe"] = new JsonObject
             {
@@ -48,5 +49,13 @@ public static class ModelCard
             ["data"] = new JsonArray(data.Records.Select(r => (JsonNode)JsonSerializer.SerializeToNode(r)!).ToArray()),
             ["heldOut"] = "opencv-doc vtest.avi/tree.avi, xine-ui default.mpv, python3-skimage photos: refused by sha256 (train/heldout-hashes.txt)",
         };
+    }
+
+    private static string Architecture(Network.NetworkShape shape)
+    {
+        var body = $"conv3x3+PReLU x{shape.Depth + 1} at width {shape.Width}, conv3x3 to {shape.OutputChannels}, PixelShuffle({shape.Unshuffle * shape.Scale})";
+        return shape.Unshuffle == 1
+            ? $"SRVGGNetCompact-style: {body}, + nearest-upsampled input"
+            : $"SRVGGNetCompact-style on a pixel-unshuffled input: edge pad to a multiple of {shape.Unshuffle}, PixelUnshuffle({shape.Unshuffle}) to {shape.InputChannels} channels, {body}, crop, + {(shape.Scale == 1 ? "the input" : "nearest-upsampled input")}";
     }
 }

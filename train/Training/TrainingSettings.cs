@@ -21,7 +21,7 @@ public sealed record TrainingSettings(
         var scale = options.Get("scale", 2);
         return new TrainingSettings(
             options.Get("name", $"model-x{scale}"),
-            new NetworkShape(options.Get("width", 32), options.Get("depth", 8), scale),
+            new NetworkShape(options.Get("width", 32), options.Get("depth", 8), scale, options.Get("unshuffle", 1)),
             options.Get("recipe", scale == 1 ? "restore" : "upscale"),
             options.Get("steps", 2000),
             options.Get("batch", 16),

@@ -160,7 +160,7 @@ public sealed class JobApiTests(ApiFixture api) : IClassFixture<ApiFixture>
     [InlineData("content", "cartoon", "'content' must be one of auto, live, animation")]
     [InlineData("denoise", "maybe", "'denoise' and 'deblock' must be true or false")]
     [InlineData("deblock", "2", "'denoise' and 'deblock' must be true or false")]
-    [InlineData("model", "restore-x1", "is not offered")]
+    [InlineData("model", "denoise-x1", "is not offered")]
     public async Task An_unknown_option_value_gets_400_naming_the_allowed_values(string field, string value, string detail)
     {
         var clip = await MediaFacts.MakeClipAsync(api.Factory.Temp.Combine($"option-{field}.mp4"), 64, 48, seconds: 1);

@@ -25,11 +25,11 @@ public sealed class ContentChoiceTests(ClusterFixture fixture)
         Assert.Equal(("real-x2", JobContent.Live), (footageDone.Choice!.Model, footageDone.Choice.Content));
         Assert.True(graphicsDone.Choice.FlatFraction > footageDone.Choice.FlatFraction);
         Assert.Contains("flat share", footageDone.Choice.Reason);
-        Assert.Null(footageDone.Choice.RestoreModel);
+        Assert.Empty(footageDone.Choice.Restorers);
     }
 
     [Fact]
-    public async Task Live_with_denoise_runs_the_restorer_then_our_upscaler_and_keeps_every_frame()
+    public async Task Live_with_denoise_runs_the_denoiser_then_our_upscaler_and_keeps_every_frame()
     {
         var clip = await MediaFacts.MakeClipAsync(fixture.Clips.Combine("live-denoise.mp4"), 64, 48, seconds: 1, grain: true);
         var source = await MediaFacts.ReadAsync(clip);
@@ -38,21 +38,23 @@ public sealed class ContentChoiceTests(ClusterFixture fixture)
         var done = await VsrTestCluster.WaitForEndAsync(job, TimeSpan.FromMinutes(3));
 
         Assert.True(done.Status == JobStatus.Completed, done.Error);
-        Assert.Equal(("real-x4", "restore-x1"), (done.Choice!.Model, done.Choice.RestoreModel));
+        Assert.Equal("real-x4", done.Choice!.Model);
+        Assert.Equal(["denoise-x1"], done.Choice.Restorers);
         var output = await fixture.Cluster.DownloadAsync(done.OutputKey!);
         var facts = await MediaFacts.ReadAsync(output);
         Assert.Equal((256, 192, source.VideoFrames), (facts.Width, facts.Height, facts.VideoFrames));
     }
 
     [Fact]
-    public async Task A_named_model_wins_over_the_content_option()
+    public async Task A_named_model_wins_over_the_content_option_and_deblock_runs_before_denoise()
     {
         var clip = await MediaFacts.MakeClipAsync(fixture.Clips.Combine("named.mp4"), 64, 48, seconds: 1, grain: true);
 
-        var job = await fixture.Cluster.SubmitAsync(clip, 2, model: "realesr-animevideov3", content: JobContent.Live, deblock: true);
+        var job = await fixture.Cluster.SubmitAsync(clip, 2, model: "realesr-animevideov3", content: JobContent.Live, denoise: true, deblock: true);
         var done = await VsrTestCluster.WaitForEndAsync(job, TimeSpan.FromMinutes(3));
 
         Assert.True(done.Status == JobStatus.Completed, done.Error);
-        Assert.Equal(("realesr-animevideov3", "named in the request", "restore-x1"), (done.Choice!.Model, done.Choice.Reason, done.Choice.RestoreModel));
+        Assert.Equal(("realesr-animevideov3", "named in the request"), (done.Choice!.Model, done.Choice.Reason));
+        Assert.Equal(["deblock-x1", "denoise-x1"], done.Choice.Restorers);
     }
 }

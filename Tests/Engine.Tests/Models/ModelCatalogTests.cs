@@ -33,7 +33,8 @@ public sealed class ModelCatalogTests : IDisposable
     [Theory]
     [InlineData("real-x2", 2)]
     [InlineData("real-x4", 4)]
-    [InlineData("restore-x1", 1)]
+    [InlineData("denoise-x1", 1)]
+    [InlineData("deblock-x1", 1)]
     public void The_bundled_models_are_listed_with_the_projects_licence_and_resolve_to_their_onnx_file(string name, int scale)
     {
         var catalog = new ModelCatalog(new ModelCatalogOptions { Directory = _directory });
