@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Retrains the committed models with the exact commands of their cards (resumes from .vsr/train/runs/NAME).
-# Usage: train/models.sh [real-x2|real-x4|restore-x1 ...]   (default: all three, in that order)
+# Usage: train/models.sh [real-x2|real-x4|denoise-x1|deblock-x1 ...]   (default: all four, in that order)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -10,11 +10,12 @@ copy=".vsr/train/tool-$$"
 rm -rf "$copy" && mkdir -p "$copy" && cp -a train/bin/Release/net10.0/. "$copy/"
 trap 'rm -rf "$copy"' EXIT
 run() { nice -n 10 dotnet "$copy/Vsr.Train.dll" train "$@"; }
-for model in "${@:-real-x2 real-x4 restore-x1}"; do
+for model in "${@:-real-x2 real-x4 denoise-x1 deblock-x1}"; do
   case "$model" in
     real-x2) run --name real-x2 --scale 2 --width 32 --depth 8 --steps 6000 --lr 1e-3 --init interpolation --batch 16 --patch 48 --recipe upscale --seed 1234 --checkpoint-every 100 --stop-at 3400 ;;
-    real-x4) run --name real-x4 --scale 4 --width 32 --depth 8 --steps 1800 --lr 1e-3 --init interpolation --batch 16 --patch 32 --recipe upscale --seed 1234 --checkpoint-every 100 --stop-at 1200 ;;
-    restore-x1) run --name restore-x1 --scale 1 --width 32 --depth 8 --steps 300 --lr 2e-4 --init interpolation --batch 16 --patch 48 --recipe restore --seed 1234 --checkpoint-every 100 ;;
+    real-x4) run --name real-x4 --scale 4 --width 32 --depth 8 --steps 4000 --lr 1e-3 --init interpolation --batch 16 --patch 64 --recipe upscale --seed 1234 --checkpoint-every 100 --stop-at STOP_X4 ;;
+    denoise-x1) run --name denoise-x1 --scale 1 --unshuffle 2 --width 32 --depth 10 --steps 3000 --lr 1e-3 --init interpolation --batch 16 --patch 64 --recipe denoise --seed 1234 --checkpoint-every 100 ;;
+    deblock-x1) run --name deblock-x1 --scale 1 --unshuffle 2 --width 32 --depth 10 --steps 2500 --lr 1e-3 --init interpolation --batch 16 --patch 64 --recipe deblock --seed 1234 --checkpoint-every 100 --stop-at STOP_DEBLOCK ;;
     *) echo "unknown model $model" >&2; exit 2 ;;
   esac
 done

@@ -82,7 +82,7 @@ internal static class ChunkCommandLines
     /// <c>-ss</c> counts from the container start; the value is truncated to the microsecond so ffmpeg's seek target
     /// never passes the keyframe.
     /// </summary>
-    private static string SeekSeconds(VideoInfo video, long pts)
+    internal static string SeekSeconds(VideoInfo video, long pts)
     {
         var micros = (long)((Int128)pts * video.TimeBaseNumerator * 1_000_000 / video.TimeBaseDenominator);
         micros -= video.StartTime.Ticks / (TimeSpan.TicksPerSecond / 1_000_000);

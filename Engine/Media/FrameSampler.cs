@@ -2,7 +2,12 @@ using System.Globalization;
 
 namespace Vsr.Engine.Media;
 
-/// <summary>Decodes a few frames spread evenly over a video, as packed RGB24, for analysis.</summary>
+/// <summary>
+/// Decodes a few frames spread evenly over a video, as packed RGB24, for analysis.
+/// When the video has a keyframe in each of the spread positions' stretches, each sample is the keyframe at or before
+/// its position, reached by a seek: a handful of frames are decoded whatever the video's length. Otherwise (few
+/// keyframes, or no timestamps to seek by) one pass picks the exact frames, decoding up to the last of them.
+/// </summary>
 public static class FrameSampler
 {
     public static async Task<List<byte[]>> SampleAsync(string path, VideoInfo video, int count, CancellationToken cancellationToken)
@@ -12,17 +17,77 @@ public static class FrameSampler
             .Select(i => (int)((i + 0.5) * video.FrameCount / Math.Min(count, video.FrameCount)))
             .Distinct()
             .ToList();
+        var keyframes = KeyframesAtOrBefore(video, indices);
+        var frames = keyframes is null
+            ? await DecodeSelectedAsync(path, video, indices, cancellationToken)
+            : await DecodeKeyframesAsync(path, video, keyframes, cancellationToken);
+        return frames.Count > 0 ? frames : throw new InvalidVideoException($"No frame could be decoded from {Path.GetFileName(path)} for analysis.");
+    }
+
+    /// <summary>The ordinals of the keyframes at or before each index, or null when two indices would share one.</summary>
+    internal static List<int>? KeyframesAtOrBefore(VideoInfo video, IReadOnlyList<int> indices)
+    {
+        if (video.KeyframePts.Count != video.KeyframeIndices.Count || video.KeyframeIndices.Count < indices.Count)
+        {
+            return null;
+        }
+
+        var ordinals = new List<int>(indices.Count);
+        foreach (var index in indices)
+        {
+            var ordinal = -1;
+            for (var k = 0; k < video.KeyframeIndices.Count && video.KeyframeIndices[k] <= index; k++)
+            {
+                ordinal = k;
+            }
+
+            if (ordinal < 0 || ordinals.Contains(ordinal))
+            {
+                return null;
+            }
+
+            ordinals.Add(ordinal);
+        }
+
+        return ordinals;
+    }
+
+    private static async Task<List<byte[]>> DecodeKeyframesAsync(string path, VideoInfo video, List<int> keyframes, CancellationToken cancellationToken)
+    {
+        var frames = new List<byte[]>(keyframes.Count);
+        foreach (var keyframe in keyframes)
+        {
+            string[] arguments =
+            [
+                "-nostdin", "-v", "error", "-ss", ChunkCommandLines.SeekSeconds(video, video.KeyframePts[keyframe]), "-noaccurate_seek",
+                "-i", path, "-map", $"0:{video.VideoStreamIndex.ToString(CultureInfo.InvariantCulture)}", "-frames:v", "1",
+                "-f", "rawvideo", "-pix_fmt", "rgb24", "-",
+            ];
+            frames.AddRange(await ReadFramesAsync(arguments, video, 1, cancellationToken));
+        }
+
+        return frames;
+    }
+
+    private static Task<List<byte[]>> DecodeSelectedAsync(string path, VideoInfo video, List<int> indices, CancellationToken cancellationToken)
+    {
         var select = string.Join('+', indices.Select(i => string.Create(CultureInfo.InvariantCulture, $"eq(n\\,{i})")));
         string[] arguments =
         [
-            "-nostdin", "-v", "error", "-i", path, "-map", "0:v:0", "-vf", $"select='{select}'", "-fps_mode", "passthrough",
+            "-nostdin", "-v", "error", "-i", path, "-map", $"0:{video.VideoStreamIndex.ToString(CultureInfo.InvariantCulture)}",
+            "-vf", $"select='{select}'", "-fps_mode", "passthrough",
             "-frames:v", indices.Count.ToString(CultureInfo.InvariantCulture), "-f", "rawvideo", "-pix_fmt", "rgb24", "-",
         ];
+        return ReadFramesAsync(arguments, video, indices.Count, cancellationToken);
+    }
+
+    private static async Task<List<byte[]>> ReadFramesAsync(string[] arguments, VideoInfo video, int count, CancellationToken cancellationToken)
+    {
         await using var ffmpeg = FfmpegProcess.Start(FfmpegProcess.Ffmpeg, arguments, readsOutput: true, cancellationToken);
         ffmpeg.Input.Close();
         var size = video.Width * video.Height * 3;
         var frames = new List<byte[]>();
-        while (frames.Count < indices.Count)
+        while (frames.Count < count)
         {
             var frame = new byte[size];
             if (await ffmpeg.Output.ReadAtLeastAsync(frame, size, throwOnEndOfStream: false, cancellationToken) < size)
@@ -34,6 +99,6 @@ public static class FrameSampler
         }
 
         await ffmpeg.WaitForSuccessAsync(cancellationToken);
-        return frames.Count > 0 ? frames : throw new InvalidVideoException($"No frame could be decoded from {Path.GetFileName(path)} for analysis.");
+        return frames;
     }
 }

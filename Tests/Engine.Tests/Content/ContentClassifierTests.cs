@@ -85,6 +85,29 @@ public sealed class ContentClassifierTests
     }
 
     [Fact]
+    public async Task With_a_keyframe_in_every_stretch_each_sample_is_the_keyframe_before_it()
+    {
+        using var scratch = new ScratchDirectory();
+        var clip = scratch.File("ramp-gop10.mp4");
+        // The same ramp with a keyframe every 10 frames: samples at 5, 15, .. 45 seek to the keyframes 0, 10, .. 40.
+        RunFfmpeg("-f", "lavfi", "-i", "color=c=black:size=32x16:rate=25:duration=2", "-vf", "geq=lum='N*5':cb=128:cr=128",
+            "-c:v", "libx264", "-qp", "0", "-g", "10", "-keyint_min", "10", "-sc_threshold", "0", "-pix_fmt", "yuv444p", clip);
+        var video = await VideoProbe.ProbeAsync(clip, CancellationToken.None);
+        Assert.Equal([0, 10, 20, 30, 40], video.KeyframeIndices);
+
+        var frames = await FrameSampler.SampleAsync(clip, video, 5, CancellationToken.None);
+
+        Assert.Equal(5, frames.Count);
+        int[] expected = [0, 10, 20, 30, 40];
+        for (var i = 0; i < expected.Length; i++)
+        {
+            var level = frames[i][((8 * 32) + 16) * 3];
+            var rgb = Math.Max(0, ((5 * expected[i]) - 16) * 255 / 219.0);
+            Assert.InRange(level, rgb - 3, rgb + 3);
+        }
+    }
+
+    [Fact]
     public void A_chain_runs_the_restorer_at_the_source_size_then_the_upscaler()
     {
         var first = new NearestNeighbourEnhancer();
