@@ -70,6 +70,14 @@ public static class TrainCommandLine
                 Console.Error.WriteLine($"restart {attempt}: {e.Message}");
                 File.AppendAllText(Path.Combine(runDirectory, "restarts.log"), $"{DateTime.UtcNow:O} {e.Message}\n");
             }
+            catch (System.Runtime.InteropServices.ExternalException e) when (attempt < 50)
+            {
+                // libtorch has failed a check on a finite scalar once here (addcdiv_, step 2,140 of real-x4) under heavy
+                // load; like the stray NaNs it did not repeat, so the run goes on from its last checkpoint.
+                var first = e.Message.Split('\n')[0];
+                Console.Error.WriteLine($"restart {attempt} after a libtorch error: {first}");
+                File.AppendAllText(Path.Combine(runDirectory, "restarts.log"), $"{DateTime.UtcNow:O} libtorch: {first}\n");
+            }
         }
     }
 
