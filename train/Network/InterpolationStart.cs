@@ -27,19 +27,8 @@ public static class InterpolationStart
 
         var weights = model.ToWeights();
         var convs = weights.Convolutions;
-        for (var layer = 0; layer < convs.Count - 1; layer++)
-        {
-            var conv = convs[layer];
-            for (var k = 0; k < Copies; k++)
-            {
-                Array.Clear(conv.Weight, k * conv.InChannels * 9, conv.InChannels * 9);
-                conv.Bias[k] = 0;
-                // Layer 0 picks tap (dy, dx) of colour c; later layers pass channel k through.
-                var (source, tap) = layer == 0 ? (k / 9, k % 9) : (k, 4);
-                conv.Weight[(k * conv.InChannels + source) * 9 + tap] = 1;
-                weights.Slopes[layer][k] = 1;
-            }
-        }
+        // Layer 0 picks tap (dy, dx) of colour c; later layers pass channel k through.
+        CarryThroughBody(weights, Copies, (layer, k) => layer == 0 ? (k / 9, k % 9) : (k, 4));
 
         var last = convs[^1];
         var s = shape.Scale;
@@ -78,6 +67,16 @@ public static class InterpolationStart
         }
 
         var weights = model.ToWeights();
+        CarryThroughBody(weights, copies, (_, k) => (k, 4));
+        Array.Clear(weights.Convolutions[^1].Weight);
+        Array.Clear(weights.Convolutions[^1].Bias);
+        model.LoadWeights(weights);
+    }
+
+    // Channels 0..copies-1 of every layer before the last become linear copies: input channel `source`, 3x3 tap `tap`
+    // (4 = centre), no bias, PReLU slope 1. The other channels keep their random start.
+    private static void CarryThroughBody(SrvggWeights weights, int copies, Func<int, int, (int Source, int Tap)> pick)
+    {
         var convs = weights.Convolutions;
         for (var layer = 0; layer < convs.Count - 1; layer++)
         {
@@ -86,14 +85,11 @@ public static class InterpolationStart
             {
                 Array.Clear(conv.Weight, k * conv.InChannels * 9, conv.InChannels * 9);
                 conv.Bias[k] = 0;
-                conv.Weight[(k * conv.InChannels + k) * 9 + 4] = 1;
+                var (source, tap) = pick(layer, k);
+                conv.Weight[(k * conv.InChannels + source) * 9 + tap] = 1;
                 weights.Slopes[layer][k] = 1;
             }
         }
-
-        Array.Clear(convs[^1].Weight);
-        Array.Clear(convs[^1].Bias);
-        model.LoadWeights(weights);
     }
 
     // Sub-pixel i of s sits at offset (i + 0.5) / s - 0.5 from its low-resolution pixel's centre.
