@@ -27,8 +27,8 @@ public sealed class CancellationTests(ClusterFixture fixture)
         clock.Stop();
 
         Assert.Equal(JobStatus.Cancelled, cancelled.Status);
-        // Prompt, not "after the running chunks finish": 4-5 s on a quiet 2-vCPU machine, 6.4 s once with a training run
-        // beside it; the whole job takes far longer than 8 s, and the frame count below shows it was cut short.
+        // Prompt, not "after the running chunks finish": the whole test takes 4-5 s on a quiet 2-vCPU machine, and the
+        // cancel alone took 6.4 s once with a training run beside it; the frame count below shows the job was cut short.
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"cancel took {clock.Elapsed}");
         Assert.True(cancelled.Progress.FramesDone < cancelled.Progress.FramesTotal, "the job had finished before the cancel");
         Assert.Empty(ChildFfmpegProcesses());
