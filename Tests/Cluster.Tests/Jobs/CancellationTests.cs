@@ -31,7 +31,7 @@ public sealed class CancellationTests(ClusterFixture fixture)
         // cancel alone took 6.4 s once with a training run beside it; the frame count below shows the job was cut short.
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"cancel took {clock.Elapsed}");
         Assert.True(cancelled.Progress.FramesDone < cancelled.Progress.FramesTotal, "the job had finished before the cancel");
-        Assert.Empty(ChildFfmpegProcesses());
+        Assert.Empty(ChildFfmpegProcesses(cancelled.Id.ToString("N")));
         await fixture.Cluster.WaitForNoScratchFilesAsync(TimeSpan.FromSeconds(5));
         Assert.All(cancelled.Chunks.Where(c => c.OutputKey is not null),
             c => Assert.False(fixture.Cluster.Store.ExistsAsync(c.OutputKey!, CancellationToken.None).Result));
@@ -40,8 +40,11 @@ public sealed class CancellationTests(ClusterFixture fixture)
         Assert.Equal(JobStatus.Cancelled, (await job.Cancel()).Status);
     }
 
-    /// <summary>ffmpeg processes started by this test process (its direct children), read from /proc.</summary>
-    private static List<int> ChildFfmpegProcesses()
+    /// <summary>
+    /// ffmpeg processes started by this test process (its direct children) for this job, read from /proc: the chunk
+    /// pipelines' paths carry the job id. Other test classes run in parallel and start ffmpeg processes of their own.
+    /// </summary>
+    private static List<int> ChildFfmpegProcesses(string jobId)
     {
         var self = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var children = new List<int>();
@@ -57,7 +60,7 @@ public sealed class CancellationTests(ClusterFixture fixture)
                 var stat = File.ReadAllText(Path.Combine(dir, "stat"));
                 var name = stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')];
                 var parent = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1];
-                if (name == "ffmpeg" && parent == self)
+                if (name == "ffmpeg" && parent == self && File.ReadAllText(Path.Combine(dir, "cmdline")).Contains(jobId, StringComparison.Ordinal))
                 {
                     children.Add(pid);
                 }
