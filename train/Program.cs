@@ -1,3 +1,4 @@
 using Vsr.Train;
+using Vsr.Train.Native;
 
-return await TrainCommandLine.RunAsync(args);
+return await DeterministicKernels.RestartCappedAsync(args) ?? await TrainCommandLine.RunAsync(args);

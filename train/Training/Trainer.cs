@@ -39,6 +39,7 @@ public sealed class Trainer(TrainingSettings settings, BatchSampler sampler, str
     {
         Directory.CreateDirectory(directory);
         random.manual_seed(settings.Seed);
+        set_num_threads(settings.Threads);
         var model = new CompactUpscaler(settings.Shape);
         var state = ReadState(directory) ?? new CheckpointState(0, 0, double.NaN);
         if (state.Step > 0)
