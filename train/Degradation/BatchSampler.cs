@@ -4,12 +4,19 @@ namespace Vsr.Train.Degradation;
 
 /// <summary>
 /// Cuts random patches from the training photos and degrades them per the recipe. Batch <c>n</c> depends only on
-/// the seed and <c>n</c>, so a resumed run sees exactly the batches an uninterrupted one would have.
+/// the seed and <c>n</c>, so a resumed run sees exactly the batches an uninterrupted one would have. With a recipe
+/// of <see cref="DegradationRecipe.ClipSequences"/>, the x264 patches come from <see cref="ClipSequenceSource"/>
+/// clips: those made for the last <see cref="ClipPool"/> steps (one new clip per step).
 /// </summary>
 public sealed class BatchSampler(TrainingSet photos, int scale, int patchSize, int batchSize, DegradationRecipe recipe, int seed)
 {
+    public const int ClipPool = 16;
     private const int SequenceLength = 5;
     private const int MaxShift = 2;
+
+    private readonly ClipSequenceSource? _clips = !recipe.ClipSequences ? null
+        : scale == 1 && patchSize <= ClipSequenceSource.Size ? new ClipSequenceSource(photos, recipe, seed)
+        : throw new ArgumentException($"clip sequences need scale 1 and patches of at most {ClipSequenceSource.Size} px, not x{scale} {patchSize} px");
 
     public TrainingBatch Sample(long step)
     {
@@ -26,6 +33,12 @@ public sealed class BatchSampler(TrainingSet photos, int scale, int patchSize, i
             var transform = random.Next(8);
             var roll = random.NextDouble();
             var moving = roll >= recipe.JpegProbability && roll < recipe.JpegProbability + recipe.X264Probability;
+            if (moving && _clips is not null)
+            {
+                (inputs[i], targets[i]) = FromClip(step, random, hrSize, transform);
+                continue;
+            }
+
             var (vx, vy) = moving ? (random.Next(-MaxShift, MaxShift + 1), random.Next(-MaxShift, MaxShift + 1)) : (0, 0);
             var margin = 2 * MaxShift;
             var x0 = margin + random.Next(image.Width - hrSize - 2 * margin);
@@ -75,6 +88,16 @@ public sealed class BatchSampler(TrainingSet photos, int scale, int patchSize, i
         return new TrainingBatch(batchSize, patchSize, hrSize, ToPlanar(inputs.Select(p => p.Select(b => (float)b).ToArray()).ToArray(), patchSize), ToPlanar(targets, hrSize));
     }
 
+    private (byte[] Input, float[] Target) FromClip(long step, Random random, int size, int transform)
+    {
+        var clip = _clips!.Get(Math.Max(0, step - random.Next(ClipPool)), ClipPool);
+        var frame = random.Next(ClipSequenceSource.FirstUsableFrame, ClipSequenceSource.Frames);
+        var (x0, y0) = (random.Next(ClipSequenceSource.Size - size + 1), random.Next(ClipSequenceSource.Size - size + 1));
+        var target = Crop(new RgbImage(ClipSequenceSource.Size, ClipSequenceSource.Size, clip.Clean[frame]), x0, y0, size, transform);
+        var input = Crop(new RgbImage(ClipSequenceSource.Size, ClipSequenceSource.Size, clip.Compressed[frame]), x0, y0, size, transform);
+        return (input.Select(v => (byte)v).ToArray(), target);
+    }
+
     private static void Replace(byte[][] inputs, List<int> indices, List<byte[]> compressed)
     {
         for (var k = 0; k < indices.Count; k++)
@@ -106,7 +129,7 @@ public sealed class BatchSampler(TrainingSet photos, int scale, int patchSize, i
     }
 
     // Noise is added before 8-bit rounding, as a camera does before its encoder sees the frame.
-    private static byte[] Quantize(float[] pixels, double sigma, bool gray, Random random)
+    internal static byte[] Quantize(float[] pixels, double sigma, bool gray, Random random)
     {
         var result = new byte[pixels.Length];
         for (var p = 0; p < pixels.Length; p += 3)

@@ -3,7 +3,8 @@ namespace Vsr.Train.Degradation;
 /// <summary>
 /// How a clean high-resolution patch is turned into the network's input, applied in this order with these
 /// probabilities: mild Gaussian blur, downscale (bicubic or area, at random), Gaussian noise, then at most one
-/// of JPEG (ffmpeg mjpeg, -q:v) or x264 (ffmpeg libx264 on a short moving patch sequence, -crf).
+/// of JPEG (ffmpeg mjpeg, -q:v) or x264 (ffmpeg libx264 on a short moving patch sequence, or with
+/// <see cref="ClipSequences"/> on whole synthetic clips at x1, -crf).
 /// </summary>
 public sealed record DegradationRecipe(
     double BlurProbability,
@@ -15,7 +16,8 @@ public sealed record DegradationRecipe(
     int JpegQualityMax,
     double X264Probability,
     int CrfMin,
-    int CrfMax)
+    int CrfMax,
+    bool ClipSequences = false)
 {
     /// <summary>Upscaling: mostly clean downscales, with light noise and light compression now and then.</summary>
     public static DegradationRecipe Upscale { get; } = new(0.1, 0.8, 0.1, 3, 0.05, 2, 6, 0.1, 18, 26);
@@ -27,10 +29,10 @@ public sealed record DegradationRecipe(
     public static DegradationRecipe Denoise { get; } = new(0, 0, 0.9, 30, 0, 2, 2, 0, 18, 18);
 
     /// <summary>
-    /// Compression artefact removal at x1: x264 crf 30–45 on moving patch sequences (eight in ten), hard JPEG (one in
-    /// ten), light noise σ ≤ 4 before the encoder now and then.
+    /// Compression artefact removal at x1: x264 crf 35–45 on whole synthetic clips (<see cref="ClipSequenceSource"/>,
+    /// 85 in 100 patches), hard JPEG (one in ten), light noise σ ≤ 4 before the encoder now and then.
     /// </summary>
-    public static DegradationRecipe Deblock { get; } = new(0, 0, 0.2, 4, 0.1, 6, 25, 0.8, 30, 45);
+    public static DegradationRecipe Deblock { get; } = new(0, 0, 0.2, 4, 0.1, 6, 25, 0.85, 35, 45, ClipSequences: true);
 
     /// <summary>Clean downscale only (tests).</summary>
     public static DegradationRecipe None { get; } = new(0, 0, 0, 0, 0, 2, 2, 0, 18, 18);

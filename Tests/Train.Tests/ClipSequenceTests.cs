@@ -1,0 +1,46 @@
+using Vsr.Train.Data;
+using Vsr.Train.Degradation;
+
+namespace Vsr.Train.Tests;
+
+public sealed class ClipSequenceTests : IDisposable
+{
+    private readonly string _scratch = Directory.CreateTempSubdirectory("vsr-clip-test-").FullName;
+
+    public void Dispose() => Directory.Delete(_scratch, recursive: true);
+
+    [Fact]
+    public void Deblock_batches_come_from_x264_clips_and_depend_only_on_the_step()
+    {
+        var photos = Photos();
+        var x264Only = DegradationRecipe.Deblock with { JpegProbability = 0, X264Probability = 1, NoiseProbability = 0, CrfMin = 40, CrfMax = 40 };
+        var first = new BatchSampler(photos, 1, 32, 4, x264Only, 7);
+        var second = new BatchSampler(photos, 1, 32, 4, x264Only, 7);
+
+        var batch = first.Sample(5);
+        second.Sample(2);
+        var again = second.Sample(5);
+
+        Assert.Equal(batch.Inputs, again.Inputs);
+        Assert.Equal(batch.Targets, again.Targets);
+        Assert.NotEqual(batch.Inputs, first.Sample(6).Inputs);
+        // crf 40 moves pixels by whole levels on average; a copy of the clean frame would give 0.
+        var meanError = batch.Inputs.Zip(batch.Targets, (i, t) => Math.Abs(i - t)).Average() * 255;
+        Assert.InRange(meanError, 1.0, 40.0);
+    }
+
+    [Fact]
+    public void Clip_sequences_are_refused_for_upscaling()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new BatchSampler(Photos(), 2, 32, 4, DegradationRecipe.Deblock, 7));
+        Assert.Contains("scale 1", error.Message, StringComparison.Ordinal);
+    }
+
+    private TrainingSet Photos()
+    {
+        var images = Directory.CreateDirectory(Path.Combine(_scratch, "images")).FullName;
+        FfmpegPipe.Run(["-y", "-f", "lavfi", "-i", "testsrc2=size=480x420", "-frames:v", "1", Path.Combine(images, "a.png")]);
+        FfmpegPipe.Run(["-y", "-f", "lavfi", "-i", "mandelbrot=size=480x420", "-frames:v", "1", Path.Combine(images, "b.png")]);
+        return TrainingSet.FromDirectory(images, Path.Combine(_scratch, "cache"), HeldOutGuard.Load());
+    }
+}
