@@ -18,6 +18,9 @@ public sealed record CaseResult(
 {
     public bool Passed => Failures.Count == 0;
 
+    /// <summary>The engine settings the device ran at (tile edge, tiles per run, convolution search), in words.</summary>
+    public string Setting { get; init; } = string.Empty;
+
     public double MinimumPsnr => PrecisionsToCheck.MinimumPsnr(Precision);
 
     /// <summary>

@@ -36,8 +36,20 @@ public sealed record CheckOptions
     /// <summary>Timed passes over the frames after the warm-up pass; the median counts.</summary>
     public int Runs { get; init; } = 5;
 
-    /// <summary>The engine's input tile edge (<see cref="InferenceOptions.TileSize"/>); 0 runs whole frames.</summary>
-    public int TileSize { get; init; } = new InferenceOptions().TileSize;
+    /// <summary>
+    /// The input tile edges the device runs at, each a case of its own (<c>--tile 256,0</c>); 0 runs whole frames. The
+    /// first is also the CPU reference's tile edge.
+    /// </summary>
+    public IReadOnlyList<int> TileSizes { get; init; } = [new InferenceOptions().TileSize];
+
+    /// <summary>The CPU reference's tile edge: the first of <see cref="TileSizes"/>.</summary>
+    public int TileSize => TileSizes[0];
+
+    /// <summary>Tiles per model run (<see cref="InferenceOptions.TilesPerRun"/>) the tiled device cases run at; 0 puts all tiles of a frame in one run.</summary>
+    public IReadOnlyList<int> TilesPerRun { get; init; } = [new InferenceOptions().TilesPerRun];
+
+    /// <summary>The CUDA provider's convolution algorithm search settings the device cases run at.</summary>
+    public IReadOnlyList<CudnnConvAlgoSearch> ConvAlgoSearches { get; init; } = [new InferenceOptions().CudnnConvAlgoSearch];
 
     /// <summary>Where variants and optimized graphs are built; null uses a fresh temporary directory, so the node builds its own.</summary>
     public string? CacheDirectory { get; init; }
@@ -62,7 +74,9 @@ public sealed record CheckOptions
                 "--size" => ParseSize(options, value),
                 "--frame-count" => options with { FrameCount = Positive(name, value) },
                 "--runs" => options with { Runs = Positive(name, value) },
-                "--tile" => options with { TileSize = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var tile) ? tile : throw new FormatException($"--tile '{value}' is not a whole number") },
+                "--tile" => options with { TileSizes = WholeNumbers(name, value) },
+                "--tiles-per-run" => options with { TilesPerRun = WholeNumbers(name, value) },
+                "--conv-algo" => options with { ConvAlgoSearches = List(value).Select(ParseConvAlgo).ToArray() },
                 "--cache" => options with { CacheDirectory = value },
                 _ => throw new FormatException($"unknown option {name}; see the usage line in Program.cs or docs/gpu-check.md"),
             };
@@ -76,6 +90,18 @@ public sealed record CheckOptions
     private static InferencePrecision ParsePrecision(string text) => Enum.TryParse<InferencePrecision>(text, ignoreCase: true, out var precision)
         ? precision
         : throw new FormatException($"'{text}' is not a precision; expected fp32, fp16 or int8");
+
+    private static int[] WholeNumbers(string name, string value)
+    {
+        var numbers = List(value).Select(text => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : throw new FormatException($"{name} '{text}' is not a whole number")).ToArray();
+        return numbers.Length > 0 ? numbers : throw new FormatException($"{name} needs at least one number");
+    }
+
+    private static CudnnConvAlgoSearch ParseConvAlgo(string text) => Enum.TryParse<CudnnConvAlgoSearch>(text, ignoreCase: true, out var search)
+        ? search
+        : throw new FormatException($"'{text}' is not a convolution algorithm search; expected exhaustive, heuristic or default");
 
     private static CheckOptions ParseSize(CheckOptions options, string value)
     {

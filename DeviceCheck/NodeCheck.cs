@@ -36,15 +36,19 @@ public sealed class NodeCheck(CheckOptions options, TextWriter progress)
 
             foreach (var scale in model.Scales)
             {
-                progress.WriteLine($"{model.Name} x{scale}: cpu:0 fp32 (reference)");
-                var (reference, referenceError) = Measure(catalog, cache, model.Name, scale, Cpu, InferencePrecision.Fp32, frames);
+                progress.WriteLine($"{model.Name} x{scale}: cpu:0 fp32 (reference, tile {options.TileSize})");
+                var (reference, referenceError) = Measure(catalog, cache, model.Name, scale, Cpu, InferencePrecision.Fp32, frames, Settings(options.TileSize, 1, options.ConvAlgoSearches[0]));
                 foreach (var precision in precisions)
                 {
-                    progress.WriteLine($"{model.Name} x{scale}: {options.Device} {precision.ToString().ToLowerInvariant()}");
-                    var (measured, error) = Measure(catalog, cache, model.Name, scale, options.Device, precision, frames);
-                    var result = CaseResult.Judge(model.Name, scale, options.Device, precision, measured, reference, error ?? Prefixed("CPU reference", referenceError));
-                    progress.WriteLine(result.Passed ? "  passed" : $"  FAILED: {string.Join("; ", result.Failures)}");
-                    cases.Add(result);
+                    foreach (var setting in DeviceSettings(options, frames))
+                    {
+                        progress.WriteLine($"{model.Name} x{scale}: {options.Device} {precision.ToString().ToLowerInvariant()} ({Describe(setting)})");
+                        var (measured, error) = Measure(catalog, cache, model.Name, scale, options.Device, precision, frames, setting);
+                        var result = CaseResult.Judge(model.Name, scale, options.Device, precision, measured, reference, error ?? Prefixed("CPU reference", referenceError))
+                            with { Setting = Describe(setting) };
+                        progress.WriteLine(result.Passed ? "  passed" : $"  FAILED: {string.Join("; ", result.Failures)}");
+                        cases.Add(result);
+                    }
                 }
             }
         }
@@ -52,16 +56,52 @@ public sealed class NodeCheck(CheckOptions options, TextWriter progress)
         return new CheckReport(options, HostInfo.Read(), frames, started, clock.Elapsed, cases, skipped);
     }
 
+    /// <summary>
+    /// The device cases per model and precision: every tile edge × convolution search, and for a tiled frame every
+    /// tiles-per-run value (0: all tiles of a frame in one run); a frame that is one tile runs once per search.
+    /// </summary>
+    public static IReadOnlyList<InferenceOptions> DeviceSettings(CheckOptions options, FrameSet frames)
+    {
+        var settings = new List<InferenceOptions>();
+        foreach (var search in options.ConvAlgoSearches)
+        {
+            foreach (var tile in options.TileSizes)
+            {
+                var tiles = TileSplitter.Split(frames.Width, frames.Height, tile, new InferenceOptions().TileOverlap).Count;
+                var perRun = tiles == 1 ? [1] : options.TilesPerRun.Select(n => n == 0 ? tiles : Math.Min(n, tiles)).Distinct();
+                settings.AddRange(perRun.Select(n => Settings(tile, n, search)));
+            }
+        }
+
+        return settings;
+    }
+
+    public static string Describe(InferenceOptions setting) => setting.GpuTileSize == 0
+        ? $"whole frame, conv search {setting.CudnnConvAlgoSearch.ToString().ToLowerInvariant()}"
+        : $"tile {setting.GpuTileSize}, {setting.TilesPerRun} per run, conv search {setting.CudnnConvAlgoSearch.ToString().ToLowerInvariant()}";
+
+    // The same tile edge whatever provider the device obtains, so a fallback to the CPU is compared like for like.
+    private static InferenceOptions Settings(int tile, int tilesPerRun, CudnnConvAlgoSearch search) =>
+        new() { TileSize = tile, GpuTileSize = tile, TilesPerRun = tilesPerRun, CudnnConvAlgoSearch = search };
+
     private static string? Prefixed(string what, string? error) => error is null ? null : $"{what}: {error}";
 
     // A case that throws (a CUDA library that loads but cannot run, a variant that does not build) fails alone, with
     // ONNX Runtime's words; the other cases still run, so one report shows everything that is wrong with the node.
-    private (Measurement? Measurement, string? Error) Measure(ModelCatalog catalog, string cache, string model, int scale, DeviceId id, InferencePrecision precision, FrameSet frames)
+    private (Measurement? Measurement, string? Error) Measure(ModelCatalog catalog, string cache, string model, int scale, DeviceId id, InferencePrecision precision, FrameSet frames, InferenceOptions setting)
     {
         var log = new CheckLog(progress);
         try
         {
-            using var device = new InferenceDevice(id, catalog, new InferenceOptions { Precision = precision, OptimizedCacheDirectory = cache, TileSize = options.TileSize }, log);
+            using var device = new InferenceDevice(id, catalog, new InferenceOptions
+            {
+                Precision = precision,
+                OptimizedCacheDirectory = cache,
+                TileSize = setting.TileSize,
+                GpuTileSize = setting.GpuTileSize,
+                TilesPerRun = setting.TilesPerRun,
+                CudnnConvAlgoSearch = setting.CudnnConvAlgoSearch,
+            }, log);
             var clock = Stopwatch.StartNew();
             var enhancer = device.GetEnhancer(model, scale);
             var loadMs = clock.Elapsed.TotalMilliseconds;

@@ -4,7 +4,8 @@ using Vsr.DeviceCheck;
 // and fails when the device did not get its provider or its outputs disagree with the CPU's. See docs/gpu-check.md.
 // Usage: Vsr.DeviceCheck [--device cuda:0] [--report device-check.md] [--models .vsr/models] [--bundled DIR]
 //                        [--only real-x2,real-x4] [--precisions fp32,fp16] [--frames FILE.rgb --size 640x360]
-//                        [--frame-count 2] [--runs 5] [--cache DIR]
+//                        [--frame-count 2] [--runs 5] [--tile 256,0] [--tiles-per-run 1,0]
+//                        [--conv-algo exhaustive,heuristic] [--cache DIR]
 CheckOptions options;
 try
 {

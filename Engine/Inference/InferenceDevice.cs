@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 using Vsr.Engine.Models;
@@ -53,7 +54,7 @@ public sealed class InferenceDevice : IDisposable
 
             var path = _catalog.GetOnnxPath(model, scale);
             var (session, precision) = OpenSession(path);
-            var enhancer = new OnnxFrameEnhancer(session, scale, _options);
+            var enhancer = new OnnxFrameEnhancer(session, scale, _options, _options.TileSizeFor(Provider));
             _enhancers.Add((model, scale), enhancer);
             _logger.LogInformation("Loaded {Model} x{Scale} on {Device} with the {Provider} provider at {Precision} from {Path}",
                 model, scale, Id, ExecutionProvider, precision, path);
@@ -109,7 +110,7 @@ public sealed class InferenceDevice : IDisposable
 
     private InferenceSession Open(string variantPath, string hash, PrecisionPlan plan)
     {
-        var key = new VariantKey(hash, Provider, plan.ModelPrecision, _options.TileSize);
+        var key = new VariantKey(hash, Provider, plan.ModelPrecision, _options.TileSizeFor(Provider));
         if (Provider != ExecutionProviderKind.TensorRt)
         {
             return _cache.Open(variantPath, key, () => CreateSessionOptions(key, plan));
@@ -157,11 +158,20 @@ public sealed class InferenceDevice : IDisposable
         // Behind TensorRT, CUDA takes the nodes TensorRT does not support.
         if (Provider is ExecutionProviderKind.Cuda or ExecutionProviderKind.TensorRt)
         {
-            sessionOptions.AppendExecutionProvider_CUDA(Id.Index);
+            using var cuda = new OrtCUDAProviderOptions();
+            cuda.UpdateOptions(CudaProviderOptions(Id, _options));
+            sessionOptions.AppendExecutionProvider_CUDA(cuda);
         }
 
         return sessionOptions;
     }
+
+    /// <summary>The CUDA provider options a session on <paramref name="id"/> gets.</summary>
+    public static Dictionary<string, string> CudaProviderOptions(DeviceId id, InferenceOptions options) => new()
+    {
+        ["device_id"] = id.Index.ToString(CultureInfo.InvariantCulture),
+        ["cudnn_conv_algo_search"] = options.CudnnConvAlgoSearch.ToString().ToUpperInvariant(),
+    };
 
     private ProviderChoice ChooseProvider()
     {

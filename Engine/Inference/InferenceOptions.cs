@@ -2,11 +2,35 @@ namespace Vsr.Engine.Inference;
 
 public sealed class InferenceOptions
 {
+    private const int GpuTileSizeDefault = 0;
+    private const CudnnConvAlgoSearch CudnnConvAlgoSearchDefault = CudnnConvAlgoSearch.Heuristic;
+
     /// <summary>Frames per model call.</summary>
     public int BatchSize { get; set; } = 1;
 
-    /// <summary>Input tile edge in pixels; frames larger than this are tiled. 0 disables tiling.</summary>
+    /// <summary>Input tile edge in pixels on a CPU device; frames larger than this are tiled. 0 disables tiling.</summary>
     public int TileSize { get; set; } = 256;
+
+    /// <summary>
+    /// Input tile edge on a CUDA or TensorRT device (a device that fell back to the CPU uses <see cref="TileSize"/>).
+    /// 0, the default, runs whole frames: on an H200 they were the fastest in 11 of 14 cases at 640×360 and 1280×720 and
+    /// at most 8 ms per frame slower in the others (docs/gpu-check.md); a tile edge bounds GPU memory on a small card.
+    /// </summary>
+    public int GpuTileSize { get; set; } = GpuTileSizeDefault;
+
+    /// <summary>
+    /// Tiles per model run (times <see cref="BatchSize"/> frames): the tiles of a frame share one shape, so several can
+    /// go into one run. 1 keeps the CPU's memory peak at one tile.
+    /// </summary>
+    public int TilesPerRun { get; set; } = 1;
+
+    /// <summary>
+    /// ONNX Runtime CUDA provider's <c>cudnn_conv_algo_search</c>: how cuDNN convolution plans are chosen when a Conv
+    /// node sees a new input shape. ONNX Runtime's own default is <see cref="CudnnConvAlgoSearch.Exhaustive"/>; on an
+    /// H200 <see cref="CudnnConvAlgoSearch.Heuristic"/> made no consistent difference per frame and cut the first pass
+    /// (plan building) by up to 7× (docs/gpu-check.md), which a video pays again at every new frame size or batch size.
+    /// </summary>
+    public CudnnConvAlgoSearch CudnnConvAlgoSearch { get; set; } = CudnnConvAlgoSearchDefault;
 
     /// <summary>Context pixels added around each tile (input scale); must exceed the model's receptive radius.</summary>
     public int TileOverlap { get; set; } = 24;
@@ -28,6 +52,9 @@ public sealed class InferenceOptions
         copy.CpuDevicesOnMachine = Math.Max(1, cpuDevices);
         return copy;
     }
+
+    /// <summary>The tile edge a device whose sessions run on <paramref name="provider"/> cuts frames at.</summary>
+    public int TileSizeFor(ExecutionProviderKind provider) => provider == ExecutionProviderKind.Cpu ? TileSize : GpuTileSize;
 
     /// <summary>The intra-op thread count a CPU device's sessions get.</summary>
     public int CpuThreads => IntraOpThreads > 0 ? IntraOpThreads : Math.Max(1, Environment.ProcessorCount / Math.Max(1, CpuDevicesOnMachine));

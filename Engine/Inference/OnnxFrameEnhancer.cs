@@ -4,7 +4,8 @@ namespace Vsr.Engine.Inference;
 
 /// <summary>
 /// Runs an upscaling ONNX model (input [N, 3, H, W] RGB 0..1) over packed RGB24 frames, in batches of
-/// frames and, for large frames, tile by tile. Buffers are reused between calls; one call at a time.
+/// frames and, for large frames, tile by tile, several tiles to a run if configured. Within a call every model run
+/// has the same input shape. Buffers are reused between calls; one call at a time.
 /// </summary>
 public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
 {
@@ -19,11 +20,14 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
     private float[] _output = [];
 
     /// <summary>Takes ownership of <paramref name="session"/>.</summary>
-    public OnnxFrameEnhancer(InferenceSession session, int scale, InferenceOptions options)
+    /// <param name="tileSize">The tile edge for this device's provider; null takes <see cref="InferenceOptions.TileSize"/>.</param>
+    public OnnxFrameEnhancer(InferenceSession session, int scale, InferenceOptions options, int? tileSize = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(scale);
+        ArgumentOutOfRangeException.ThrowIfNegative(tileSize ?? 0);
         _session = session;
         _options = options;
+        TileSize = tileSize ?? options.TileSize;
         _inputNames = [session.InputNames.Single()];
         _outputNames = [session.OutputNames.Single()];
         Scale = scale;
@@ -32,6 +36,15 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
     public int Scale { get; }
 
     public int PreferredBatchSize => Math.Max(1, _options.BatchSize);
+
+    /// <summary>The input tile edge this enhancer cuts frames at; 0 runs whole frames.</summary>
+    public int TileSize { get; }
+
+    /// <summary>(frame, tile) items per model run: <see cref="InferenceOptions.BatchSize"/> × <see cref="InferenceOptions.TilesPerRun"/>.</summary>
+    public int ItemsPerRun => PreferredBatchSize * Math.Max(1, _options.TilesPerRun);
+
+    /// <summary>Sees the input shape of every model run before it starts (tests).</summary>
+    internal Action<long[]>? RunObserver { get; set; }
 
     public byte[][] Enhance(IReadOnlyList<byte[]> frames, int width, int height, CancellationToken cancellationToken)
     {
@@ -57,20 +70,23 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
             // Terminate lets a cancelled call stop inside a long model run, not only between runs.
             using var runOptions = new RunOptions();
             using var stop = cancellationToken.Register(() => runOptions.Terminate = true);
-            foreach (var tile in TileSplitter.Split(width, height, _options.TileSize, _options.TileOverlap))
+
+            // Every (frame, tile) pair is one item; all tiles of a frame have the same context size, and every run
+            // takes the same number of items (the last one is filled up with repeats of its last item, whose results
+            // are dropped), so every model run of the call sees one input shape.
+            var tiles = TileSplitter.Split(width, height, TileSize, _options.TileOverlap);
+            var items = frames.Count * tiles.Count;
+            var runSize = Math.Min(items, ItemsPerRun);
+            for (var first = 0; first < items; first += runSize)
             {
-                for (var first = 0; first < frames.Count; first += PreferredBatchSize)
+                cancellationToken.ThrowIfCancellationRequested();
+                try
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var count = Math.Min(PreferredBatchSize, frames.Count - first);
-                    try
-                    {
-                        RunTile(runOptions, frames, outputs, first, count, width, tile);
-                    }
-                    catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
-                    {
-                        throw new OperationCanceledException(cancellationToken);
-                    }
+                    RunItems(runOptions, frames, outputs, width, tiles, first, Math.Min(runSize, items - first), runSize);
+                }
+                catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
+                {
+                    throw new OperationCanceledException(cancellationToken);
                 }
             }
         }
@@ -80,11 +96,11 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
 
     public void Dispose() => _session.Dispose();
 
-    private void RunTile(RunOptions runOptions, IReadOnlyList<byte[]> frames, byte[][] outputs, int first, int count, int width, FrameTile tile)
+    private void RunItems(RunOptions runOptions, IReadOnlyList<byte[]> frames, byte[][] outputs, int width, IReadOnlyList<FrameTile> tiles, int first, int count, int slots)
     {
-        var context = tile.Context;
+        var context = tiles[0].Context;
         var plane = context.Width * context.Height;
-        var inputLength = count * 3 * plane;
+        var inputLength = slots * 3 * plane;
         var outputLength = inputLength * Scale * Scale;
         if (_input.Length < inputLength)
         {
@@ -96,20 +112,24 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
             _output = new float[outputLength];
         }
 
-        for (var f = 0; f < count; f++)
+        for (var slot = 0; slot < slots; slot++)
         {
-            Unpack(frames[first + f], width, context, _input.AsSpan(f * 3 * plane, 3 * plane));
+            var item = first + Math.Min(slot, count - 1);
+            Unpack(frames[item / tiles.Count], width, tiles[item % tiles.Count].Context, _input.AsSpan(slot * 3 * plane, 3 * plane));
         }
 
-        using (var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _input.AsMemory(0, inputLength), [count, 3, context.Height, context.Width]))
-        using (var output = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _output.AsMemory(0, outputLength), [count, 3, context.Height * Scale, context.Width * Scale]))
+        long[] inputShape = [slots, 3, context.Height, context.Width];
+        RunObserver?.Invoke(inputShape);
+        using (var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _input.AsMemory(0, inputLength), inputShape))
+        using (var output = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _output.AsMemory(0, outputLength), [slots, 3, context.Height * Scale, context.Width * Scale]))
         {
             _session.Run(runOptions, _inputNames, [input], _outputNames, [output]);
         }
 
-        for (var f = 0; f < count; f++)
+        for (var slot = 0; slot < count; slot++)
         {
-            Pack(_output.AsSpan(f * 3 * plane * Scale * Scale, 3 * plane * Scale * Scale), tile, width, outputs[first + f]);
+            var item = first + slot;
+            Pack(_output.AsSpan(slot * 3 * plane * Scale * Scale, 3 * plane * Scale * Scale), tiles[item % tiles.Count], width, outputs[item / tiles.Count]);
         }
     }
 

@@ -26,7 +26,26 @@ public sealed class CheckOptionsTests
         Assert.Equal((320, 180, 3, 0), (options.Width, options.Height, options.Runs, options.TileSize));
     }
 
+    [Fact]
+    public void Lists_of_tile_edges_tiles_per_run_and_convolution_searches_make_one_device_case_each()
+    {
+        var options = CheckOptions.Parse(["--tile", "256,0", "--tiles-per-run", "1,0", "--conv-algo", "heuristic,exhaustive"]);
+        var frames = FrameSet.Synthetic(640, 360, 1);
+
+        Assert.Equal(256, options.TileSize); // the CPU reference's
+        var cases = NodeCheck.DeviceSettings(options, frames).Select(NodeCheck.Describe).ToArray();
+
+        Assert.Equal(
+            [
+                "tile 256, 1 per run, conv search heuristic", "tile 256, 6 per run, conv search heuristic", "whole frame, conv search heuristic",
+                "tile 256, 1 per run, conv search exhaustive", "tile 256, 6 per run, conv search exhaustive", "whole frame, conv search exhaustive",
+            ],
+            cases);
+    }
+
     [Theory]
+    [InlineData("--tile", "256,big")]
+    [InlineData("--conv-algo", "fastest")]
     [InlineData("--device", "gpu:0")]
     [InlineData("--precisions", "fp8")]
     [InlineData("--size", "640")]

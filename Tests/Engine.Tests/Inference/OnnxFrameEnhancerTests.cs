@@ -34,6 +34,32 @@ public sealed class OnnxFrameEnhancerTests(ITestOutputHelper output)
         Assert.True(diffs.Max() <= 1);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    public void Every_run_of_a_tiled_frame_has_one_input_shape_and_the_stitched_frame_equals_the_whole_one(int tilesPerRun)
+    {
+        // 100x70 at 32 cuts into 4 x 3 cores of 25 and 23-24 pixels; the border tiles used to get smaller windows.
+        const int width = 100;
+        const int height = 70;
+        var frames = Enumerable.Range(0, 2).Select(i => Frame(i, width, height)).ToArray();
+        var whole = Enhance(new InferenceOptions { TileSize = 0, IntraOpThreads = 2 }, 2, frames, width, height);
+
+        using var device = new InferenceDevice(DeviceId.Parse("cpu:0"), Catalog, new InferenceOptions { TileSize = 32, TileOverlap = 24, TilesPerRun = tilesPerRun, BatchSize = 2, IntraOpThreads = 2 }, NullLoggerFactory.Instance);
+        var enhancer = Assert.IsType<OnnxFrameEnhancer>(device.GetEnhancer(ModelCatalog.DefaultModel, 2));
+        var shapes = new List<long[]>();
+        enhancer.RunObserver = shapes.Add;
+        var tiled = enhancer.Enhance(frames, width, height, CancellationToken.None);
+
+        // 2 frames x 12 tiles in runs of 2 x tilesPerRun items; with 5 per run the third run is filled up from 4 to 10.
+        Assert.Equal(24 / (2 * tilesPerRun) + (24 % (2 * tilesPerRun) == 0 ? 0 : 1), shapes.Count);
+        Assert.All(shapes, shape => Assert.Equal([2L * tilesPerRun, 3, 70, 73], shape));
+        var diffs = whole.Zip(tiled).SelectMany(pair => pair.First.Zip(pair.Second, (a, b) => Math.Abs(a - b))).ToArray();
+        output.WriteLine($"{tilesPerRun} per run: {shapes.Count} runs of [{string.Join(", ", shapes[0])}]; max |tiled - whole| = {diffs.Max()}, {diffs.Count(d => d != 0)} of {diffs.Length} differ");
+        Assert.True(diffs.Max() <= 1);
+        Assert.True(diffs.Count(d => d != 0) < diffs.Length / 1000, "more than 0.1 % of the values differ by a level");
+    }
+
     [Fact]
     public void Frames_come_back_in_order_whatever_the_batch_size()
     {
@@ -85,15 +111,17 @@ public sealed class OnnxFrameEnhancerTests(ITestOutputHelper output)
     }
 
     // Smooth gradients with edges and noise: enough structure for the network to do real work.
-    private static byte[] Frame(int seed)
+    private static byte[] Frame(int seed) => Frame(seed, Width, Height);
+
+    private static byte[] Frame(int seed, int width, int height)
     {
         var random = new Random(seed);
-        var frame = new byte[Width * Height * 3];
-        for (var y = 0; y < Height; y++)
+        var frame = new byte[width * height * 3];
+        for (var y = 0; y < height; y++)
         {
-            for (var x = 0; x < Width; x++)
+            for (var x = 0; x < width; x++)
             {
-                var i = ((y * Width) + x) * 3;
+                var i = ((y * width) + x) * 3;
                 var stripe = ((x + (seed * 7)) / 9 % 2 == 0) ? 60 : 0;
                 frame[i] = (byte)Math.Clamp((x * 3) + stripe + random.Next(-20, 21), 0, 255);
                 frame[i + 1] = (byte)Math.Clamp((y * 4) + random.Next(-20, 21), 0, 255);

@@ -21,7 +21,10 @@ public sealed class TileSplitterTests
     [InlineData(80, 60, 32, 24)]
     [InlineData(1920, 1080, 256, 24)]
     [InlineData(33, 7, 32, 24)]
-    public void Cores_cover_every_pixel_once_and_context_stays_inside_the_image(int width, int height, int tileSize, int overlap)
+    [InlineData(640, 360, 256, 24)]
+    [InlineData(100, 70, 32, 24)]
+    [InlineData(300, 40, 64, 8)]
+    public void Cores_cover_every_pixel_once_with_at_least_the_overlap_of_context_inside_the_image(int width, int height, int tileSize, int overlap)
     {
         var tiles = TileSplitter.Split(width, height, tileSize, overlap);
         var hits = new int[width * height];
@@ -31,10 +34,10 @@ public sealed class TileSplitterTests
         {
             Assert.True(core.Width <= tileSize && core.Height <= tileSize);
             Assert.True(image.Contains(context) && context.Contains(core));
-            Assert.Equal(Math.Max(0, core.Left - overlap), context.Left);
-            Assert.Equal(Math.Min(width, core.Right + overlap), context.Right);
-            Assert.Equal(Math.Max(0, core.Top - overlap), context.Top);
-            Assert.Equal(Math.Min(height, core.Bottom + overlap), context.Bottom);
+            Assert.True(context.Left <= Math.Max(0, core.Left - overlap));
+            Assert.True(context.Right >= Math.Min(width, core.Right + overlap));
+            Assert.True(context.Top <= Math.Max(0, core.Top - overlap));
+            Assert.True(context.Bottom >= Math.Min(height, core.Bottom + overlap));
             for (var y = core.Top; y < core.Bottom; y++)
             {
                 for (var x = core.Left; x < core.Right; x++)
@@ -45,6 +48,29 @@ public sealed class TileSplitterTests
         }
 
         Assert.All(hits, count => Assert.Equal(1, count));
+    }
+
+    [Theory]
+    [InlineData(640, 360, 256, 24, 262, 228)]
+    [InlineData(1920, 1080, 256, 24, 288, 264)]
+    [InlineData(80, 60, 32, 24, 75, 60)]
+    [InlineData(33, 7, 32, 24, 33, 7)]
+    public void Every_tile_of_a_frame_has_the_same_context_size(int width, int height, int tileSize, int overlap, int contextWidth, int contextHeight)
+    {
+        var tiles = TileSplitter.Split(width, height, tileSize, overlap);
+
+        Assert.True(tiles.Count > 1);
+        Assert.All(tiles, tile => Assert.Equal(new Size(contextWidth, contextHeight), tile.Context.Size));
+    }
+
+    [Fact]
+    public void A_border_tile_takes_its_missing_context_from_the_inner_side()
+    {
+        // 640 at 256: cores 0-213, 213-426, 426-640; every window is the largest core (214) + 2 x 24 = 262 wide.
+        var row = TileSplitter.Split(640, 200, 256, 24).Select(tile => tile.Context).ToArray();
+
+        Assert.Equal([0, 189, 378], row.Select(context => context.Left));
+        Assert.Equal([262, 451, 640], row.Select(context => context.Right));
     }
 
     [Fact]
