@@ -20,7 +20,7 @@ public sealed class VariantTiming : IDisposable
         Label = label;
         (_width, _height) = (width, height);
         var clock = Stopwatch.StartNew();
-        _enhancer = new OnnxFrameEnhancer(open(), scale, options);
+        _enhancer = new OnnxFrameEnhancer(open(), scale, options, uniformTiles: false);
         CreateMs = clock.Elapsed.TotalMilliseconds;
         _enhancer.Enhance(warmUp.Take(_enhancer.PreferredBatchSize).ToList(), width, height, CancellationToken.None);
     }

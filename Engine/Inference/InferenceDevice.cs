@@ -54,7 +54,7 @@ public sealed class InferenceDevice : IDisposable
 
             var path = _catalog.GetOnnxPath(model, scale);
             var (session, precision) = OpenSession(path);
-            var enhancer = new OnnxFrameEnhancer(session, scale, _options, _options.TileSizeFor(Provider));
+            var enhancer = new OnnxFrameEnhancer(session, scale, _options, _options.TileSizeFor(Provider), uniformTiles: Provider != ExecutionProviderKind.Cpu);
             _enhancers.Add((model, scale), enhancer);
             _logger.LogInformation("Loaded {Model} x{Scale} on {Device} with the {Provider} provider at {Precision} from {Path}",
                 model, scale, Id, ExecutionProvider, precision, path);

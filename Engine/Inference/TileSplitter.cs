@@ -15,9 +15,10 @@ public static class TileSplitter
 {
     /// <summary>
     /// Splits a <paramref name="width"/> x <paramref name="height"/> frame. A <paramref name="tileSize"/> of 0,
-    /// or a frame that fits in one tile, gives one tile covering the frame.
+    /// or a frame that fits in one tile, gives one tile covering the frame. With <paramref name="uniform"/> false, a
+    /// border tile's context is cut at the frame edge instead (fewer pixels to run, windows of several sizes).
     /// </summary>
-    public static IReadOnlyList<FrameTile> Split(int width, int height, int tileSize, int overlap)
+    public static IReadOnlyList<FrameTile> Split(int width, int height, int tileSize, int overlap, bool uniform = true)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
@@ -42,6 +43,13 @@ public static class TileSplitter
             for (var c = 0; c + 1 < columns.Length; c++)
             {
                 var core = Rectangle.FromLTRB(columns[c], rows[r], columns[c + 1], rows[r + 1]);
+                if (!uniform)
+                {
+                    var around = Rectangle.FromLTRB(core.Left - overlap, core.Top - overlap, core.Right + overlap, core.Bottom + overlap);
+                    tiles.Add(new FrameTile(core, Rectangle.Intersect(around, whole)));
+                    continue;
+                }
+
                 var x = Math.Clamp(core.Left - overlap, 0, width - contextWidth);
                 var y = Math.Clamp(core.Top - overlap, 0, height - contextHeight);
                 tiles.Add(new FrameTile(core, new Rectangle(x, y, contextWidth, contextHeight)));

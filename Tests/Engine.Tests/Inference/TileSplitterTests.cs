@@ -80,4 +80,16 @@ public sealed class TileSplitterTests
 
         Assert.Equal(Enumerable.Repeat(240, 8), widths);
     }
+
+    [Fact]
+    public void Without_uniform_windows_a_border_tile_is_cut_at_the_frame_edge()
+    {
+        var tiles = TileSplitter.Split(768, 576, 256, 24, uniform: false);
+
+        Assert.Equal(9, tiles.Count);
+        Assert.Equal(new System.Drawing.Rectangle(0, 0, 280, 216), tiles[0].Context);
+        Assert.Equal(new System.Drawing.Rectangle(232, 168, 304, 240), tiles[4].Context);
+        Assert.Equal(580_608, tiles.Sum(tile => tile.Context.Width * tile.Context.Height));
+        Assert.Equal(656_640, TileSplitter.Split(768, 576, 256, 24).Sum(tile => tile.Context.Width * tile.Context.Height));
+    }
 }
