@@ -20,6 +20,13 @@ public static class ClusteringRegistration
         {
             var postgres = PostgresConnection.Require(configuration, "Vsr:Clustering=AdoNet");
             silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (PostgresConnection.Invariant, postgres));
+            if (KubernetesHosting.IsWanted(configuration, Environment.GetEnvironmentVariable))
+            {
+                // Watches the cluster's silo pods: a silo whose pod is gone is declared dead at once instead of after
+                // the membership probes time out. Registered first, so the endpoints and ids below stay ours.
+                silo.UseKubernetesHosting();
+            }
+
             // In Kubernetes the pod IP (downward API POD_IP) is what other silos and clients must dial.
             var advertised = configuration["Orleans:AdvertisedAddress"] ?? Environment.GetEnvironmentVariable("POD_IP");
             var address = string.IsNullOrWhiteSpace(advertised) ? IPAddress.Loopback : IPAddress.Parse(advertised);
