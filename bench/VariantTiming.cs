@@ -51,24 +51,7 @@ public sealed class VariantTiming : IDisposable
     }
 
     /// <summary>PSNR of the outputs against <paramref name="reference"/>'s, over all frames; infinity when identical.</summary>
-    public double PsnrAgainst(VariantTiming reference)
-    {
-        double squared = 0;
-        long count = 0;
-        for (var f = 0; f < Outputs.Length; f++)
-        {
-            var (a, b) = (Outputs[f], reference.Outputs[f]);
-            for (var i = 0; i < a.Length; i++)
-            {
-                var d = a[i] - b[i];
-                squared += d * d;
-            }
-
-            count += a.Length;
-        }
-
-        return squared == 0 ? double.PositiveInfinity : 10 * Math.Log10(255.0 * 255.0 * count / squared);
-    }
+    public double PsnrAgainst(VariantTiming reference) => OutputComparison.Of(Outputs, reference.Outputs).Psnr;
 
     public void Dispose() => _enhancer.Dispose();
 }

@@ -1,3 +1,5 @@
+using Vsr.Engine.Inference;
+
 namespace Vsr.DeviceCheck.Tests;
 
 public sealed class OutputComparisonTests
