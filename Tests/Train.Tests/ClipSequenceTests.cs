@@ -30,17 +30,40 @@ public sealed class ClipSequenceTests : IDisposable
     }
 
     [Fact]
+    public void Standard_definition_clips_pan_across_the_halved_photo()
+    {
+        var photos = Photos(1000, 900);
+        var full = DegradationRecipe.Deblock with { NoiseProbability = 0, CrfMin = 40, CrfMax = 40 };
+        var halved = full with { ClipDownscaleProbability = 1 };
+
+        var fullSource = new ClipSequenceSource(photos, full, 7);
+        var halvedSource = new ClipSequenceSource(photos, halved, 7);
+
+        Assert.Equal(halvedSource.Get(3, 4).Clean[5], new ClipSequenceSource(photos, halved, 7).Get(3, 4).Clean[5]);
+        Assert.NotEqual(fullSource.Get(3, 4).Clean[5], halvedSource.Get(3, 4).Clean[5]);
+        // Halving doubles the detail per pixel: over a few clips, neighbouring pixels of the clean frames differ more.
+        var (fromFull, fromHalved) = (MeanRoughness(fullSource), MeanRoughness(halvedSource));
+        Assert.True(fromHalved > 1.15 * fromFull, $"halved {fromHalved:F2} vs full {fromFull:F2}");
+    }
+
+    [Fact]
     public void Clip_sequences_are_refused_for_upscaling()
     {
         var error = Assert.Throws<ArgumentException>(() => new BatchSampler(Photos(), 2, 32, 4, DegradationRecipe.Deblock, 7));
         Assert.Contains("scale 1", error.Message, StringComparison.Ordinal);
     }
 
-    private TrainingSet Photos()
+    private static double MeanRoughness(ClipSequenceSource source) =>
+        Enumerable.Range(0, 8).Select(id => source.Get(id, 8).Clean[ClipSequenceSource.FirstUsableFrame]).Average(Roughness);
+
+    private static double Roughness(byte[] rgb) =>
+        Enumerable.Range(3, rgb.Length - 3).Average(i => Math.Abs(rgb[i] - rgb[i - 3]));
+
+    private TrainingSet Photos(int width = 480, int height = 420)
     {
         var images = Directory.CreateDirectory(Path.Combine(_scratch, "images")).FullName;
-        FfmpegPipe.Run(["-y", "-f", "lavfi", "-i", "testsrc2=size=480x420", "-frames:v", "1", Path.Combine(images, "a.png")]);
-        FfmpegPipe.Run(["-y", "-f", "lavfi", "-i", "mandelbrot=size=480x420", "-frames:v", "1", Path.Combine(images, "b.png")]);
+        FfmpegPipe.Run(["-y", "-f", "lavfi", "-i", $"testsrc2=size={width}x{height}", "-frames:v", "1", Path.Combine(images, "a.png")]);
+        FfmpegPipe.Run(["-y", "-f", "lavfi", "-i", $"mandelbrot=size={width}x{height}", "-frames:v", "1", Path.Combine(images, "b.png")]);
         return TrainingSet.FromDirectory(images, Path.Combine(_scratch, "cache"), HeldOutGuard.Load());
     }
 }

@@ -23,6 +23,7 @@ public sealed class ClipSequenceSource(TrainingSet photos, DegradationRecipe rec
     private const double StillProbability = 0.3;
 
     private readonly Dictionary<long, SequenceClip> _recent = [];
+    private readonly Dictionary<int, RgbImage> _halved = [];
 
     /// <summary>Clip <paramref name="id"/>, made on first use; clips far below the newest one asked for are dropped.</summary>
     public SequenceClip Get(long id, int keep)
@@ -45,10 +46,19 @@ public sealed class ClipSequenceSource(TrainingSet photos, DegradationRecipe rec
     private SequenceClip Make(long id)
     {
         var random = new Random(unchecked(seed * 7_919 + (int)id * 104_729));
-        var image = photos.Images[random.Next(photos.Images.Count)];
+        var index = random.Next(photos.Images.Count);
+        var image = photos.Images[index];
+
+        // Drawn only by recipes that ask for it, so the clips of the others stay what they were.
+        var travel = (int)Math.Ceiling(MaxSpeed * Frames) + 2;
+        if (recipe.ClipDownscaleProbability > 0 && random.NextDouble() < recipe.ClipDownscaleProbability
+            && Math.Min(image.Width, image.Height) / 2 > Size + 2 * travel + 1)
+        {
+            image = Halved(index);
+        }
+
         var still = random.NextDouble() < StillProbability;
         var (vx, vy) = still ? (0.0, 0.0) : ((random.NextDouble() * 2 - 1) * MaxSpeed, (random.NextDouble() * 2 - 1) * MaxSpeed);
-        var travel = (int)Math.Ceiling(MaxSpeed * Frames) + 2;
         var x0 = travel + random.NextDouble() * (image.Width - Size - 2 * travel);
         var y0 = travel + random.NextDouble() * (image.Height - Size - 2 * travel);
         var noise = random.NextDouble() < recipe.NoiseProbability ? random.NextDouble() * recipe.NoiseSigmaMax : 0;
@@ -74,6 +84,21 @@ public sealed class ClipSequenceSource(TrainingSet photos, DegradationRecipe rec
 
         var compressed = Enumerable.Range(0, Frames).Select(f => decoded.AsSpan(f * frameBytes, frameBytes).ToArray()).ToArray();
         return new SequenceClip(clean, compressed);
+    }
+
+    // The photo area-averaged to half size: detail as dense per pixel as in standard-definition camera footage,
+    // where the full-size photos are softer than the clips the model is meant for.
+    private RgbImage Halved(int index)
+    {
+        if (!_halved.TryGetValue(index, out var halved))
+        {
+            var photo = photos.Images[index];
+            var pixels = Resampler.Downscale(photo.Pixels.Select(b => (float)b).ToArray(), photo.Width, photo.Height, 2, area: true);
+            halved = new RgbImage(photo.Width / 2, photo.Height / 2, pixels.Select(v => (byte)Math.Clamp(MathF.Round(v), 0, 255)).ToArray());
+            _halved[index] = halved;
+        }
+
+        return halved;
     }
 
     // Bilinear sample of a Size×Size window whose top-left corner sits at a fractional position.

@@ -17,7 +17,8 @@ public sealed record DegradationRecipe(
     double X264Probability,
     int CrfMin,
     int CrfMax,
-    bool ClipSequences = false)
+    bool ClipSequences = false,
+    double ClipDownscaleProbability = 0)
 {
     /// <summary>Upscaling: mostly clean downscales, with light noise and light compression now and then.</summary>
     public static DegradationRecipe Upscale { get; } = new(0.1, 0.8, 0.1, 3, 0.05, 2, 6, 0.1, 18, 26);
@@ -34,6 +35,12 @@ public sealed record DegradationRecipe(
     /// </summary>
     public static DegradationRecipe Deblock { get; } = new(0, 0, 0.2, 4, 0.1, 6, 25, 0.85, 35, 45, ClipSequences: true);
 
+    /// <summary>
+    /// <see cref="Deblock"/> with half the clips panned across the photo area-averaged to half size
+    /// (<see cref="ClipDownscaleProbability"/>), so that detail is as dense as in standard-definition footage.
+    /// </summary>
+    public static DegradationRecipe DeblockSd { get; } = Deblock with { ClipDownscaleProbability = 0.5 };
+
     /// <summary>Clean downscale only (tests).</summary>
     public static DegradationRecipe None { get; } = new(0, 0, 0, 0, 0, 2, 2, 0, 18, 18);
 
@@ -43,7 +50,8 @@ public sealed record DegradationRecipe(
         "restore" => Restore,
         "denoise" => Denoise,
         "deblock" => Deblock,
+        "deblock-sd" => DeblockSd,
         "none" => None,
-        _ => throw new ArgumentException($"unknown recipe '{name}' (upscale, restore, denoise, deblock, none)"),
+        _ => throw new ArgumentException($"unknown recipe '{name}' (upscale, restore, denoise, deblock, deblock-sd, none)"),
     };
 }

@@ -25,7 +25,7 @@ public static class ModelCard
             ["onnx"] = new JsonObject { ["file"] = "model.onnx", ["sha256"] = onnxSha256, ["opset"] = 17, ["input"] = "input [N,3,H,W] RGB 0..1", ["output"] = "output [N,3,sH,sW]" },
             ["recipe"] = new JsonObject
             {
-                ["loss"] = "L1",
+                ["loss"] = settings.LossName,
                 ["optimizer"] = "Adam",
                 ["learningRate"] = settings.LearningRate,
                 ["schedule"] = "cosine to 0.1x over the run",

@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace Vsr.Train.Training;
 
 /// <summary>
-/// L1 + Adam training of a <see cref="CompactUpscaler"/> with checkpoints in <c>directory</c>: weights, optimizer
+/// L1 (or L2) + Adam training of a <see cref="CompactUpscaler"/> with checkpoints in <c>directory</c>: weights, optimizer
 /// moments and progress are written every <c>CheckpointEvery</c> steps, and a run started on a directory that
 /// holds a checkpoint resumes from it.
 /// </summary>
@@ -161,14 +161,15 @@ public sealed class Trainer(TrainingSettings settings, BatchSampler sampler, str
 
     // Leaves the gradients in place; everything else is freed with the scope. Adam's moment tensors are created on
     // its first step, so the step itself runs outside any scope.
-    private static float Forward(CompactUpscaler model, TrainingBatch batch)
+    private float Forward(CompactUpscaler model, TrainingBatch batch)
     {
         using var scope = NewDisposeScope();
         var inputs = Owned(batch.Inputs, [batch.Count, 3, batch.InputSize, batch.InputSize]);
         var targets = Owned(batch.Targets, [batch.Count, 3, batch.TargetSize, batch.TargetSize]);
-        var l1 = nn.functional.l1_loss(model.forward(inputs), targets);
-        l1.backward();
-        return l1.item<float>();
+        var output = model.forward(inputs);
+        var loss = settings.Loss == "l2" ? nn.functional.mse_loss(output, targets) : nn.functional.l1_loss(output, targets);
+        loss.backward();
+        return loss.item<float>();
     }
 
     // libtorch allocates and owns the memory and the values are copied in: a tensor over a managed array saw

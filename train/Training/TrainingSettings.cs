@@ -15,7 +15,8 @@ public sealed record TrainingSettings(
     int CheckpointEvery,
     string? InitFrom,
     int StopAt,
-    int Threads = 1)
+    int Threads = 1,
+    string Loss = "l1")
 {
     public static TrainingSettings From(TrainOptions options)
     {
@@ -32,7 +33,9 @@ public sealed record TrainingSettings(
             options.Get("checkpoint-every", 100),
             options.Get("init"),
             options.Get("stop-at", int.MaxValue),
-            options.Get("threads", 1));
+            options.Get("threads", 1),
+            options.Get("loss", "l1") is "l1" or "l2" ? options.Get("loss", "l1")
+                : throw new ArgumentException($"unknown loss '{options.Get("loss")}' (l1, l2)"));
     }
 
     /// <summary>
@@ -40,6 +43,12 @@ public sealed record TrainingSettings(
     /// threads ended with different weights, with one thread identical ones); more threads trade that for speed.
     /// </summary>
     public bool Deterministic => Threads == 1;
+
+    /// <summary>
+    /// "l1" (mean absolute error) or "l2" (mean squared error). L1 is the recipe's default; L2 is the loss PSNR rewards,
+    /// for fine-tuning a model whose residual errors are not symmetric around zero (compression artefacts).
+    /// </summary>
+    public string LossName => Loss == "l2" ? "L2" : "L1";
 
     /// <summary>The step this run ends at: <c>--stop-at</c> cuts a run short without changing its schedule.</summary>
     public int LastStep => Math.Min(Steps, StopAt);
