@@ -47,6 +47,20 @@ public sealed class ClipSequenceTests : IDisposable
     }
 
     [Fact]
+    public void Block_aligned_crops_sit_on_the_macroblock_grid_and_unaligned_ones_draw_as_before()
+    {
+        var (aligned, plain, reference) = (new Random(3), new Random(3), new Random(3));
+        var origins = Enumerable.Range(0, 200).Select(_ => BatchSampler.CropOrigin(aligned, 96, aligned: true)).ToList();
+
+        Assert.All(origins, o => Assert.True(o.X % 16 == 0 && o.Y % 16 == 0 && o.X is >= 0 and <= 160 && o.Y is >= 0 and <= 160, $"{o}"));
+        Assert.Equal(11, origins.Select(o => o.X).Distinct().Count());
+        for (var i = 0; i < 50; i++)
+        {
+            Assert.Equal((reference.Next(161), reference.Next(161)), BatchSampler.CropOrigin(plain, 96, aligned: false));
+        }
+    }
+
+    [Fact]
     public void Clip_sequences_are_refused_for_upscaling()
     {
         var error = Assert.Throws<ArgumentException>(() => new BatchSampler(Photos(), 2, 32, 4, DegradationRecipe.Deblock, 7));

@@ -92,10 +92,22 @@ public sealed class BatchSampler(TrainingSet photos, int scale, int patchSize, i
     {
         var clip = _clips!.Get(Math.Max(0, step - random.Next(ClipPool)), ClipPool);
         var frame = random.Next(ClipSequenceSource.FirstUsableFrame, ClipSequenceSource.Frames);
-        var (x0, y0) = (random.Next(ClipSequenceSource.Size - size + 1), random.Next(ClipSequenceSource.Size - size + 1));
+        var (x0, y0) = CropOrigin(random, size, recipe.BlockAlignedCrops);
         var target = Crop(new RgbImage(ClipSequenceSource.Size, ClipSequenceSource.Size, clip.Clean[frame]), x0, y0, size, transform);
         var input = Crop(new RgbImage(ClipSequenceSource.Size, ClipSequenceSource.Size, clip.Compressed[frame]), x0, y0, size, transform);
         return (input.Select(v => (byte)v).ToArray(), target);
+    }
+
+    /// <summary>
+    /// Where a patch of <paramref name="size"/> is cut from a clip frame: anywhere, or on x264's 16-pixel macroblock
+    /// grid, so that a network sees block edges where they sit in a frame processed from its top-left corner. The
+    /// unaligned draw is the one the <c>deblock</c> recipe has always made.
+    /// </summary>
+    public static (int X, int Y) CropOrigin(Random random, int size, bool aligned)
+    {
+        var grid = aligned ? 16 : 1;
+        var positions = (ClipSequenceSource.Size - size) / grid + 1;
+        return (random.Next(positions) * grid, random.Next(positions) * grid);
     }
 
     private static void Replace(byte[][] inputs, List<int> indices, List<byte[]> compressed)

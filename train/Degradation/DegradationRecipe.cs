@@ -18,7 +18,8 @@ public sealed record DegradationRecipe(
     int CrfMin,
     int CrfMax,
     bool ClipSequences = false,
-    double ClipDownscaleProbability = 0)
+    double ClipDownscaleProbability = 0,
+    bool BlockAlignedCrops = false)
 {
     /// <summary>Upscaling: mostly clean downscales, with light noise and light compression now and then.</summary>
     public static DegradationRecipe Upscale { get; } = new(0.1, 0.8, 0.1, 3, 0.05, 2, 6, 0.1, 18, 26);
@@ -41,6 +42,12 @@ public sealed record DegradationRecipe(
     /// </summary>
     public static DegradationRecipe DeblockSd { get; } = Deblock with { ClipDownscaleProbability = 0.5 };
 
+    /// <summary>
+    /// <see cref="Deblock"/> with the clip patches cut on x264's 16-pixel macroblock grid
+    /// (<see cref="BlockAlignedCrops"/>), for networks that can tell where in a block a pixel sits (unshuffle 4).
+    /// </summary>
+    public static DegradationRecipe DeblockGrid { get; } = Deblock with { BlockAlignedCrops = true };
+
     /// <summary>Clean downscale only (tests).</summary>
     public static DegradationRecipe None { get; } = new(0, 0, 0, 0, 0, 2, 2, 0, 18, 18);
 
@@ -51,7 +58,8 @@ public sealed record DegradationRecipe(
         "denoise" => Denoise,
         "deblock" => Deblock,
         "deblock-sd" => DeblockSd,
+        "deblock-grid" => DeblockGrid,
         "none" => None,
-        _ => throw new ArgumentException($"unknown recipe '{name}' (upscale, restore, denoise, deblock, deblock-sd, none)"),
+        _ => throw new ArgumentException($"unknown recipe '{name}' (upscale, restore, denoise, deblock, deblock-sd, deblock-grid, none)"),
     };
 }
