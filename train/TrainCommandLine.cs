@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Vsr.Engine.Inference;
 using Vsr.Engine.Models;
 using Vsr.Train.Data;
 using Vsr.Train.Degradation;
@@ -15,10 +16,10 @@ public static class TrainCommandLine
           check                      repair libtorch if needed and prove it loads
           heldout-hashes [--out F]   fetch the evaluation packages and write their file and frame hashes
           train --name N --scale S [--width 32 --depth 8 --unshuffle 1|2|4 --steps 2000 --batch 16 --patch 48 --lr 5e-4
-                --seed 1234 --recipe upscale|restore|denoise|deblock|none --images DIR --init WEIGHTS|interpolation --checkpoint-every 100 --stop-at STEP --threads 1]
+                --seed 1234 --recipe upscale|restore|denoise|deblock|deblock-sd|deblock-grid|none --images DIR --init WEIGHTS|interpolation --checkpoint-every 100 --stop-at STEP --threads 1 --loss l1|l2]
                 [--out models/N] [--cache .vsr/train]
                 trains (resuming from the checkpoint in CACHE/runs/N), then writes OUT/model.onnx and OUT/card.json
-          eval [--quick] [--only x2,x4,denoise,crf40] [--report docs/quality.md] [--images docs/quality] [--models models] [--cache .vsr/train]
+          eval [--quick] [--only x2,x4,denoise,crf40] [--report docs/quality.md] [--images docs/quality] [--models models] [--cache .vsr/train] [--tile 256|0]
                 scores bicubic, lanczos, the anime model and ours on the held-out clips; writes the report and PNGs
                 (a full run also copies the figures into models/NAME/card.json)
         """;
@@ -89,7 +90,8 @@ public static class TrainCommandLine
         var models = Path.GetFullPath(options.Get("models", "models"));
         var catalog = new ModelCatalog(new ModelCatalogOptions { Directory = options.Get("anime-models", ".vsr/models"), BundledDirectory = models });
         var only = options.Get("only")?.Split(',').ToHashSet();
-        var evaluation = new Evaluation.QualityEvaluation(cache, catalog, quick, images, only);
+        // --tile 0 runs the models on whole frames (the engine's CPU default is 256-pixel tiles).
+        var evaluation = new Evaluation.QualityEvaluation(cache, catalog, quick, images, only, options.Get("tile", new InferenceOptions().TileSize));
         var results = evaluation.Run();
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(report))!);
         File.WriteAllText(report, Evaluation.QualityReport.Render(results, evaluation.Notes, command, quick, images, evaluation.Content));
