@@ -86,8 +86,8 @@ public sealed class ClipSequenceSource(TrainingSet photos, DegradationRecipe rec
         return new SequenceClip(clean, compressed);
     }
 
-    // The photo area-averaged to half size: detail as dense per pixel as in standard-definition camera footage,
-    // where the full-size photos are softer than the clips the model is meant for.
+    // The training photo (already halved when loaded) area-averaged to half size once more, for detail as dense per
+    // pixel as in standard-definition camera footage. Made once per photo and kept.
     private RgbImage Halved(int index)
     {
         if (!_halved.TryGetValue(index, out var halved))
