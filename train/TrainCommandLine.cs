@@ -90,8 +90,10 @@ public static class TrainCommandLine
         var models = Path.GetFullPath(options.Get("models", "models"));
         var catalog = new ModelCatalog(new ModelCatalogOptions { Directory = options.Get("anime-models", ".vsr/models"), BundledDirectory = models });
         var only = options.Get("only")?.Split(',').ToHashSet();
-        // --tile 0 runs the models on whole frames (the engine's CPU default is 256-pixel tiles).
-        var evaluation = new Evaluation.QualityEvaluation(cache, catalog, quick, images, only, options.Get("tile", new InferenceOptions().TileSize));
+        // --tile 0 runs the models on whole frames; without it they run as the engine runs them on the CPU.
+        var inference = new InferenceOptions();
+        inference.TileSize = options.Get("tile", inference.TileSize);
+        var evaluation = new Evaluation.QualityEvaluation(cache, catalog, quick, images, only, inference);
         var results = evaluation.Run();
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(report))!);
         File.WriteAllText(report, Evaluation.QualityReport.Render(results, evaluation.Notes, command, quick, images, evaluation.Content));

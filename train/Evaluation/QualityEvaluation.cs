@@ -12,12 +12,12 @@ namespace Vsr.Train.Evaluation;
 /// Runs every task on the held-out clips only: x2 and x4 upscaling of a bicubic downscale, denoising at σ 10 and
 /// 25, and x264 crf-40 artefact removal; each method is scored against the original frame and timed.
 /// </summary>
-public sealed class QualityEvaluation(string cacheDirectory, ModelCatalog catalog, bool quick, string imageDirectory, IReadOnlySet<string>? only = null, int tileSize = 256)
+public sealed class QualityEvaluation(string cacheDirectory, ModelCatalog catalog, bool quick, string imageDirectory, IReadOnlySet<string>? only = null, InferenceOptions? inference = null)
 {
     public const string Bicubic = "bicubic";
     public const string Lanczos = "lanczos";
 
-    private readonly InferenceDevice _device = new(new DeviceId("cpu", 0), catalog, new InferenceOptions { TileSize = tileSize }, NullLoggerFactory.Instance);
+    private readonly InferenceDevice _device = new(new DeviceId("cpu", 0), catalog, inference ?? new InferenceOptions(), NullLoggerFactory.Instance);
 
     public List<string> Notes { get; } = [];
 

@@ -34,8 +34,11 @@ public sealed record TrainingSettings(
             options.Get("init"),
             options.Get("stop-at", int.MaxValue),
             options.Get("threads", 1),
-            options.Get("loss", "l1") is "l1" or "l2" ? options.Get("loss", "l1")
-                : throw new ArgumentException($"unknown loss '{options.Get("loss")}' (l1, l2)"));
+            options.Get("loss", "l1") switch
+            {
+                var loss when loss is "l1" or "l2" => loss,
+                var other => throw new ArgumentException($"unknown loss '{other}' (l1, l2)"),
+            });
     }
 
     /// <summary>
