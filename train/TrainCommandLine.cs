@@ -22,6 +22,9 @@ public static class TrainCommandLine
           eval [--quick] [--only x2,x4,denoise,crf40] [--report docs/quality.md] [--images docs/quality] [--models models] [--cache .vsr/train] [--tile 256|0]
                 scores bicubic, lanczos, the anime model and ours on the held-out clips; writes the report and PNGs
                 (a full run also copies the figures into models/NAME/card.json)
+          validate --name N [the run's --scale --width --depth --unshuffle --patch --batch --recipe] [--seed S --validation-seed V --batches 8]
+                scores the checkpoint in CACHE/runs/N on freshly drawn batches of its recipe (seed V, default the run's
+                seed S + 1): mean PSNR-Y of the network's output against its input
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -49,6 +52,9 @@ public static class TrainCommandLine
                 return 0;
             case "train":
                 await TrainAsync(options, cache, string.Join(' ', args));
+                return 0;
+            case "validate":
+                Validate(options, cache);
                 return 0;
             default:
                 Console.Error.WriteLine(Usage);
@@ -108,6 +114,20 @@ public static class TrainCommandLine
         }
 
         Console.WriteLine($"wrote {report} and {images}/");
+    }
+
+    private static void Validate(TrainOptions options, string cache)
+    {
+        var settings = TrainingSettings.From(options);
+        var data = options.Get("images") is { } images
+            ? TrainingSet.FromDirectory(images, cache, HeldOutGuard.Load(options.Get("heldout")))
+            : TrainingSet.FromPackages(cache, HeldOutGuard.Load(options.Get("heldout")));
+        LibTorchRepair.Apply();
+        var seed = options.Get("seed", 1234) + 1;
+        var sampler = new BatchSampler(data, settings.Shape.Scale, settings.PatchSize, settings.BatchSize, DegradationRecipe.Named(settings.Recipe), options.Get("validation-seed", seed));
+        var model = Trainer.LoadModel(settings.Shape, Path.Combine(cache, "runs", settings.Name));
+        var result = HeldInValidation.Run(model, sampler, options.Get("batches", 8), settings.Threads);
+        Console.WriteLine($"{settings.Name} ({settings.Recipe}, {result.Patches} patches): input {result.InputPsnrY:F2} dB PSNR-Y, model {result.ModelPsnrY:F2} ({result.Gain:+0.00;-0.00})");
     }
 
     private static async Task TrainAsync(TrainOptions options, string cache, string command)

@@ -1,0 +1,71 @@
+using TorchSharp;
+using Vsr.Train.Degradation;
+using Vsr.Train.Network;
+using static TorchSharp.torch;
+
+namespace Vsr.Train.Training;
+
+/// <summary>
+/// Scores a checkpoint on batches of its own recipe drawn with another seed: PSNR-Y over all patches (one mean squared
+/// error, so that an untouched clean patch does not count as 100 dB) of the network's output and of the degraded input brought to size by nearest neighbour (the network's starting point). It tells a
+/// model that has not learned its training task from one whose task does not carry over to the held-out clips.
+/// </summary>
+public static class HeldInValidation
+{
+    public sealed record Result(int Patches, double InputPsnrY, double ModelPsnrY)
+    {
+        public double Gain => ModelPsnrY - InputPsnrY;
+    }
+
+    public static Result Run(CompactUpscaler model, BatchSampler sampler, int batches, int threads)
+    {
+        set_num_threads(threads);
+        model.eval();
+        var (input, output, patches) = (0.0, 0.0, 0);
+        for (var b = 0; b < batches; b++)
+        {
+            var batch = sampler.Sample(b);
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var x = tensor(batch.Inputs, [batch.Count, 3, batch.InputSize, batch.InputSize]);
+            var predicted = model.forward(x).clamp(0, 1).data<float>().ToArray();
+            var scale = batch.TargetSize / batch.InputSize;
+            var plane = batch.TargetSize * batch.TargetSize;
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var target = batch.Targets.AsSpan(i * 3 * plane, 3 * plane);
+                var offset = i * 3 * batch.InputSize * batch.InputSize;
+                var inputs = batch.Inputs;
+                                input += SquaredErrorY(target, (c, y, x) => inputs[offset + (c * batch.InputSize + y / scale) * batch.InputSize + x / scale], batch.TargetSize);
+                var mine = predicted.AsSpan(i * 3 * plane, 3 * plane).ToArray();
+                output += SquaredErrorY(target, (c, y, x) => mine[(c * batch.TargetSize + y) * batch.TargetSize + x], batch.TargetSize);
+                patches++;
+            }
+        }
+
+        return new Result(patches, Psnr(input / patches), Psnr(output / patches));
+    }
+
+    // BT.601 studio-range luma, as the evaluation measures it; values are 0..1 in planar RGB.
+    private static double SquaredErrorY(ReadOnlySpan<float> target, Func<int, int, int, float> candidate, int size)
+    {
+        var plane = size * size;
+        var mse = 0.0;
+        for (var y = 0; y < size; y++)
+        {
+            for (var x = 0; x < size; x++)
+            {
+                var p = y * size + x;
+                var a = Luma(target[p], target[plane + p], target[2 * plane + p]);
+                var b = Luma(candidate(0, y, x), candidate(1, y, x), candidate(2, y, x));
+                mse += (a - b) * (a - b);
+            }
+        }
+
+        return mse / plane;
+    }
+
+    private static double Psnr(double mse) => mse == 0 ? 100 : 10 * Math.Log10(255.0 * 255.0 / mse);
+
+    private static double Luma(float r, float g, float b) => 65.481 * r + 128.553 * g + 24.966 * b;
+}
