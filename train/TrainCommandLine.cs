@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Vsr.Engine.Inference;
 using Vsr.Engine.Models;
 using Vsr.Train.Data;
@@ -22,6 +23,8 @@ public static class TrainCommandLine
           eval [--quick] [--only x2,x4,denoise,crf40] [--report docs/quality.md] [--images docs/quality] [--models models] [--cache .vsr/train] [--tile 256|0]
                 scores bicubic, lanczos, the anime model and ours on the held-out clips; writes the report and PNGs
                 (a full run also copies the figures into models/NAME/card.json)
+          compare-trace A/card.json B/card.json
+                compares two cards' loss traces at the checkpoints both reached (exit 1 if any differs)
           validate --name N [the run's --scale --width --depth --unshuffle --patch --batch --recipe] [--seed S --validation-seed V --batches 8]
                 scores the checkpoint in CACHE/runs/N on freshly drawn batches of its recipe (seed V, default the run's
                 seed S + 1): mean PSNR-Y of the network's output against its input
@@ -33,6 +36,11 @@ public static class TrainCommandLine
         {
             Console.Error.WriteLine(Usage);
             return 2;
+        }
+
+        if (args is ["compare-trace", var first, var second])
+        {
+            return CompareTraces(first, second);
         }
 
         var options = TrainOptions.Parse(args.Skip(1));
@@ -114,6 +122,28 @@ public static class TrainCommandLine
         }
 
         Console.WriteLine($"wrote {report} and {images}/");
+    }
+
+    // The check behind `train/models.sh --check`: a partial rerun matches the committed run at every shared checkpoint.
+    private static int CompareTraces(string first, string second)
+    {
+        static Dictionary<long, double> Read(string path) =>
+            (JsonNode.Parse(File.ReadAllText(path))!["training"]?["lossTrace"]?.AsArray()
+                ?? throw new InvalidDataException($"{path} has no training.lossTrace"))
+            .ToDictionary(p => p![0]!.GetValue<long>(), p => p![1]!.GetValue<double>());
+
+        var (a, b) = (Read(first), Read(second));
+        var shared = a.Keys.Intersect(b.Keys).Order().ToList();
+        var differing = shared.Where(step => a[step] != b[step]).ToList();
+        foreach (var step in differing)
+        {
+            Console.WriteLine($"step {step}: {a[step]:R} vs {b[step]:R}");
+        }
+
+        Console.WriteLine(shared.Count == 0
+            ? "no checkpoint in common"
+            : $"{shared.Count - differing.Count} of {shared.Count} shared checkpoints (steps {shared[0]}–{shared[^1]}) have the same loss");
+        return shared.Count > 0 && differing.Count == 0 ? 0 : 1;
     }
 
     private static void Validate(TrainOptions options, string cache)

@@ -72,7 +72,18 @@ public sealed class TrainingSmokeTests : IDisposable
 
         Assert.Equal(first, again);
         Assert.Equal(first, resumed);
-        var card = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(_scratch, "first", "card.json")))!;
+        var firstCard = Path.Combine(_scratch, "first", "card.json");
+        var card = JsonNode.Parse(await File.ReadAllTextAsync(firstCard))!;
         Assert.True(card["recipe"]!["deterministic"]!.GetValue<bool>());
+
+        // The loss at every checkpoint is in the card, across the resume too, and a rerun can be checked against it.
+        var trace = card["training"]!["lossTrace"]!.AsArray();
+        Assert.Equal([1L, 2, 3, 4, 5, 6], trace.Select(p => p![0]!.GetValue<long>()));
+        Assert.All(trace, p => Assert.True(double.IsFinite(p![1]!.GetValue<double>())));
+        Assert.Equal(0, await TrainCommandLine.RunAsync(["compare-trace", firstCard, Path.Combine(_scratch, "resumed", "card.json")]));
+        trace[4]![1] = trace[4]![1]!.GetValue<double>() * (1 + 1e-12);
+        var altered = Path.Combine(_scratch, "altered.json");
+        await File.WriteAllTextAsync(altered, card.ToJsonString());
+        Assert.Equal(1, await TrainCommandLine.RunAsync(["compare-trace", firstCard, altered]));
     }
 }

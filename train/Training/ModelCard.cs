@@ -46,6 +46,10 @@ public static class ModelCard
                 ["stepsDone"] = state.Step,
                 ["wallSeconds"] = Math.Round(state.WallSeconds),
                 ["finalLoss"] = double.IsFinite(state.RecentLoss) ? state.RecentLoss : null,
+                // [step, mean loss since the previous checkpoint] at every checkpoint: `train/models.sh --check` compares a rerun with it.
+                ["lossTrace"] = state.LossTrace is { } trace
+                    ? new JsonArray(trace.Select(p => (JsonNode)new JsonArray(p.Step, p.Loss)).ToArray())
+                    : null,
                 ["machine"] = $"{Environment.ProcessorCount} CPU cores, TorchSharp-cpu 0.107.0 (libtorch 2.10.0 CPU)",
                 ["command"] = command,
             },

@@ -90,6 +90,8 @@ public sealed class Trainer(TrainingSettings settings, BatchSampler sampler, str
         var windowSteps = 0;
         var recent = new Queue<double>();
         var loss = state.RecentLoss;
+        var trace = state.LossTrace?.ToList() ?? [];
+        var (sinceCheckpoint, stepsSinceCheckpoint) = (0.0, 0);
         model.train();
         for (var step = state.Step; step < settings.LastStep; step++)
         {
@@ -130,6 +132,8 @@ public sealed class Trainer(TrainingSettings settings, BatchSampler sampler, str
             }
 
             loss = recent.Average();
+            sinceCheckpoint += value;
+            stepsSinceCheckpoint++;
             windowSteps++;
             var done = step + 1;
             if (done % 10 == 0 || done == settings.LastStep)
@@ -141,7 +145,10 @@ public sealed class Trainer(TrainingSettings settings, BatchSampler sampler, str
 
             if (done % settings.CheckpointEvery == 0 || done == settings.LastStep)
             {
-                Save(model, optimizer, new CheckpointState(done, state.WallSeconds + clock.Elapsed.TotalSeconds, loss));
+                // Resumes start at checkpoints, so the mean since the last one is the same in a resumed run.
+                trace.Add(new LossPoint(done, sinceCheckpoint / stepsSinceCheckpoint));
+                (sinceCheckpoint, stepsSinceCheckpoint) = (0.0, 0);
+                Save(model, optimizer, new CheckpointState(done, state.WallSeconds + clock.Elapsed.TotalSeconds, loss, [.. trace]));
             }
         }
 
