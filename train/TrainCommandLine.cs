@@ -27,7 +27,7 @@ public static class TrainCommandLine
                 compares two cards' loss traces at the checkpoints both reached (exit 1 if any differs)
           validate --name N [the run's --scale --width --depth --unshuffle --patch --batch --recipe] [--seed S --validation-seed V --batches 8]
                 scores the checkpoint in CACHE/runs/N on freshly drawn batches of its recipe (seed V, default the run's
-                seed S + 1): mean PSNR-Y of the network's output against its input
+                seed S + 1): PSNR-Y over all patches of the network's output and of its input
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -153,9 +153,9 @@ public static class TrainCommandLine
             ? TrainingSet.FromDirectory(images, cache, HeldOutGuard.Load(options.Get("heldout")))
             : TrainingSet.FromPackages(cache, HeldOutGuard.Load(options.Get("heldout")));
         LibTorchRepair.Apply();
-        var seed = options.Get("seed", 1234) + 1;
-        var sampler = new BatchSampler(data, settings.Shape.Scale, settings.PatchSize, settings.BatchSize, DegradationRecipe.Named(settings.Recipe), options.Get("validation-seed", seed));
-        var model = Trainer.LoadModel(settings.Shape, Path.Combine(cache, "runs", settings.Name));
+        var sampler = new BatchSampler(data, settings.Shape.Scale, settings.PatchSize, settings.BatchSize, DegradationRecipe.Named(settings.Recipe),
+            options.Get("validation-seed", settings.Seed + 1));
+        using var model = Trainer.LoadModel(settings.Shape, Path.Combine(cache, "runs", settings.Name));
         var result = HeldInValidation.Run(model, sampler, options.Get("batches", 8), settings.Threads);
         Console.WriteLine($"{settings.Name} ({settings.Recipe}, {result.Patches} patches): input {result.InputPsnrY:F2} dB PSNR-Y, model {result.ModelPsnrY:F2} ({result.Gain:+0.00;-0.00})");
     }
