@@ -132,7 +132,18 @@ public static class TrainCommandLine
                 ?? throw new InvalidDataException($"{path} has no training.lossTrace"))
             .ToDictionary(p => p![0]!.GetValue<long>(), p => p![1]!.GetValue<double>());
 
-        var (a, b) = (Read(first), Read(second));
+        Dictionary<long, double> a, b;
+        try
+        {
+            (a, b) = (Read(first), Read(second));
+        }
+        catch (InvalidDataException e)
+        {
+            Console.Error.WriteLine($"{e.Message} (older cards have none: retrain the model to get one)");
+            return 2;
+        }
+
+
         var shared = a.Keys.Intersect(b.Keys).Order().ToList();
         var differing = shared.Where(step => a[step] != b[step]).ToList();
         foreach (var step in differing)
