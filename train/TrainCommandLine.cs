@@ -17,7 +17,7 @@ public static class TrainCommandLine
           check                      repair libtorch if needed and prove it loads
           heldout-hashes [--out F]   fetch the evaluation packages and write their file and frame hashes
           train --name N --scale S [--width 32 --depth 8 --unshuffle 1|2|4 --steps 2000 --batch 16 --patch 48 --lr 5e-4
-                --seed 1234 --recipe upscale|restore|denoise|deblock|deblock-sd|deblock-grid|none --images DIR --init WEIGHTS|interpolation --checkpoint-every 100 --stop-at STEP --threads 1 --loss l1|l2]
+                --seed 1234 --recipe upscale|restore|denoise|deblock|deblock-sd|deblock-grid|deblock-x264|none --images DIR --init WEIGHTS|interpolation --checkpoint-every 100 --stop-at STEP --threads 1 --loss l1|l2]
                 [--out models/N] [--cache .vsr/train]
                 trains (resuming from the checkpoint in CACHE/runs/N), then writes OUT/model.onnx and OUT/card.json
           eval [--quick] [--only x2,x4,denoise,crf40] [--report docs/quality.md] [--images docs/quality] [--models models] [--cache .vsr/train] [--tile 256|0]

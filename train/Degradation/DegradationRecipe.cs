@@ -48,6 +48,9 @@ public sealed record DegradationRecipe(
     /// </summary>
     public static DegradationRecipe DeblockGrid { get; } = Deblock with { BlockAlignedCrops = true };
 
+    /// <summary><see cref="Deblock"/> with every patch from the x264 clips and none from JPEG (for <c>validate</c>).</summary>
+    public static DegradationRecipe DeblockX264 { get; } = Deblock with { JpegProbability = 0, X264Probability = 1 };
+
     /// <summary>Clean downscale only (tests).</summary>
     public static DegradationRecipe None { get; } = new(0, 0, 0, 0, 0, 2, 2, 0, 18, 18);
 
@@ -59,7 +62,8 @@ public sealed record DegradationRecipe(
         "deblock" => Deblock,
         "deblock-sd" => DeblockSd,
         "deblock-grid" => DeblockGrid,
+        "deblock-x264" => DeblockX264,
         "none" => None,
-        _ => throw new ArgumentException($"unknown recipe '{name}' (upscale, restore, denoise, deblock, deblock-sd, deblock-grid, none)"),
+        _ => throw new ArgumentException($"unknown recipe '{name}' (upscale, restore, denoise, deblock, deblock-sd, deblock-grid, deblock-x264, none)"),
     };
 }
