@@ -31,7 +31,8 @@ command_of() {
   esac
 }
 for model in "${models[@]}"; do
-  read -r -a args <<< "$(command_of "$model")"
+  line="$(command_of "$model")"   # an unknown name stops the script here
+  read -r -a args <<< "$line"
   if [ -z "$check" ]; then
     tool train "${args[@]}"
     continue

@@ -7,8 +7,9 @@ namespace Vsr.Train.Training;
 
 /// <summary>
 /// Scores a checkpoint on batches of its own recipe drawn with another seed: PSNR-Y over all patches (one mean squared
-/// error, so that an untouched clean patch does not count as 100 dB) of the network's output and of the degraded input brought to size by nearest neighbour (the network's starting point). It tells a
-/// model that has not learned its training task from one whose task does not carry over to the held-out clips.
+/// error, so that an untouched clean patch does not count as 100 dB) of the network's output and of the degraded input
+/// brought to size by nearest neighbour (the network's skip path). It tells a model that has not learned its training
+/// task from one whose task does not carry over to the held-out clips.
 /// </summary>
 public static class HeldInValidation
 {
@@ -36,7 +37,7 @@ public static class HeldInValidation
                 var target = batch.Targets.AsSpan(i * 3 * plane, 3 * plane);
                 var offset = i * 3 * batch.InputSize * batch.InputSize;
                 var inputs = batch.Inputs;
-                                input += SquaredErrorY(target, (c, y, x) => inputs[offset + (c * batch.InputSize + y / scale) * batch.InputSize + x / scale], batch.TargetSize);
+                input += SquaredErrorY(target, (c, y, x) => inputs[offset + (c * batch.InputSize + y / scale) * batch.InputSize + x / scale], batch.TargetSize);
                 var mine = predicted.AsSpan(i * 3 * plane, 3 * plane).ToArray();
                 output += SquaredErrorY(target, (c, y, x) => mine[(c * batch.TargetSize + y) * batch.TargetSize + x], batch.TargetSize);
                 patches++;
