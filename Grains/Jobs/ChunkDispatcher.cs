@@ -22,6 +22,9 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
     {
         using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var running = new Dictionary<Task<ChunkResult>, (int Chunk, string Device)>();
+        // Every device given a chunk of this job in this run. A cancelled grain call returns to the caller at once, while
+        // the device may still be stopping its chunk, so the stop below goes to these, not only to the calls still open.
+        var used = new HashSet<string>(StringComparer.Ordinal);
         var noDeviceSince = (DateTimeOffset?)null;
         try
         {
@@ -33,6 +36,7 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
                 var devices = directory.ActiveDeviceKeys();
                 noDeviceSince = CheckDevicesPresent(devices, running.Count, noDeviceSince);
                 var started = !cancellationToken.IsCancellationRequested && Launch(jobId, request, job, devices, running, abandon.Token);
+                used.UnionWith(running.Values.Select(r => r.Device));
                 if (started || settled.Count > 0)
                 {
                     await onLedgerChanged(settled);
@@ -58,9 +62,9 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
             // On failure, pause or cancel, stop the chunks still running elsewhere and give them a moment to stop,
             // so that when the job reports its end no device is still working (or writing files) for it.
             await abandon.CancelAsync();
-            if (running.Count > 0)
+            if (used.Count > 0 && !job.Chunks.All(c => c.Status == ChunkStatus.Done))
             {
-                var stops = running.Values.Select(r => r.Device).Distinct().Select(d => grains.GetGrain<IInferenceGrain>(d).StopJob(jobId));
+                var stops = used.Select(d => grains.GetGrain<IInferenceGrain>(d).StopJob(jobId));
                 await Task.WhenAny(Task.WhenAll(stops), Task.Delay(StopGrace, CancellationToken.None))
                     .ContinueWith(_ => { }, TaskScheduler.Current);
             }
