@@ -143,7 +143,6 @@ public static class TrainCommandLine
             return 2;
         }
 
-
         var shared = a.Keys.Intersect(b.Keys).Order().ToList();
         var differing = shared.Where(step => a[step] != b[step]).ToList();
         foreach (var step in differing)
@@ -160,9 +159,7 @@ public static class TrainCommandLine
     private static void Validate(TrainOptions options, string cache)
     {
         var settings = TrainingSettings.From(options);
-        var data = options.Get("images") is { } images
-            ? TrainingSet.FromDirectory(images, cache, HeldOutGuard.Load(options.Get("heldout")))
-            : TrainingSet.FromPackages(cache, HeldOutGuard.Load(options.Get("heldout")));
+        var data = LoadTrainingSet(options, cache);
         LibTorchRepair.Apply();
         var sampler = new BatchSampler(data, settings.Shape.Scale, settings.PatchSize, settings.BatchSize, DegradationRecipe.Named(settings.Recipe),
             options.Get("validation-seed", settings.Seed + 1));
@@ -171,11 +168,17 @@ public static class TrainCommandLine
         Console.WriteLine($"{settings.Name} ({settings.Recipe}, {result.Patches} patches): input {result.InputPsnrY:F2} dB PSNR-Y, model {result.ModelPsnrY:F2} ({result.Gain:+0.00;-0.00})");
     }
 
+    // --images DIR, or the photographs from the Debian packages; held-out data is refused either way.
+    private static TrainingSet LoadTrainingSet(TrainOptions options, string cache)
+    {
+        var guard = HeldOutGuard.Load(options.Get("heldout"));
+        return options.Get("images") is { } images ? TrainingSet.FromDirectory(images, cache, guard) : TrainingSet.FromPackages(cache, guard);
+    }
+
     private static async Task TrainAsync(TrainOptions options, string cache, string command)
     {
         var settings = TrainingSettings.From(options);
-        var guard = HeldOutGuard.Load(options.Get("heldout"));
-        var data = options.Get("images") is { } images ? TrainingSet.FromDirectory(images, cache, guard) : TrainingSet.FromPackages(cache, guard);
+        var data = LoadTrainingSet(options, cache);
         Console.Error.WriteLine($"{settings.Name}: {settings.Shape}, {data.Images.Count} photos, {settings.Steps} steps of {settings.BatchSize}x{settings.PatchSize}px");
         LibTorchRepair.Apply();
         var sampler = new BatchSampler(data, settings.Shape.Scale, settings.PatchSize, settings.BatchSize, DegradationRecipe.Named(settings.Recipe), settings.Seed);

@@ -33,16 +33,21 @@ public static class ImageQuality
             mse += d * d;
         }
 
-        mse /= a.Length;
-        return mse == 0 ? 100 : 10 * Math.Log10(255.0 * 255.0 / mse);
+        return PsnrOf(mse / a.Length);
     }
+
+    /// <summary>BT.601 studio-range luma (16..235) of an RGB pixel given in 0..1.</summary>
+    public static double LumaY(double r, double g, double b) => 16 + 65.481 * r + 128.553 * g + 24.966 * b;
+
+    /// <summary>PSNR (peak 255) of a mean squared error; 100 dB for none.</summary>
+    public static double PsnrOf(double meanSquaredError) => meanSquaredError == 0 ? 100 : 10 * Math.Log10(255.0 * 255.0 / meanSquaredError);
 
     private static double[] Luma(RgbImage image)
     {
         var y = new double[image.Width * image.Height];
         for (var i = 0; i < y.Length; i++)
         {
-            y[i] = 16 + (65.481 * image.Pixels[i * 3] + 128.553 * image.Pixels[i * 3 + 1] + 24.966 * image.Pixels[i * 3 + 2]) / 255.0;
+            y[i] = LumaY(image.Pixels[i * 3] / 255.0, image.Pixels[i * 3 + 1] / 255.0, image.Pixels[i * 3 + 2] / 255.0);
         }
 
         return y;

@@ -1,5 +1,6 @@
 using TorchSharp;
 using Vsr.Train.Degradation;
+using Vsr.Train.Evaluation;
 using Vsr.Train.Network;
 using static TorchSharp.torch;
 
@@ -35,19 +36,17 @@ public static class HeldInValidation
             for (var i = 0; i < batch.Count; i++)
             {
                 var target = batch.Targets.AsSpan(i * 3 * plane, 3 * plane);
-                var offset = i * 3 * batch.InputSize * batch.InputSize;
-                var inputs = batch.Inputs;
-                input += SquaredErrorY(target, (c, y, x) => inputs[offset + (c * batch.InputSize + y / scale) * batch.InputSize + x / scale], batch.TargetSize);
-                var mine = predicted.AsSpan(i * 3 * plane, 3 * plane).ToArray();
-                output += SquaredErrorY(target, (c, y, x) => mine[(c * batch.TargetSize + y) * batch.TargetSize + x], batch.TargetSize);
+                var (inputs, lrOffset, hrOffset) = (batch.Inputs, i * 3 * batch.InputSize * batch.InputSize, i * 3 * plane);
+                input += SquaredErrorY(target, (c, y, x) => inputs[lrOffset + (c * batch.InputSize + y / scale) * batch.InputSize + x / scale], batch.TargetSize);
+                output += SquaredErrorY(target, (c, y, x) => predicted[hrOffset + (c * batch.TargetSize + y) * batch.TargetSize + x], batch.TargetSize);
                 patches++;
             }
         }
 
-        return new Result(patches, Psnr(input / patches), Psnr(output / patches));
+        return new Result(patches, ImageQuality.PsnrOf(input / patches), ImageQuality.PsnrOf(output / patches));
     }
 
-    // BT.601 studio-range luma, as the evaluation measures it; values are 0..1 in planar RGB.
+    // Luma as the evaluation measures it; values are 0..1 in planar RGB.
     private static double SquaredErrorY(ReadOnlySpan<float> target, Func<int, int, int, float> candidate, int size)
     {
         var plane = size * size;
@@ -57,16 +56,12 @@ public static class HeldInValidation
             for (var x = 0; x < size; x++)
             {
                 var p = y * size + x;
-                var a = Luma(target[p], target[plane + p], target[2 * plane + p]);
-                var b = Luma(candidate(0, y, x), candidate(1, y, x), candidate(2, y, x));
+                var a = ImageQuality.LumaY(target[p], target[plane + p], target[2 * plane + p]);
+                var b = ImageQuality.LumaY(candidate(0, y, x), candidate(1, y, x), candidate(2, y, x));
                 mse += (a - b) * (a - b);
             }
         }
 
         return mse / plane;
     }
-
-    private static double Psnr(double mse) => mse == 0 ? 100 : 10 * Math.Log10(255.0 * 255.0 / mse);
-
-    private static double Luma(float r, float g, float b) => 65.481 * r + 128.553 * g + 24.966 * b;
 }
