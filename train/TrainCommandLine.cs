@@ -189,7 +189,7 @@ public static class TrainCommandLine
         var onnx = SrvggOnnxBuilder.Build(model.ToWeights(), settings.Name);
         await File.WriteAllBytesAsync(Path.Combine(output, "model.onnx"), onnx);
         var card = ModelCard.Create(settings, state, data, command, HeldOutGuard.FileHash(onnx));
-        await File.WriteAllTextAsync(Path.Combine(output, "card.json"), card.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        ModelCard.Write(Path.Combine(output, "card.json"), card);
         Console.WriteLine($"wrote {output}/model.onnx ({onnx.Length} bytes) and card.json after {state.Step} steps, {state.WallSeconds:F0} s");
     }
 }

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using Vsr.Train.Training;
 
 namespace Vsr.Train.Evaluation;
 
@@ -37,7 +37,7 @@ public static class ModelCardEvaluation
             evaluation["goals"] = new JsonArray(QualityReport.Goals(results).Select(g => (JsonNode)g).ToArray());
             var node = JsonNode.Parse(File.ReadAllText(card))!.AsObject();
             node["evaluation"] = evaluation;
-            File.WriteAllText(card, node.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
+            ModelCard.Write(card, node);
         }
     }
 }

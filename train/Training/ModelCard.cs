@@ -10,6 +10,13 @@ namespace Vsr.Train.Training;
 /// </summary>
 public static class ModelCard
 {
+    // Indented, with quotes, apostrophes and '+' written as themselves: the training and the evaluation both write cards,
+    // and a card rewritten by either reads the same in a diff.
+    private static readonly JsonSerializerOptions FileFormat = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Writes <paramref name="card"/> to <paramref name="path"/> in the one format every card file has.</summary>
+    public static void Write(string path, JsonObject card) => File.WriteAllText(path, card.ToJsonString(FileFormat) + "\n");
+
     public static JsonObject Create(TrainingSettings settings, CheckpointState state, TrainingSet data, string command, string onnxSha256)
     {
         var recipe = Degradation.DegradationRecipe.Named(settings.Recipe);
