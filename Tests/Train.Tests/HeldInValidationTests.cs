@@ -4,6 +4,7 @@ using Vsr.Train.Degradation;
 using Vsr.Train.Native;
 using Vsr.Train.Network;
 using Vsr.Train.Training;
+using static TorchSharp.torch;
 
 namespace Vsr.Train.Tests;
 
@@ -27,13 +28,15 @@ public sealed class HeldInValidationTests : IDisposable
         InterpolationStart.Apply(identity);
         var unchanged = HeldInValidation.Run(identity, sampler, batches: 2, threads: 1);
 
+        // Seeded: unseeded, a draw now and then came within a dB of its input, and the test failed by chance.
+        random.manual_seed(11);
         using var untrained = new CompactUpscaler(shape);
-        var random = HeldInValidation.Run(untrained, sampler, batches: 2, threads: 1);
+        var scrambled = HeldInValidation.Run(untrained, sampler, batches: 2, threads: 1);
 
         Assert.Equal(8, unchanged.Patches);
         Assert.InRange(unchanged.InputPsnrY, 20, 60);
         Assert.InRange(unchanged.Gain, -0.01, 0.01);
-        Assert.Equal(unchanged.InputPsnrY, random.InputPsnrY);
-        Assert.True(random.Gain < -1, $"an untrained network scored {random.Gain:F2} dB against its input");
+        Assert.Equal(unchanged.InputPsnrY, scrambled.InputPsnrY);
+        Assert.True(scrambled.Gain < -1, $"an untrained network scored {scrambled.Gain:F2} dB against its input");
     }
 }
