@@ -17,7 +17,7 @@ public static class TrainCommandLine
           check                      repair libtorch if needed and prove it loads
           heldout-hashes [--out F]   fetch the evaluation packages and write their file and frame hashes
           train --name N --scale S [--width 32 --depth 8 --unshuffle 1|2|4 --steps 2000 --batch 16 --patch 48 --lr 5e-4
-                --seed 1234 --recipe upscale|restore|denoise|deblock|deblock-sd|deblock-grid|deblock-x264|none --images DIR --init WEIGHTS|interpolation --checkpoint-every 100 --stop-at STEP --threads 1 --loss l1|l2]
+                --seed 1234 --recipe upscale|restore|denoise|deblock|deblock-sd|deblock-grid|deblock-x264|deblock-spp|none --images DIR --init WEIGHTS|interpolation --checkpoint-every 100 --stop-at STEP --threads 1 --loss l1|l2]
                 [--out models/N] [--cache .vsr/train]
                 trains (resuming from the checkpoint in CACHE/runs/N), then writes OUT/model.onnx and OUT/card.json
           eval [--quick] [--only x2,x4,denoise,crf40] [--report docs/quality.md] [--images docs/quality] [--models models] [--cache .vsr/train] [--tile 256|0]
@@ -56,7 +56,7 @@ public static class TrainCommandLine
                 Console.WriteLine($"wrote {target}");
                 return 0;
             case "eval":
-                Evaluate(options, cache, "./eval.sh" + (options.Has("quick") ? " --quick" : string.Empty));
+                Evaluate(options, cache, "./eval.sh" + (options.Has("quick") ? " --quick" : string.Empty) + (options.Get("only") is { } subset ? $" --only {subset}" : string.Empty));
                 return 0;
             case "train":
                 await TrainAsync(options, cache, string.Join(' ', args));
@@ -111,7 +111,8 @@ public static class TrainCommandLine
         var results = evaluation.Run();
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(report))!);
         File.WriteAllText(report, Evaluation.QualityReport.Render(results, evaluation.Notes, command, quick, images, evaluation.Content));
-        if (!quick)
+        // A card's figures come from a full run only: a subset (--only) would replace them with part of them.
+        if (!quick && only is null)
         {
             Evaluation.ModelCardEvaluation.Update(models, results, command);
         }

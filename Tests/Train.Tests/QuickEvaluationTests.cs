@@ -25,7 +25,7 @@ public sealed class QuickEvaluationTests : IDisposable
             Assert.Contains(heading, text, StringComparison.Ordinal);
         }
 
-        foreach (var method in new[] { "| bicubic |", "| lanczos |", "| hqdn3d |", "| bm3d |", "| deblock |", "| real-x2 |", "| real-x4 |", "| denoise-x1 |", "| deblock-x1 |" })
+        foreach (var method in new[] { "| bicubic |", "| lanczos |", "| hqdn3d |", "| bm3d |", "| deblock |", "| spp=6:5 |", "| real-x2 |", "| real-x4 |", "| denoise-x1 |", "| deblock-x1 |" })
         {
             Assert.Contains(method, text, StringComparison.Ordinal);
         }

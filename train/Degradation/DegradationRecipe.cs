@@ -19,7 +19,8 @@ public sealed record DegradationRecipe(
     int CrfMax,
     bool ClipSequences = false,
     double ClipDownscaleProbability = 0,
-    bool BlockAlignedCrops = false)
+    bool BlockAlignedCrops = false,
+    string? ClipDecodeFilter = null)
 {
     /// <summary>Upscaling: mostly clean downscales, with light noise and light compression now and then.</summary>
     public static DegradationRecipe Upscale { get; } = new(0.1, 0.8, 0.1, 3, 0.05, 2, 6, 0.1, 18, 26);
@@ -51,6 +52,12 @@ public sealed record DegradationRecipe(
     /// <summary><see cref="Deblock"/> with every patch from the x264 clips and none from JPEG (for <c>validate</c>).</summary>
     public static DegradationRecipe DeblockX264 { get; } = Deblock with { JpegProbability = 0, X264Probability = 1 };
 
+    /// <summary>
+    /// <see cref="DeblockX264"/> with ffmpeg's <c>spp=6:5</c> run on the decoded clips (<see cref="ClipDecodeFilter"/>):
+    /// an experiment in training a network for the classical filter's output (docs/deblock-experiments.md).
+    /// </summary>
+    public static DegradationRecipe DeblockSpp { get; } = DeblockX264 with { ClipDecodeFilter = "format=yuv444p,spp=6:5,format=rgb24" };
+
     /// <summary>Clean downscale only (tests).</summary>
     public static DegradationRecipe None { get; } = new(0, 0, 0, 0, 0, 2, 2, 0, 18, 18);
 
@@ -63,7 +70,8 @@ public sealed record DegradationRecipe(
         "deblock-sd" => DeblockSd,
         "deblock-grid" => DeblockGrid,
         "deblock-x264" => DeblockX264,
+        "deblock-spp" => DeblockSpp,
         "none" => None,
-        _ => throw new ArgumentException($"unknown recipe '{name}' (upscale, restore, denoise, deblock, deblock-sd, deblock-grid, deblock-x264, none)"),
+        _ => throw new ArgumentException($"unknown recipe '{name}' (upscale, restore, denoise, deblock, deblock-sd, deblock-grid, deblock-x264, deblock-spp, none)"),
     };
 }
