@@ -28,7 +28,7 @@ public sealed class QualityEvaluation(string cacheDirectory, ModelCatalog catalo
     /// </summary>
     public const string Spp = "spp=6:5";
 
-    private const string SppFilter = "format=yuv444p,spp=6:5,format=rgb24";
+    private const string SppFilter = $"format=yuv444p,{Spp},format=rgb24";
 
     private readonly InferenceDevice _device = new(new DeviceId("cpu", 0), catalog, inference ?? new InferenceOptions(), NullLoggerFactory.Instance);
 
