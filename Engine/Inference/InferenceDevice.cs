@@ -17,7 +17,7 @@ public sealed class InferenceDevice : IDisposable
     private readonly ILogger _logger;
     private readonly Lazy<ProviderChoice> _provider;
     private readonly OptimizedModelCache _cache;
-    private readonly Dictionary<(string Model, int Scale), OnnxFrameEnhancer> _enhancers = [];
+    private readonly Dictionary<(string Model, int Scale), (OnnxFrameEnhancer Session, IFrameEnhancer Front)> _enhancers = [];
     private readonly Lock _gate = new();
     private bool _disposed;
 
@@ -49,16 +49,17 @@ public sealed class InferenceDevice : IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (_enhancers.TryGetValue((model, scale), out var existing))
             {
-                return existing;
+                return existing.Front;
             }
 
             var path = _catalog.GetOnnxPath(model, scale);
             var (session, precision) = OpenSession(path);
             var enhancer = new OnnxFrameEnhancer(session, scale, _options, _options.TileSizeFor(Provider), uniformTiles: Provider != ExecutionProviderKind.Cpu);
-            _enhancers.Add((model, scale), enhancer);
+            IFrameEnhancer front = _catalog.IsLumaOnly(model) ? new LumaOnlyFrameEnhancer(enhancer) : enhancer;
+            _enhancers.Add((model, scale), (enhancer, front));
             _logger.LogInformation("Loaded {Model} x{Scale} on {Device} with the {Provider} provider at {Precision} from {Path}",
                 model, scale, Id, ExecutionProvider, precision, path);
-            return enhancer;
+            return front;
         }
     }
 
@@ -72,9 +73,9 @@ public sealed class InferenceDevice : IDisposable
             }
 
             _disposed = true;
-            foreach (var enhancer in _enhancers.Values)
+            foreach (var (session, _) in _enhancers.Values)
             {
-                enhancer.Dispose();
+                session.Dispose();
             }
 
             _enhancers.Clear();

@@ -27,7 +27,7 @@ public sealed class ModelCatalog(ModelCatalogOptions options)
         Bundled("real-x2", 2, "Own SRVGGNetCompact-style x2 upscaler for live-action and camera footage (trained on openly licensed photos)"),
         Bundled("real-x4", 4, "Own SRVGGNetCompact-style x4 upscaler for live-action and camera footage (trained on openly licensed photos)"),
         Bundled("denoise-x1", 1, "Own x1 denoiser (SRVGGNetCompact-style on a pixel-unshuffled input): removes sensor noise before upscaling"),
-        Bundled("deblock-x1", 1, "Own x1 compression-artefact remover (SRVGGNetCompact-style on a pixel-unshuffled input): runs before upscaling"),
+        Bundled("deblock-x1", 1, "Own x1 compression-artefact remover (SRVGGNetCompact-style on a pixel-unshuffled input): runs before upscaling; changes luma only", lumaOnly: true),
     ];
 
     private const string OwnLicense = "the project's own licence; trained from scratch by train/, see models/NAME/card.json";
@@ -42,6 +42,9 @@ public sealed class ModelCatalog(ModelCatalogOptions options)
     /// <summary>Every model the service knows, with whether its weights are present.</summary>
     public IReadOnlyList<ModelDescriptor> List() =>
         Known.Select(model => new ModelDescriptor(model.Name, model.Scales, model.Description, model.License, SourcesExist(model))).ToArray();
+
+    /// <summary>Whether only the luma change of <paramref name="model"/>'s output is kept (its input's colour stays).</summary>
+    public bool IsLumaOnly(string model) => Known.FirstOrDefault(k => k.Name == model)?.LumaOnly ?? false;
 
     /// <summary>
     /// Returns the path of the ONNX file for <paramref name="model"/> at <paramref name="scale"/>,
@@ -117,8 +120,8 @@ public sealed class ModelCatalog(ModelCatalogOptions options)
         return Convert.ToHexStringLower(sha.GetHashAndReset())[..16];
     }
 
-    private static KnownModel Bundled(string name, int scale, string description) =>
-        new(name, [scale], description, OwnLicense, SourceStem: null, NetworkScale: scale);
+    private static KnownModel Bundled(string name, int scale, string description, bool lumaOnly = false) =>
+        new(name, [scale], description, OwnLicense, SourceStem: null, NetworkScale: scale, lumaOnly);
 
     private bool SourcesExist(KnownModel model) =>
         model.SourceStem is null ? File.Exists(BundledPath(model)) : File.Exists(ParamPath(model)) && File.Exists(BinPath(model));
@@ -130,5 +133,6 @@ public sealed class ModelCatalog(ModelCatalogOptions options)
     private string BinPath(KnownModel model) => Path.Combine(_root, "source", model.SourceStem + ".bin");
 
     /// <param name="SourceStem">The ncnn files' stem for an imported model; null for a bundled ONNX model.</param>
-    private sealed record KnownModel(string Name, int[] Scales, string Description, string License, string? SourceStem, int NetworkScale);
+    /// <param name="LumaOnly">The model's output is applied to luma only (<see cref="LumaOnlyFrameEnhancer"/>).</param>
+    private sealed record KnownModel(string Name, int[] Scales, string Description, string License, string? SourceStem, int NetworkScale, bool LumaOnly = false);
 }
