@@ -75,9 +75,8 @@ public sealed class ClipSequenceSource(TrainingSet photos, DegradationRecipe rec
 
         var stream = FfmpegPipe.Run(["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", $"{Size}x{Size}", "-r", "25", "-i", "-",
             "-c:v", "libx264", "-preset", "medium", "-crf", crf.ToString(CultureInfo.InvariantCulture), "-pix_fmt", "yuv420p", "-threads", "1", "-f", "h264", "-"], raw);
-        var decoded = FfmpegPipe.Run(recipe.ClipDecodeFilter is { } filter
-            ? ["-f", "h264", "-i", "-", "-vf", filter, "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
-            : ["-f", "h264", "-i", "-", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"], stream);
+        string[] filter = recipe.ClipDecodeFilter is null ? [] : ["-vf", recipe.ClipDecodeFilter];
+        var decoded = FfmpegPipe.Run(["-f", "h264", "-i", "-", .. filter, "-f", "rawvideo", "-pix_fmt", "rgb24", "-"], stream);
         var frameBytes = Size * Size * 3;
         if (decoded.Length != Frames * frameBytes)
         {

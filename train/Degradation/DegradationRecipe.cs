@@ -53,10 +53,10 @@ public sealed record DegradationRecipe(
     public static DegradationRecipe DeblockX264 { get; } = Deblock with { JpegProbability = 0, X264Probability = 1 };
 
     /// <summary>
-    /// <see cref="DeblockX264"/> with ffmpeg's <c>spp=6:5</c> run on the decoded clips (<see cref="ClipDecodeFilter"/>):
+    /// <see cref="DeblockX264"/> with the evaluation's ffmpeg <c>spp</c> run on the decoded clips (<see cref="ClipDecodeFilter"/>):
     /// an experiment in training a network for the classical filter's output (docs/deblock-experiments.md).
     /// </summary>
-    public static DegradationRecipe DeblockSpp { get; } = DeblockX264 with { ClipDecodeFilter = "format=yuv444p,spp=6:5,format=rgb24" };
+    public static DegradationRecipe DeblockSpp { get; } = DeblockX264 with { ClipDecodeFilter = Evaluation.QualityEvaluation.SppFilter };
 
     /// <summary>Clean downscale only (tests).</summary>
     public static DegradationRecipe None { get; } = new(0, 0, 0, 0, 0, 2, 2, 0, 18, 18);

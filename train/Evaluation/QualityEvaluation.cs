@@ -28,7 +28,8 @@ public sealed class QualityEvaluation(string cacheDirectory, ModelCatalog catalo
     /// </summary>
     public const string Spp = "spp=6:5";
 
-    private const string SppFilter = $"format=yuv444p,{Spp},format=rgb24";
+    /// <summary><see cref="Spp"/> as a filter chain for RGB24 frames (on YUV 4:4:4); the <c>deblock-spp</c> training recipe runs the same.</summary>
+    public const string SppFilter = $"format=yuv444p,{Spp},format=rgb24";
 
     private readonly InferenceDevice _device = new(new DeviceId("cpu", 0), catalog, inference ?? new InferenceOptions(), NullLoggerFactory.Instance);
 
