@@ -1,8 +1,11 @@
 namespace Vsr.Engine.Media;
 
 /// <summary>What the probe learned about a source video.</summary>
-/// <param name="Width">Display width of the first video stream in pixels.</param>
-/// <param name="Height">Display height in pixels.</param>
+/// <param name="Width">
+/// Width in pixels of the frames ffmpeg decodes from the first video stream: upright, so a stream whose display
+/// matrix turns it by 90° or 270° has its stored height here.
+/// </param>
+/// <param name="Height">Height in pixels of the decoded, upright frames.</param>
 /// <param name="FrameRateNumerator">Frame rate as a rational (e.g. 30000/1001).</param>
 /// <param name="FrameRateDenominator">Denominator of the frame rate.</param>
 /// <param name="FrameCount">Exact number of video frames (counted from packets, not estimated).</param>

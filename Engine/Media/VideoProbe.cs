@@ -27,12 +27,16 @@ public static class VideoProbe
             throw new InvalidVideoException("no video stream");
         }
 
-        var width = IntOrZero(video, "width");
-        var height = IntOrZero(video, "height");
-        if (width <= 0 || height <= 0)
+        var storedWidth = IntOrZero(video, "width");
+        var storedHeight = IntOrZero(video, "height");
+        if (storedWidth <= 0 || storedHeight <= 0)
         {
             throw new InvalidVideoException("the video stream has no picture size");
         }
+
+        // ffmpeg's decoder turns the picture upright by the display matrix, so a quarter turn swaps the size the
+        // pipeline reads from it.
+        var (width, height) = IsQuarterTurn(Rotation(video)) ? (storedHeight, storedWidth) : (storedWidth, storedHeight);
 
         var streamIndex = IntOrZero(video, "index");
         var packets = await ReadPacketsAsync(path, streamIndex, cancellationToken);
@@ -77,7 +81,7 @@ public static class VideoProbe
             "-v", "error",
             "-show_entries",
             "stream=index,codec_type,codec_name,width,height,r_frame_rate,avg_frame_rate,time_base"
-                + ":stream_disposition=attached_pic:format=start_time,duration",
+                + ":stream_side_data=rotation:stream_disposition=attached_pic:format=start_time,duration",
             "-of", "json", path,
         ];
         var json = await RunProbeAsync(() => FfmpegProcess.CaptureOutputAsync(FfmpegProcess.Ffprobe, arguments, cancellationToken), path);
@@ -154,6 +158,33 @@ public static class VideoProbe
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Degrees of the stream's display matrix, 0 when it has none. ffmpeg 5.1 turns decoded frames by this matrix only
+    /// (a legacy <c>rotate</c> tag is not applied by its decoder), so the tag is not read either.
+    /// </summary>
+    private static double Rotation(JsonElement stream)
+    {
+        if (stream.TryGetProperty("side_data_list", out var sideData) && sideData.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var entry in sideData.EnumerateArray())
+            {
+                if (entry.TryGetProperty("rotation", out var rotation) && rotation.TryGetDouble(out var degrees))
+                {
+                    return degrees;
+                }
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>Whether ffmpeg's automatic rotation transposes the picture: it does so within a degree of ±90.</summary>
+    private static bool IsQuarterTurn(double degrees)
+    {
+        var turned = ((degrees % 360) + 360) % 360;
+        return Math.Abs(turned - 90) < 1 || Math.Abs(turned - 270) < 1;
     }
 
     private static int IntOrZero(JsonElement element, string name) =>

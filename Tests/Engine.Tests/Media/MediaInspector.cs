@@ -48,6 +48,28 @@ public static class MediaInspector
         return [.. numbers];
     }
 
+    /// <summary>What ffprobe reports for <paramref name="entries"/> (e.g. <c>stream=sample_aspect_ratio</c>) of the first video stream; empty when absent.</summary>
+    public static async Task<string> VideoStreamFieldAsync(string path, string entries) =>
+        (await ProbeAsync(["-select_streams", "v:0", "-show_entries", entries, "-of", "csv=p=0", path])).Trim();
+
+    /// <summary>Every frame of the first video stream as ffmpeg decodes it (upright), one grey byte per pixel.</summary>
+    public static async Task<List<byte[]>> GreyFramesAsync(string path, int width, int height)
+    {
+        string[] arguments = ["-nostdin", "-v", "error", "-i", path, "-map", "0:v:0", "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "gray", "-"];
+        await using var ffmpeg = FfmpegProcess.Start(FfmpegProcess.Ffmpeg, arguments, readsOutput: true, CancellationToken.None);
+        ffmpeg.Input.Close();
+        var frames = new List<byte[]>();
+        var frame = new byte[width * height];
+        while (await ffmpeg.Output.ReadAtLeastAsync(frame, frame.Length, throwOnEndOfStream: false) == frame.Length)
+        {
+            frames.Add(frame);
+            frame = new byte[width * height];
+        }
+
+        await ffmpeg.WaitForSuccessAsync(CancellationToken.None);
+        return frames;
+    }
+
     private static double PatchMean(byte[] frame, int width, int height, bool top)
     {
         var margin = width / 16;

@@ -84,6 +84,7 @@ public sealed class TestClips : IAsyncLifetime
         return RunFfmpegAsync(arguments);
     }
 
-    private static Task RunFfmpegAsync(IEnumerable<string> arguments) =>
+    /// <summary>Runs ffmpeg quietly, overwriting its output; for tests that make clips of their own.</summary>
+    public static Task RunFfmpegAsync(IEnumerable<string> arguments) =>
         FfmpegProcess.CaptureOutputAsync(FfmpegProcess.Ffmpeg, ["-nostdin", "-v", "error", "-y", .. arguments], CancellationToken.None);
 }

@@ -6,17 +6,12 @@ namespace Vsr.Engine.Tests.Media;
 [Collection(MediaClipsCollection.Name)]
 public sealed class VideoAssemblerTests(TestClips clips, ITestOutputHelper log)
 {
-    private static readonly EncodeOptions Encode = new(Crf: 12, Preset: "veryfast");
-
-    /// <summary>Short enough to cut the 3 s clips into six chunks, so several joins are exercised.</summary>
-    private static readonly TimeSpan ChunkLength = TimeSpan.FromSeconds(0.4);
-
     [Fact]
     public async Task Output_keeps_every_frame_and_the_audio()
     {
         using var scratch = new ScratchDirectory();
         var video = await VideoProbe.ProbeAsync(clips.BFrames, CancellationToken.None);
-        var chunkPaths = await TranscodeAllChunksAsync(clips.BFrames, video, scratch);
+        var chunkPaths = await EnhancedJob.TranscodeChunksAsync(clips.BFrames, video, scratch);
         var output = scratch.File("enhanced" + VideoAssembler.ChooseExtension(video));
 
         await VideoAssembler.AssembleAsync(clips.BFrames, video, chunkPaths, output, CancellationToken.None);
@@ -42,7 +37,7 @@ public sealed class VideoAssemblerTests(TestClips clips, ITestOutputHelper log)
     {
         using var scratch = new ScratchDirectory();
         var video = await VideoProbe.ProbeAsync(clips.Subtitled, CancellationToken.None);
-        var chunkPaths = await TranscodeAllChunksAsync(clips.Subtitled, video, scratch);
+        var chunkPaths = await EnhancedJob.TranscodeChunksAsync(clips.Subtitled, video, scratch);
         var mp4 = scratch.File("enhanced" + VideoAssembler.ChooseExtension(video));
         var mkv = scratch.File("enhanced.mkv");
 
@@ -64,7 +59,7 @@ public sealed class VideoAssemblerTests(TestClips clips, ITestOutputHelper log)
     {
         using var scratch = new ScratchDirectory();
         var video = await VideoProbe.ProbeAsync(clips.Plain, CancellationToken.None);
-        var chunkPaths = await TranscodeAllChunksAsync(clips.Plain, video, scratch);
+        var chunkPaths = await EnhancedJob.TranscodeChunksAsync(clips.Plain, video, scratch);
         var output = scratch.File("enhanced.mp4");
 
         var error = await Assert.ThrowsAsync<InvalidDataException>(
@@ -86,18 +81,5 @@ public sealed class VideoAssemblerTests(TestClips clips, ITestOutputHelper log)
         var video = new VideoInfo(64, 48, 25, 1, 75, TimeSpan.FromSeconds(3), "h264", 1, subtitleCodecs, [0]);
 
         Assert.Equal(expected, VideoAssembler.ChooseExtension(video));
-    }
-
-    private static async Task<List<EncodedChunk>> TranscodeAllChunksAsync(string source, VideoInfo video, ScratchDirectory scratch)
-    {
-        var chunkPaths = new List<EncodedChunk>();
-        foreach (var chunk in ChunkPlanner.Plan(video, ChunkLength))
-        {
-            var path = scratch.File($"chunk-{chunk.Index:D3}{ChunkTranscoder.ChunkExtension}");
-            await ChunkTranscoder.TranscodeAsync(source, video, chunk, new NearestNeighbourEnhancer(), Encode, path, null, CancellationToken.None);
-            chunkPaths.Add(new EncodedChunk(chunk, path));
-        }
-
-        return chunkPaths;
     }
 }
