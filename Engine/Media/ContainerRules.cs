@@ -3,7 +3,11 @@ namespace Vsr.Engine.Media;
 /// <summary>Which source streams each output container can carry as they are, and what the rest become.</summary>
 internal static class ContainerRules
 {
-    private static readonly HashSet<string> Mp4Audio = ["aac", "mp3", "ac3", "eac3", "opus", "alac", "flac"];
+    /// <summary>
+    /// Audio that ffmpeg 5.1's MP4 muxer writes without <c>-strict</c>. FLAC is not among them (the muxer calls it
+    /// experimental and refuses it), so it is converted like any other audio MP4 cannot hold.
+    /// </summary>
+    private static readonly HashSet<string> Mp4Audio = ["aac", "mp3", "ac3", "eac3", "opus", "alac"];
 
     /// <summary>Subtitles stored as pictures: MP4 has no place for them, Matroska does.</summary>
     private static readonly HashSet<string> BitmapSubtitles = ["hdmv_pgs_subtitle", "dvd_subtitle", "dvb_subtitle", "xsub"];

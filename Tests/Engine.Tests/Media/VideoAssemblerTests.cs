@@ -55,6 +55,28 @@ public sealed class VideoAssemblerTests(TestClips clips, ITestOutputHelper log)
     }
 
     [Fact]
+    public async Task FLAC_audio_from_Matroska_becomes_AAC_in_MP4()
+    {
+        using var scratch = new ScratchDirectory();
+        var source = scratch.File("flac.mkv");
+        await TestClips.RunFfmpegAsync(
+        [
+            "-f", "lavfi", "-i", "testsrc2=size=64x48:rate=25:duration=1", "-f", "lavfi", "-i", "sine=frequency=440:duration=1",
+            "-c:v", "libx264", "-preset", "veryfast", "-g", "10", "-pix_fmt", "yuv420p", "-c:a", "flac", source,
+        ]);
+
+        var (video, output) = await EnhancedJob.RunAsync(source, scratch);
+
+        Assert.Equal(["flac"], video.AudioCodecs);
+        Assert.EndsWith(".mp4", output);
+        var streams = await MediaInspector.StreamsAsync(output);
+        var audio = Assert.Single(streams, s => s.Type == "audio");
+        Assert.Equal("aac", audio.Codec);
+        Assert.InRange(audio.DurationSeconds!.Value, 0.9, 1.1);
+        Assert.Equal(25, await MediaInspector.CountDecodedFramesAsync(output));
+    }
+
+    [Fact]
     public async Task An_output_missing_frames_is_rejected_and_deleted()
     {
         using var scratch = new ScratchDirectory();
