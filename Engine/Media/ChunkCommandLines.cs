@@ -52,13 +52,15 @@ internal static class ChunkCommandLines
     /// Encodes the timed raw RGB24 frames that <see cref="RawVideoMatroskaWriter"/> streams to stdin with libx264.
     /// <c>-fps_mode passthrough</c> keeps each frame's own timestamp, so irregular timing survives.
     /// RGB→YUV uses the BT.709 matrix and the stream is tagged so, which keeps colours right in players whatever the
-    /// source's size.
+    /// source's size. The source's pixel aspect ratio is set on the stream (the raw pipe carries none), so
+    /// non-square pixels (DV, HDV) are not shown stretched.
     /// </summary>
-    public static IReadOnlyList<string> Encode(EncodeOptions encode, string outputPath)
+    public static IReadOnlyList<string> Encode(EncodeOptions encode, VideoInfo video, string outputPath)
     {
         var arguments = new List<string>(QuietFlags.Split(' '));
+        var pixelAspect = string.Create(CultureInfo.InvariantCulture, $"{video.PixelAspectNumerator}/{video.PixelAspectDenominator}");
         arguments.AddRange(["-f", "matroska", "-i", "-", "-fps_mode", "passthrough", "-video_track_timescale", "1000000"]);
-        arguments.AddRange(["-map", "0:v", "-vf", "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p"]);
+        arguments.AddRange(["-map", "0:v", "-vf", $"scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,setsar={pixelAspect}"]);
         arguments.AddRange(["-c:v", "libx264", "-preset", encode.Preset, "-crf", encode.Crf.ToString(CultureInfo.InvariantCulture)]);
         arguments.AddRange(["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv"]);
         arguments.AddRange(["-y", outputPath]);

@@ -50,7 +50,7 @@ public static class ChunkTranscoder
         var outputWidth = video.Width * enhancer.Scale;
         var outputHeight = video.Height * enhancer.Scale;
         var decodeArguments = ChunkCommandLines.Decode(sourcePath, video, chunk);
-        var encodeArguments = ChunkCommandLines.Encode(encode, outputPath);
+        var encodeArguments = ChunkCommandLines.Encode(encode, video, outputPath);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         FfmpegProcess? decoder = null;

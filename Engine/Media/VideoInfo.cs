@@ -56,6 +56,15 @@ public sealed record VideoInfo(
     /// <summary>Container start time; ffmpeg's <c>-ss</c> counts from here.</summary>
     public TimeSpan StartTime { get; init; }
 
+    /// <summary>
+    /// Width of one pixel against its height as the source asks players to show it (e.g. 16:15 for PAL DV 4:3), for
+    /// the upright frames; 1:1 when square or unknown. The enhanced video is tagged with it, since both axes scale alike.
+    /// </summary>
+    public int PixelAspectNumerator { get; init; } = 1;
+
+    /// <summary>Denominator of the pixel aspect ratio.</summary>
+    public int PixelAspectDenominator { get; init; } = 1;
+
     /// <summary>Codec name of each audio stream, in order; empty when unknown (audio is then re-encoded where needed).</summary>
     public IReadOnlyList<string> AudioCodecs { get; init; } = [];
 }

@@ -36,7 +36,13 @@ public static class VideoProbe
 
         // ffmpeg's decoder turns the picture upright by the display matrix, so a quarter turn swaps the size the
         // pipeline reads from it.
-        var (width, height) = IsQuarterTurn(Rotation(video)) ? (storedHeight, storedWidth) : (storedWidth, storedHeight);
+        var quarterTurn = IsQuarterTurn(Rotation(video));
+        var (width, height) = quarterTurn ? (storedHeight, storedWidth) : (storedWidth, storedHeight);
+        var (aspectNumerator, aspectDenominator) = PixelAspect(video);
+        if (quarterTurn)
+        {
+            (aspectNumerator, aspectDenominator) = (aspectDenominator, aspectNumerator);
+        }
 
         var streamIndex = IntOrZero(video, "index");
         var packets = await ReadPacketsAsync(path, streamIndex, cancellationToken);
@@ -71,6 +77,8 @@ public static class VideoProbe
             LastFrameDuration = packets.LastFrameDuration,
             StartTime = Seconds(format, "start_time") ?? TimeSpan.Zero,
             AudioCodecs = audioCodecs,
+            PixelAspectNumerator = aspectNumerator,
+            PixelAspectDenominator = aspectDenominator,
         };
     }
 
@@ -80,7 +88,7 @@ public static class VideoProbe
         [
             "-v", "error",
             "-show_entries",
-            "stream=index,codec_type,codec_name,width,height,r_frame_rate,avg_frame_rate,time_base"
+            "stream=index,codec_type,codec_name,width,height,sample_aspect_ratio,r_frame_rate,avg_frame_rate,time_base"
                 + ":stream_side_data=rotation:stream_disposition=attached_pic:format=start_time,duration",
             "-of", "json", path,
         ];
@@ -133,10 +141,14 @@ public static class VideoProbe
         throw new InvalidVideoException("the video stream has no usable frame rate");
     }
 
-    private static (int Numerator, int Denominator)? Rational(JsonElement element, string name)
+    /// <summary>The stream's sample aspect ratio (ffprobe writes <c>16:15</c>); 1:1 when square, unset (<c>0:1</c>) or absent.</summary>
+    private static (int Numerator, int Denominator) PixelAspect(JsonElement stream) =>
+        Rational(stream, "sample_aspect_ratio", ':') ?? (1, 1);
+
+    private static (int Numerator, int Denominator)? Rational(JsonElement element, string name, char separator = '/')
     {
         var text = element.TryGetProperty(name, out var value) ? value.GetString() : null;
-        var parts = text?.Split('/');
+        var parts = text?.Split(separator);
         if (parts is [var n, var d]
             && int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var numerator)
             && int.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out var denominator)

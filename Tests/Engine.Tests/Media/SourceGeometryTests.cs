@@ -2,7 +2,7 @@ using Vsr.Engine.Media;
 
 namespace Vsr.Engine.Tests.Media;
 
-/// <summary>How the source's picture is meant to be shown (its display matrix) survives the job.</summary>
+/// <summary>How the source's picture is meant to be shown (its display matrix, its pixel shape) survives the job.</summary>
 [Collection(MediaClipsCollection.Name)]
 public sealed class SourceGeometryTests
 {
@@ -40,5 +40,24 @@ public sealed class SourceGeometryTests
             Assert.InRange(frame.Take(half - (Height * 4)).Average(p => p), 0, 20);
             Assert.InRange(frame.Skip(half + (Height * 4)).Average(p => p), 235, 255);
         }
+    }
+
+    [Fact]
+    public async Task Non_square_pixels_keep_their_aspect_ratio()
+    {
+        using var scratch = new ScratchDirectory();
+        var source = scratch.File("pal-dv-shape.mp4");
+        await TestClips.RunFfmpegAsync(
+        [
+            "-f", "lavfi", "-i", $"testsrc2=size={Width}x{Height}:rate=25:duration=1", "-vf", "setsar=16/15",
+            "-c:v", "libx264", "-preset", "veryfast", "-g", "10", "-pix_fmt", "yuv420p", source,
+        ]);
+        Assert.Equal("16:15", await MediaInspector.VideoStreamFieldAsync(source, "stream=sample_aspect_ratio"));
+
+        var (video, output) = await EnhancedJob.RunAsync(source, scratch);
+
+        Assert.Equal((16, 15), (video.PixelAspectNumerator, video.PixelAspectDenominator));
+        Assert.Equal("16:15", await MediaInspector.VideoStreamFieldAsync(output, "stream=sample_aspect_ratio"));
+        Assert.Equal($"{Width * 2},{Height * 2}", await MediaInspector.VideoStreamFieldAsync(output, "stream=width,height"));
     }
 }
