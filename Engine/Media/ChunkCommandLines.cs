@@ -15,12 +15,14 @@ internal static class ChunkCommandLines
     /// before its keyframe and are cut) and edit lists cannot shift it. The seek only chooses where decoding starts;
     /// ffmpeg lands on a keyframe at or before the time, so landing early costs time, never exactness.
     /// <c>-fps_mode passthrough</c> stops the raw muxer from duplicating or dropping frames to make a constant rate.
+    /// The first chunk is cut the same way when the stream has undecodable frames before its first keyframe, so
+    /// whatever a decoder makes of them, frame 0 is that keyframe.
     /// </summary>
     public static IReadOnlyList<string> Decode(string sourcePath, VideoInfo video, ChunkSpan chunk)
     {
         var arguments = new List<string>(QuietFlags.Split(' ')) { "-nostdin" };
         string? filter = null;
-        if (chunk.StartFrame > 0)
+        if (chunk.StartFrame > 0 || video.UndecodableLeadingFrames > 0)
         {
             var keyframe = KeyframeOrdinal(video, chunk);
             if (video.KeyframePts.Count == video.KeyframeIndices.Count)

@@ -5,19 +5,23 @@ namespace Vsr.Engine.Media;
 /// <summary>
 /// Frame count and keyframe positions of one stream, read from its packet list (<c>ffprobe -show_entries packet</c>)
 /// so nothing is decoded. Packets are put in display order by pts; packets the demuxer marks as discarded
-/// (edit lists that start mid-GOP) are not frames of the video and are left out.
+/// (edit lists that start mid-GOP) are not frames of the video and are left out. So are the packets of a stream cut
+/// mid-GOP (a transport stream captured from the middle of a broadcast) that come before its first keyframe: they
+/// refer to pictures that are not in the file, so the decoder drops them and the video begins at that keyframe.
 /// </summary>
 /// <param name="FrameCount">Number of frames the stream presents.</param>
 /// <param name="KeyframeIndices">Display-order indices of keyframes, ascending, always starting at 0.</param>
 /// <param name="KeyframePts">Pts of each keyframe in <paramref name="KeyframeIndices"/>; empty when the stream has packets without pts.</param>
 /// <param name="FramePts">Pts of every frame in display order; empty when the stream has packets without pts.</param>
 /// <param name="LastFrameDuration">Duration of the last frame in display order, in time-base units; 0 when unknown.</param>
+/// <param name="UndecodableLeadingFrames">Packets left out because they come before the first keyframe.</param>
 internal sealed record PacketIndex(
     int FrameCount,
     IReadOnlyList<int> KeyframeIndices,
     IReadOnlyList<long> KeyframePts,
     IReadOnlyList<long> FramePts,
-    long LastFrameDuration)
+    long LastFrameDuration,
+    int UndecodableLeadingFrames)
 {
     public static async Task<PacketIndex> ReadAsync(string path, int streamIndex, CancellationToken cancellationToken)
     {
@@ -50,6 +54,7 @@ internal sealed record PacketIndex(
     private static PacketIndex FromPackets(List<Packet> packets, bool everyPacketHasPts)
     {
         packets.RemoveAll(p => p.Discarded);
+        var undecodable = RemoveLeadingUndecodable(packets, everyPacketHasPts);
         if (everyPacketHasPts)
         {
             // Ties keep decode order, which is what a decoder would output.
@@ -61,7 +66,8 @@ internal sealed record PacketIndex(
         var keyframePts = new List<long>();
         for (var i = 0; i < packets.Count; i++)
         {
-            // Frame 0 is always a valid start: a decode from the beginning of the file produces it.
+            // Frame 0 is always a valid start: a decode from the beginning of the file produces it (it is a
+            // keyframe unless the stream flags none).
             if (i == 0 || packets[i].IsKeyframe)
             {
                 keyframeIndices.Add(i);
@@ -71,7 +77,24 @@ internal sealed record PacketIndex(
 
         var framePts = everyPacketHasPts ? packets.Select(p => p.Pts!.Value).ToArray() : [];
         var lastDuration = packets.Count > 0 ? packets[^1].Duration ?? 0 : 0;
-        return new PacketIndex(packets.Count, keyframeIndices, everyPacketHasPts ? keyframePts : [], framePts, lastDuration);
+        return new PacketIndex(packets.Count, keyframeIndices, everyPacketHasPts ? keyframePts : [], framePts, lastDuration, undecodable);
+    }
+
+    /// <summary>
+    /// Removes the packets (in decode order, as read) before the first keyframe, and those shown before it: the
+    /// leading pictures of an open GOP refer to the GOP before, which is not in the file. A stream that flags no
+    /// keyframe at all is left as it is. Returns how many packets were removed.
+    /// </summary>
+    private static int RemoveLeadingUndecodable(List<Packet> packets, bool everyPacketHasPts)
+    {
+        var first = packets.FindIndex(p => p.IsKeyframe);
+        if (first < 0)
+        {
+            return 0;
+        }
+
+        var (firstOrder, firstPts) = (packets[first].DecodeOrder, packets[first].Pts);
+        return packets.RemoveAll(p => p.DecodeOrder < firstOrder || (everyPacketHasPts && p.Pts < firstPts));
     }
 
     private static bool TryParse(string line, int decodeOrder, out Packet packet)

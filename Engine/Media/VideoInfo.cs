@@ -53,6 +53,12 @@ public sealed record VideoInfo(
     /// <summary>How long the last frame is shown, in time-base units; 0 when unknown (one frame period is assumed).</summary>
     public long LastFrameDuration { get; init; }
 
+    /// <summary>
+    /// Packets before the stream's first keyframe (a capture cut mid-GOP) that the decoder cannot show; they are not
+    /// counted in <see cref="FrameCount"/>, and frame 0 is that keyframe.
+    /// </summary>
+    public int UndecodableLeadingFrames { get; init; }
+
     /// <summary>Container start time; ffmpeg's <c>-ss</c> counts from here.</summary>
     public TimeSpan StartTime { get; init; }
 

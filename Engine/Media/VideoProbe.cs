@@ -77,6 +77,7 @@ public static class VideoProbe
             LastFrameDuration = packets.LastFrameDuration,
             StartTime = Seconds(format, "start_time") ?? TimeSpan.Zero,
             AudioCodecs = audioCodecs,
+            UndecodableLeadingFrames = packets.UndecodableLeadingFrames,
             PixelAspectNumerator = aspectNumerator,
             PixelAspectDenominator = aspectDenominator,
         };

@@ -1,0 +1,62 @@
+using System.Globalization;
+using Vsr.Engine.Media;
+
+namespace Vsr.Engine.Tests.Media;
+
+/// <summary>A capture cut in the middle of a GOP, as a recorder that joins a broadcast late writes it.</summary>
+[Collection(MediaClipsCollection.Name)]
+public sealed class CutCaptureTests(TestClips clips)
+{
+    /// <summary>The source's second keyframe: the cut drops the first one and the frames up to <see cref="DroppedPackets"/>.</summary>
+    private const int FirstKeptKeyframe = TestClips.KeyframeInterval;
+
+    private const int DroppedPackets = 5;
+
+    [Fact]
+    public async Task A_transport_stream_cut_mid_GOP_starts_at_its_first_keyframe_in_sync_with_its_audio()
+    {
+        using var scratch = new ScratchDirectory();
+        var source = scratch.File("cut.ts");
+        await TestClips.RunFfmpegAsync(
+        [
+            "-i", clips.Plain, "-map", "0", "-c", "copy",
+            "-bsf:v", $"noise=drop=lt(n\\,{DroppedPackets})", "-f", "mpegts", source,
+        ]);
+        var leading = await FirstVideoPacketsAsync(source);
+        Assert.False(leading[0].IsKeyframe, "the cut starts between keyframes");
+        var keyframeSeconds = leading.First(p => p.IsKeyframe).Seconds;
+        var audioSeconds = await StartSecondsAsync(source, "a:0");
+
+        var (video, output) = await EnhancedJob.RunAsync(source, scratch);
+
+        var kept = TestClips.FrameCount - FirstKeptKeyframe;
+        Assert.Equal(kept, video.FrameCount);
+        Assert.Equal(FirstKeptKeyframe - DroppedPackets, video.UndecodableLeadingFrames);
+        Assert.Equal(Enumerable.Range(FirstKeptKeyframe, kept), await MediaInspector.FrameNumbersAsync(output, TestClips.Width * 2, TestClips.Height * 2));
+        var offset = await StartSecondsAsync(output, "v:0") - await StartSecondsAsync(output, "a:0");
+        Assert.InRange(offset, keyframeSeconds - audioSeconds - 0.03, keyframeSeconds - audioSeconds + 0.03);
+    }
+
+    private static async Task<List<(double Seconds, bool IsKeyframe)>> FirstVideoPacketsAsync(string path)
+    {
+        var csv = await FfmpegProcess.CaptureOutputAsync(
+            FfmpegProcess.Ffprobe,
+            ["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", path],
+            CancellationToken.None);
+        return csv.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(','))
+            .Where(fields => fields.Length >= 2)
+            .Select(fields => (double.Parse(fields[0], CultureInfo.InvariantCulture), fields[1].Contains('K')))
+            .ToList();
+    }
+
+    private static async Task<double> StartSecondsAsync(string path, string stream)
+    {
+        var text = await FfmpegProcess.CaptureOutputAsync(
+            FfmpegProcess.Ffprobe,
+            ["-v", "error", "-select_streams", stream, "-show_entries", "stream=start_time", "-of", "csv=p=0", path],
+            CancellationToken.None);
+        // A transport stream lists its streams twice (once in its program); the first line is enough.
+        return double.Parse(text.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0].Trim(), CultureInfo.InvariantCulture);
+    }
+}
