@@ -12,6 +12,17 @@ internal static class ContainerRules
     /// <summary>Subtitles stored as pictures: MP4 has no place for them, Matroska does.</summary>
     private static readonly HashSet<string> BitmapSubtitles = ["hdmv_pgs_subtitle", "dvd_subtitle", "dvb_subtitle", "xsub"];
 
+    /// <summary>Text subtitles ffmpeg 5.1 decodes, so they can be rewritten as MP4 timed text or SRT.</summary>
+    private static readonly HashSet<string> TextSubtitles =
+    [
+        "mov_text", "subrip", "srt", "ass", "ssa", "webvtt", "text", "microdvd", "subviewer", "subviewer1", "sami",
+        "realtext", "mpl2", "pjs", "vplayer", "jacosub", "stl",
+    ];
+
+    /// <summary>Subtitles ffmpeg 5.1's Matroska muxer stores as they are (XSUB, teletext and closed captions are not).</summary>
+    private static readonly HashSet<string> MatroskaSubtitles =
+        ["subrip", "srt", "ass", "ssa", "webvtt", "hdmv_pgs_subtitle", "dvd_subtitle", "dvb_subtitle"];
+
     public static bool IsBitmapSubtitle(string codec) => BitmapSubtitles.Contains(codec);
 
     public static bool IsMp4(string outputPath) =>
@@ -20,33 +31,55 @@ internal static class ContainerRules
     public static bool IsMatroska(string outputPath) =>
         Path.GetExtension(outputPath).ToLowerInvariant() is ".mkv";
 
-    /// <summary>Per-stream codec options for the source's audio and subtitle streams in the output container.</summary>
-    public static IReadOnlyList<string> StreamCodecs(VideoInfo video, string outputPath)
+    /// <summary>
+    /// The source's subtitle streams the output container can carry, each by its ordinal among the source's
+    /// subtitles, with the codec it is written in (<c>copy</c> or a conversion). The others cannot go in at all
+    /// (teletext, closed captions, codecs this ffmpeg does not know) and are left out.
+    /// </summary>
+    public static IReadOnlyList<(int Ordinal, string Codec)> Subtitles(VideoInfo video, string outputPath)
     {
-        var arguments = new List<string>();
+        CheckContainer(video, outputPath);
+        var kept = new List<(int, string)>();
+        for (var i = 0; i < video.SubtitleCodecs.Count; i++)
+        {
+            var codec = video.SubtitleCodecs[i];
+            if (IsMatroska(outputPath) && MatroskaSubtitles.Contains(codec))
+            {
+                kept.Add((i, "copy"));
+            }
+            else if (TextSubtitles.Contains(codec))
+            {
+                // MP4 holds text only as timed text; SRT keeps the text of what Matroska cannot store as it is.
+                kept.Add((i, IsMatroska(outputPath) ? "srt" : "mov_text"));
+            }
+        }
+
+        return kept;
+    }
+
+    /// <summary>
+    /// Maps and per-stream codec options for the source's (input 1) audio, subtitle and, in Matroska, attachment
+    /// streams, for the subtitles in <paramref name="subtitles"/> (see <see cref="Subtitles"/>).
+    /// </summary>
+    public static IReadOnlyList<string> StreamArguments(VideoInfo video, IReadOnlyList<(int Ordinal, string Codec)> subtitles, string outputPath)
+    {
+        CheckContainer(video, outputPath);
+        var arguments = new List<string> { "-map", "1:a?" };
+        foreach (var (ordinal, _) in subtitles)
+        {
+            arguments.AddRange(["-map", $"1:s:{ordinal}"]);
+        }
+
+        for (var i = 0; i < subtitles.Count; i++)
+        {
+            arguments.AddRange([$"-c:s:{i}", subtitles[i].Codec]);
+        }
+
         if (IsMatroska(outputPath))
         {
-            arguments.AddRange(["-c:a", "copy", "-c:s", "copy"]);
-            for (var i = 0; i < video.SubtitleCodecs.Count; i++)
-            {
-                // MP4's timed text is the one common text format Matroska cannot hold; SRT keeps its text.
-                if (video.SubtitleCodecs[i] == "mov_text")
-                {
-                    arguments.AddRange([$"-c:s:{i}", "srt"]);
-                }
-            }
-
+            // Fonts attached for styled (ASS) subtitles: without them players fall back to other fonts.
+            arguments.AddRange(["-map", "1:t?", "-c:a", "copy", "-c:t", "copy"]);
             return arguments;
-        }
-
-        if (!IsMp4(outputPath))
-        {
-            throw new ArgumentException($"Output container '{Path.GetExtension(outputPath)}' is not supported; use .mp4 or .mkv.", nameof(outputPath));
-        }
-
-        if (video.SubtitleCodecs.FirstOrDefault(IsBitmapSubtitle) is { } bitmap)
-        {
-            throw new ArgumentException($"MP4 cannot carry {bitmap} subtitles; write .mkv (see VideoAssembler.ChooseExtension).", nameof(outputPath));
         }
 
         if (video.AudioCodecs.Count == video.AudioStreamCount)
@@ -62,7 +95,25 @@ internal static class ContainerRules
             arguments.AddRange(["-c:a", "aac"]);
         }
 
-        arguments.AddRange(["-c:s", "mov_text", "-movflags", "+faststart"]);
+        arguments.AddRange(["-movflags", "+faststart"]);
         return arguments;
+    }
+
+    private static void CheckContainer(VideoInfo video, string outputPath)
+    {
+        if (IsMatroska(outputPath))
+        {
+            return;
+        }
+
+        if (!IsMp4(outputPath))
+        {
+            throw new ArgumentException($"Output container '{Path.GetExtension(outputPath)}' is not supported; use .mp4 or .mkv.", nameof(outputPath));
+        }
+
+        if (video.SubtitleCodecs.FirstOrDefault(IsBitmapSubtitle) is { } bitmap)
+        {
+            throw new ArgumentException($"MP4 cannot carry {bitmap} subtitles; write .mkv (see VideoAssembler.ChooseExtension).", nameof(outputPath));
+        }
     }
 }

@@ -1,27 +1,42 @@
 using System.Globalization;
 using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Vsr.Engine.Media;
 
 /// <summary>Joins encoded chunks in order and remuxes the source's audio and subtitle streams.</summary>
 public static class VideoAssembler
 {
+    /// <inheritdoc cref="AssembleAsync(string, VideoInfo, IReadOnlyList{EncodedChunk}, string, ILogger, CancellationToken)"/>
+    public static Task AssembleAsync(
+        string sourcePath,
+        VideoInfo video,
+        IReadOnlyList<EncodedChunk> chunks,
+        string outputPath,
+        CancellationToken cancellationToken) =>
+        AssembleAsync(sourcePath, video, chunks, outputPath, NullLogger.Instance, cancellationToken);
+
     /// <summary>
     /// Writes <paramref name="outputPath"/> (its extension picks the container) from the chunks plus every audio and
-    /// subtitle stream of <paramref name="sourcePath"/>. The result has exactly the source's frame count.
+    /// subtitle stream of <paramref name="sourcePath"/> that the container can carry (and, in Matroska, the attached
+    /// fonts). The result has exactly the source's frame count.
     /// </summary>
     /// <remarks>
     /// Chunks are joined with ffmpeg's concat demuxer and copied, not re-encoded. The list file it reads is written
     /// next to the output and always deleted. The joined frames are counted afterwards (from packets, no decode), and
-    /// an output with the wrong count is deleted and reported rather than delivered.
+    /// an output with the wrong count is deleted and reported rather than delivered. A subtitle stream the container
+    /// cannot hold in any form is left out, with a warning on <paramref name="logger"/>, rather than failing the job.
     /// </remarks>
     public static async Task AssembleAsync(
         string sourcePath,
         VideoInfo video,
         IReadOnlyList<EncodedChunk> chunks,
         string outputPath,
+        ILogger logger,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(logger);
         ArgumentException.ThrowIfNullOrEmpty(sourcePath);
         ArgumentNullException.ThrowIfNull(video);
         ArgumentNullException.ThrowIfNull(chunks);
@@ -31,7 +46,15 @@ public static class VideoAssembler
             throw new ArgumentException("There are no chunks to assemble.", nameof(chunks));
         }
 
-        var streamCodecs = ContainerRules.StreamCodecs(video, outputPath);
+        var subtitles = ContainerRules.Subtitles(video, outputPath);
+        var streamArguments = ContainerRules.StreamArguments(video, subtitles, outputPath);
+        foreach (var ordinal in Enumerable.Range(0, video.SubtitleCodecs.Count).Except(subtitles.Select(s => s.Ordinal)))
+        {
+            logger.LogWarning(
+                "Subtitle stream {Ordinal} ({Codec}) of {Source} is left out: {Container} cannot hold it",
+                ordinal, video.SubtitleCodecs[ordinal], Path.GetFileName(sourcePath), Path.GetExtension(outputPath));
+        }
+
         var output = Path.GetFullPath(outputPath);
         var listPath = Path.Combine(
             Path.GetDirectoryName(output) ?? ".",
@@ -43,8 +66,8 @@ public static class VideoAssembler
             var arguments = new List<string> { "-hide_banner", "-nostats", "-v", "error", "-nostdin" };
             arguments.AddRange(VideoDelay(video));
             arguments.AddRange(["-f", "concat", "-safe", "0", "-i", listPath, "-i", sourcePath]);
-            arguments.AddRange(["-map", "0:v", "-map", "1:a?", "-map", "1:s?", "-map_metadata", "1", "-map_chapters", "1"]);
-            arguments.AddRange(["-c:v", "copy", .. streamCodecs, "-y", output]);
+            arguments.AddRange(["-map", "0:v", .. streamArguments, "-map_metadata", "1", "-map_chapters", "1"]);
+            arguments.AddRange(["-c:v", "copy", "-y", output]);
             await FfmpegProcess.CaptureOutputAsync(FfmpegProcess.Ffmpeg, arguments, cancellationToken);
 
             var written = await PacketIndex.ReadAsync(output, streamIndex: 0, cancellationToken);

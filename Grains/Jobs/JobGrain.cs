@@ -257,7 +257,7 @@ public sealed class JobGrain(
             var encoded = Job.Chunks
                 .Zip(chunkFiles, (c, f) => new EncodedChunk(new ChunkSpan(c.Index, c.StartFrame, c.FrameCount), f.Path))
                 .ToList();
-            await Task.Run(() => VideoAssembler.AssembleAsync(sourcePath, video, encoded, outputPath, cancellationToken), cancellationToken);
+            await Task.Run(() => VideoAssembler.AssembleAsync(sourcePath, video, encoded, outputPath, logger, cancellationToken), cancellationToken);
             var output = await VideoProbe.ProbeAsync(outputPath, cancellationToken);
             if (output.FrameCount != video.FrameCount)
             {

@@ -77,6 +77,49 @@ public sealed class VideoAssemblerTests(TestClips clips, ITestOutputHelper log)
     }
 
     [Fact]
+    public async Task Subtitles_a_container_cannot_hold_are_left_out_and_Matroska_keeps_the_attached_fonts()
+    {
+        using var scratch = new ScratchDirectory();
+        var styled = scratch.File("styled.ass");
+        var plain = scratch.File("plain.srt");
+        var font = scratch.File("subtitle-font.ttf");
+        await File.WriteAllTextAsync(styled, "[Script Info]\nScriptType: v4.00+\n\n[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\nDialogue: 0,0:00:00.10,0:00:00.80,Default,,0,0,0,,Styled line\n");
+        await File.WriteAllTextAsync(plain, "1\n00:00:00,100 --> 00:00:00,800\nPlain line\n");
+        var fontBytes = Enumerable.Range(0, 4096).Select(i => (byte)(i * 7)).ToArray();
+        await File.WriteAllBytesAsync(font, fontBytes);
+        var written = scratch.File("written.mkv");
+        await TestClips.RunFfmpegAsync(
+        [
+            "-f", "lavfi", "-i", "testsrc2=size=64x48:rate=25:duration=1", "-i", styled, "-i", plain,
+            "-map", "0", "-map", "1", "-map", "2", "-c:v", "libx264", "-preset", "veryfast", "-g", "10", "-pix_fmt", "yuv420p",
+            "-c:s", "copy", "-attach", font, "-metadata:s:t", "mimetype=application/x-truetype-font", written,
+        ]);
+        // The SRT track becomes S_TEXT/USF, a real Matroska subtitle codec that ffmpeg 5.1 does not know, so neither
+        // container can take it in any form. (A string element may end in zero bytes, so the length stays the same.)
+        var bytes = await File.ReadAllBytesAsync(written);
+        var at = bytes.AsSpan().IndexOf("S_TEXT/UTF8"u8);
+        Assert.True(at >= 0);
+        "S_TEXT/USF\0"u8.CopyTo(bytes.AsSpan(at));
+        var source = scratch.File("source.mkv");
+        await File.WriteAllBytesAsync(source, bytes);
+        var video = await VideoProbe.ProbeAsync(source, CancellationToken.None);
+        Assert.Equal(["ass", "unknown"], video.SubtitleCodecs);
+        var chunks = await EnhancedJob.TranscodeChunksAsync(source, video, scratch);
+        var mp4 = scratch.File("enhanced" + VideoAssembler.ChooseExtension(video));
+        var mkv = scratch.File("enhanced.mkv");
+
+        await VideoAssembler.AssembleAsync(source, video, chunks, mp4, CancellationToken.None);
+        await VideoAssembler.AssembleAsync(source, video, chunks, mkv, CancellationToken.None);
+
+        Assert.EndsWith(".mp4", mp4);
+        Assert.Equal(["video", "subtitle:mov_text"], (await MediaInspector.StreamsAsync(mp4)).Select(Describe));
+        Assert.Equal(["video", "subtitle:ass", "attachment:ttf"], (await MediaInspector.StreamsAsync(mkv)).Select(Describe));
+        var extracted = scratch.File("extracted.ttf");
+        await TestClips.RunFfmpegAsync(["-dump_attachment:t:0", extracted, "-i", mkv, "-f", "null", "-"]);
+        Assert.Equal(fontBytes, await File.ReadAllBytesAsync(extracted));
+    }
+
+    [Fact]
     public async Task An_output_missing_frames_is_rejected_and_deleted()
     {
         using var scratch = new ScratchDirectory();
@@ -104,4 +147,6 @@ public sealed class VideoAssemblerTests(TestClips clips, ITestOutputHelper log)
 
         Assert.Equal(expected, VideoAssembler.ChooseExtension(video));
     }
+
+    private static string Describe(StreamSummary stream) => stream.Type == "video" ? "video" : $"{stream.Type}:{stream.Codec}";
 }
