@@ -64,6 +64,11 @@ public sealed class JobGrain(
             logger.LogInformation("Job {Job} accepted: {File} x{Scale}, model {Model}, content {Content}", this.GetPrimaryKey(), request.FileName, request.Scale,
                 request.Model ?? "(by content)", request.Content);
         }
+        else if (IsEnded && Job.Request is null)
+        {
+            // Cancelled while queued: only this late submission names the upload, which nothing will read now.
+            await CleanUpAsync(request.SourceKey);
+        }
 
         // Also for a job already known: a redelivered submission may follow one that saved PENDING and then failed
         // before the reminder was held or the run started; both steps are idempotent.
@@ -127,7 +132,7 @@ public sealed class JobGrain(
         }
         else if (IsEnded)
         {
-            await CleanUpAsync();
+            await CleanUpAsync(Job.Request?.SourceKey);
         }
         else
         {
@@ -277,9 +282,10 @@ public sealed class JobGrain(
                 await PlanAsync(video);
             }
 
+            // Chunks still running when the job last stopped (a pause, a lost activation) were stopped, not failed.
             foreach (var chunk in Job.Chunks.Where(c => c.Status == ChunkStatus.Running).ToList())
             {
-                Job.Chunks[chunk.Index] = chunk with { Status = ChunkStatus.Pending };
+                Job.Chunks[chunk.Index] = ChunkDispatcher.ReturnAttempt(chunk);
             }
 
             await dispatcher.RunAsync(jobId, request, Job, SaveProgressAsync, cancellationToken);
@@ -405,17 +411,28 @@ public sealed class JobGrain(
         }
 
         await PublishAsync();
-        await CleanUpAsync();
+        await CleanUpAsync(Job.Request?.SourceKey);
     }
 
     private bool IsEnded => Job.Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled;
 
-    /// <summary>Forgets the reminder once the ended job's objects are gone; logs and keeps it when something failed.</summary>
-    private async Task CleanUpAsync()
+    /// <summary>
+    /// Deletes the ended job's objects but its output (the upload, the queued request, the chunks) and then forgets the
+    /// reminder; when something fails it logs and keeps the reminder, whose next tick tries again.
+    /// </summary>
+    private async Task CleanUpAsync(string? sourceKey)
     {
+        var prefix = $"jobs/{this.GetPrimaryKey():N}/";
         try
         {
-            await store.DeletePrefixAsync($"jobs/{this.GetPrimaryKey():N}/chunks/", CancellationToken.None);
+            await store.DeletePrefixAsync(prefix + "chunks/", CancellationToken.None);
+            // The API's copy of the submission: it reads it only while the grain has no state, which is over now.
+            await store.DeletePrefixAsync(prefix + "request.json", CancellationToken.None);
+            if (sourceKey is not null && sourceKey.StartsWith(prefix, StringComparison.Ordinal) && sourceKey != Job.OutputKey)
+            {
+                await store.DeletePrefixAsync(sourceKey, CancellationToken.None);
+            }
+
             await ForgetReminderAsync();
         }
         catch (Exception e)
