@@ -47,6 +47,16 @@ public sealed class JobOptions
     [Range(1, 50)]
     public int ContentSampleFrames { get; set; } = 6;
 
+    /// <summary>
+    /// Internal errors in a row (object store, database, network: anything but a reason the job itself cannot finish)
+    /// a job rides out before it fails. Between them the job keeps its ledger and stored chunks and runs again.
+    /// </summary>
+    [Range(0, 100)]
+    public int InternalRetryLimit { get; set; } = 5;
+
+    /// <summary>Wait before a job runs again after an internal error; doubled after each one, at most <see cref="ResumeCheckPeriod"/>.</summary>
+    public TimeSpan InternalRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Upper bound on one chunk call; also the Orleans response timeout of silo-to-silo calls.</summary>
     public TimeSpan ChunkTimeout { get; set; } = TimeSpan.FromMinutes(30);
 }

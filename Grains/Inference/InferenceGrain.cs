@@ -40,13 +40,12 @@ public sealed class InferenceGrain(
 
     async Task<ChunkResult> IInferenceGrain.RunChunk(ChunkWork work, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, devices.ShuttingDown);
-        timeout.CancelAfter(jobs.Value.ChunkTimeout);
-        var running = new RunningChunk(work.JobId, timeout);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, devices.ShuttingDown);
+        var running = new RunningChunk(work.JobId, stop);
         _running.Add(running);
         try
         {
-            return await RunAsync(work, timeout.Token);
+            return await RunAsync(work, stop.Token);
         }
         finally
         {
@@ -66,31 +65,45 @@ public sealed class InferenceGrain(
         await Task.WhenAll(chunks.Select(c => c.Finished.Task));
     }
 
-    private async Task<ChunkResult> RunAsync(ChunkWork work, CancellationToken ct)
+    /// <summary>
+    /// Fetches and probes the source, then waits for the device. <c>Vsr:Jobs:ChunkTimeout</c> bounds only the work on the
+    /// device: time queued behind other chunks is not the chunk's fault.
+    /// </summary>
+    private async Task<ChunkResult> RunAsync(ChunkWork work, CancellationToken stop)
     {
-        using var lease = await devices.AcquireAsync(_device, ct);
-        _executionProvider = lease.Runner.ExecutionProvider;
-
         var scratch = Path.Combine(Path.GetFullPath(node.Value.WorkDirectory), "chunks", $"{work.JobId:N}-{work.ChunkIndex:D5}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(scratch);
-        var stopwatch = Stopwatch.StartNew();
         try
         {
-            await using var source = await store.GetLocalAsync(work.SourceKey, scratch, ct);
-            var video = await probes.GetAsync(work.SourceKey, source.Path, ct);
+            await using var source = await store.GetLocalAsync(work.SourceKey, scratch, stop);
+            var video = await probes.GetAsync(work.SourceKey, source.Path, stop);
+            using var lease = await devices.AcquireAsync(_device, stop);
+            _executionProvider = lease.Runner.ExecutionProvider;
+
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            timeout.CancelAfter(jobs.Value.ChunkTimeout);
+            var stopwatch = Stopwatch.StartNew();
             var outputPath = Path.Combine(scratch, "chunk" + Path.GetExtension(work.OutputKey));
             var progress = new ChunkProgressReporter(GrainFactory.GetGrain<IJobGrain>(work.JobId), work.ChunkIndex);
+            try
+            {
+                // The pipeline is CPU-bound and blocking in places; keep it off the grain's single-threaded scheduler.
+                var outcome = await Task.Run(() => lease.Runner.RunAsync(work, source.Path, video, outputPath, progress, timeout.Token), timeout.Token);
+                await store.PutFileAsync(work.OutputKey, outputPath, timeout.Token);
 
-            // The pipeline is CPU-bound and blocking in places; keep it off the grain's single-threaded scheduler.
-            var outcome = await Task.Run(() => lease.Runner.RunAsync(work, source.Path, video, outputPath, progress, ct), ct);
-            await store.PutFileAsync(work.OutputKey, outputPath, ct);
-
-            _chunksCompleted++;
-            logger.LogInformation(
-                "Chunk {Chunk} of job {Job}: {Frames} frames on {Device} ({Provider}) in {Seconds:F1}s",
-                work.ChunkIndex, work.JobId, outcome.FramesWritten, _device, _executionProvider, stopwatch.Elapsed.TotalSeconds);
-            return new ChunkResult(work.ChunkIndex, outcome.FramesWritten, work.OutputKey, _device.ToString(),
-                localSilo.SiloAddress.ToParsableString(), stopwatch.Elapsed.TotalSeconds);
+                _chunksCompleted++;
+                logger.LogInformation(
+                    "Chunk {Chunk} of job {Job}: {Frames} frames on {Device} ({Provider}) in {Seconds:F1}s",
+                    work.ChunkIndex, work.JobId, outcome.FramesWritten, _device, _executionProvider, stopwatch.Elapsed.TotalSeconds);
+                return new ChunkResult(work.ChunkIndex, outcome.FramesWritten, work.OutputKey, _device.ToString(),
+                    localSilo.SiloAddress.ToParsableString(), stopwatch.Elapsed.TotalSeconds);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !stop.IsCancellationRequested)
+            {
+                throw new TimeoutException(
+                    $"Chunk {work.ChunkIndex} ({work.FrameCount} frames) did not finish on {_device} within Vsr:Jobs:ChunkTimeout " +
+                    $"({jobs.Value.ChunkTimeout}); raise Vsr:Jobs:ChunkTimeout or lower Vsr:Jobs:ChunkSeconds for slow devices.");
+            }
         }
         finally
         {

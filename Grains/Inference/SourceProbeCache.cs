@@ -19,15 +19,28 @@ public sealed class SourceProbeCache
             _entries.Clear();
         }
 
-        var entry = _entries.GetOrAdd(sourceKey, _ => new Lazy<Task<VideoInfo>>(() => VideoProbe.ProbeAsync(localPath, CancellationToken.None)));
+        var entry = _entries.GetOrAdd(sourceKey, _ => NewEntry(localPath));
+        if (entry.IsValueCreated && Failed(entry.Value))
+        {
+            // A probe that failed is no answer; it may have failed after its callers left, so nobody dropped it yet.
+            _entries.TryRemove(KeyValuePair.Create(sourceKey, entry));
+            entry = _entries.GetOrAdd(sourceKey, _ => NewEntry(localPath));
+        }
+
         try
         {
             return await entry.Value.WaitAsync(cancellationToken);
         }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception) when (Failed(entry.Value))
         {
-            _entries.TryRemove(sourceKey, out _);
+            // Only this entry: another caller may already have put a fresh probe in its place.
+            _entries.TryRemove(KeyValuePair.Create(sourceKey, entry));
             throw;
         }
     }
+
+    private static Lazy<Task<VideoInfo>> NewEntry(string localPath) =>
+        new(() => VideoProbe.ProbeAsync(localPath, CancellationToken.None));
+
+    private static bool Failed(Task task) => task.IsFaulted || task.IsCanceled;
 }

@@ -32,7 +32,7 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
             {
                 // Everything that finished is settled, and the freed devices get their next chunks, before the one write
                 // of the ledger: with many devices chunks finish together, and a write per chunk would keep devices idle.
-                var settled = SettleFinished(job, running);
+                var settled = SettleFinished(job, running, cancellationToken.IsCancellationRequested);
                 var devices = directory.ActiveDeviceKeys();
                 noDeviceSince = CheckDevicesPresent(devices, running.Count, noDeviceSince);
                 var started = !cancellationToken.IsCancellationRequested && Launch(jobId, request, job, devices, running, abandon.Token);
@@ -136,21 +136,22 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
     }
 
     /// <summary>Moves every finished chunk call out of <paramref name="running"/> into the ledger; returns their chunk indexes.</summary>
-    private List<int> SettleFinished(JobState job, Dictionary<Task<ChunkResult>, (int Chunk, string Device)> running)
+    /// <param name="stopping">The job is being cancelled or paused: calls that did not succeed were stopped by it, not failed.</param>
+    private List<int> SettleFinished(JobState job, Dictionary<Task<ChunkResult>, (int Chunk, string Device)> running, bool stopping)
     {
         var settled = new List<int>();
         foreach (var task in running.Keys.Where(t => t.IsCompleted).ToList())
         {
             var (chunk, device) = running[task];
             running.Remove(task);
-            Settle(job, chunk, device, task);
+            Settle(job, chunk, device, task, stopping);
             settled.Add(chunk);
         }
 
         return settled;
     }
 
-    private void Settle(JobState job, int index, string device, Task<ChunkResult> task)
+    private void Settle(JobState job, int index, string device, Task<ChunkResult> task, bool stopping)
     {
         var chunk = job.Chunks[index];
         if (task.IsCompletedSuccessfully)
@@ -165,6 +166,13 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
             return;
         }
 
+        if (stopping)
+        {
+            // Stopping it was the job's choice, so the chunk keeps its attempt budget.
+            job.Chunks[index] = ReturnAttempt(chunk);
+            return;
+        }
+
         var error = task.Exception?.GetBaseException().Message ?? "cancelled";
         logger.LogWarning("Chunk {Chunk} of a job failed on {Device} (attempt {Attempt}): {Error}", index, device, chunk.Attempts, error);
         if (chunk.Attempts >= options.Value.MaxAttempts)
@@ -176,4 +184,8 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
 
         job.Chunks[index] = chunk with { Status = ChunkStatus.Pending, LastError = error };
     }
+
+    /// <summary>A chunk put back to pending because its job stopped it, with the attempt that stopping cost given back.</summary>
+    public static ChunkRecord ReturnAttempt(ChunkRecord chunk) =>
+        chunk with { Status = ChunkStatus.Pending, Attempts = Math.Max(0, chunk.Attempts - 1) };
 }

@@ -55,21 +55,30 @@ public sealed class JobGrain(
 
     async ValueTask<JobSnapshot> IJobGrain.Submit(JobRequest request)
     {
-        if (Job.Status != JobStatus.None)
+        if (Job.Status == JobStatus.None)
         {
-            return Snapshot();
+            Job.Status = JobStatus.Pending;
+            Job.Request = request;
+            Job.CreatedAt = DateTimeOffset.UtcNow;
+            await state.WriteStateAsync();
+            logger.LogInformation("Job {Job} accepted: {File} x{Scale}, model {Model}, content {Content}", this.GetPrimaryKey(), request.FileName, request.Scale,
+                request.Model ?? "(by content)", request.Content);
+        }
+        else if (IsEnded && Job.Request is null)
+        {
+            // Cancelled while queued: only this late submission names the upload, which nothing will read now.
+            await CleanUpAsync(request.SourceKey);
         }
 
-        Job.Status = JobStatus.Pending;
-        Job.Request = request;
-        Job.CreatedAt = DateTimeOffset.UtcNow;
-        await state.WriteStateAsync();
+        // Also for a job already known: a redelivered submission may follow one that saved PENDING and then failed
+        // before the reminder was held or the run started; both steps are idempotent.
+        if (!IsEnded && Job.Request is not null)
+        {
+            // Held until the job ends: if every silo stops before then, the reminder brings the job back.
+            await this.RegisterOrUpdateReminder(ResumeReminder, options.Value.ResumeCheckPeriod, options.Value.ResumeCheckPeriod);
+            StartRun();
+        }
 
-        // Held until the job ends: if every silo stops before then, the reminder brings the job back.
-        await this.RegisterOrUpdateReminder(ResumeReminder, options.Value.ResumeCheckPeriod, options.Value.ResumeCheckPeriod);
-        logger.LogInformation("Job {Job} accepted: {File} x{Scale}, model {Model}, content {Content}", this.GetPrimaryKey(), request.FileName, request.Scale,
-            request.Model ?? "(by content)", request.Content);
-        StartRun();
         return Snapshot();
     }
 
@@ -77,7 +86,7 @@ public sealed class JobGrain(
 
     async ValueTask<JobSnapshot> IJobGrain.Cancel()
     {
-        if (Job.Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled)
+        if (IsEnded)
         {
             return Snapshot();
         }
@@ -96,10 +105,9 @@ public sealed class JobGrain(
             await _stop.CancelAsync();
             await _run;
         }
-        else
-        {
-            await EndAsync(JobStatus.Cancelled, "Cancelled at the user's request.");
-        }
+
+        // Also when the run's own end could not be saved: the user asked, so the job ends here or the call fails.
+        await EndAsync(JobStatus.Cancelled, "Cancelled at the user's request.");
 
         return Snapshot();
     }
@@ -122,6 +130,10 @@ public sealed class JobGrain(
         {
             StartRun();
         }
+        else if (IsEnded)
+        {
+            await CleanUpAsync(Job.Request?.SourceKey);
+        }
         else
         {
             await ForgetReminderAsync();
@@ -139,9 +151,118 @@ public sealed class JobGrain(
         _run = RunAsync(_stop.Token);
     }
 
+    /// <summary>
+    /// Runs the job until it ends or pauses. Only a <see cref="JobFailedException"/> or the user's cancel ends it; any
+    /// other error (storage, database, network) keeps the job PROCESSING with its ledger and stored chunks, and the
+    /// run starts again from the ledger after a growing delay, at most <see cref="JobOptions.InternalRetryLimit"/> times
+    /// in a row.
+    /// </summary>
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         var jobId = this.GetPrimaryKey();
+        var (errors, doneAtLastError) = (0, -1);
+        while (true)
+        {
+            (JobStatus Status, string Reason)? end;
+            try
+            {
+                await RunOnceAsync(jobId, cancellationToken);
+                return;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                end = CancelledOrPaused(jobId);
+            }
+            catch (JobFailedException failure)
+            {
+                logger.LogWarning(failure, "Job {Job} failed: {Reason}", jobId, failure.Message);
+                end = (JobStatus.Failed, failure.Message);
+            }
+            catch (Exception unexpected)
+            {
+                // Errors count "in a row" while no chunk finishes between them.
+                var done = Job.Chunks.Count(c => c.Status == ChunkStatus.Done);
+                (errors, doneAtLastError) = (done > doneAtLastError ? 1 : errors + 1, done);
+                if (errors > options.Value.InternalRetryLimit)
+                {
+                    logger.LogError(unexpected, "Job {Job} gave up after {Count} internal errors in a row", jobId, errors);
+                    end = (JobStatus.Failed, $"The job stopped after {errors} internal errors in a row (Vsr:Jobs:InternalRetryLimit is " +
+                        $"{options.Value.InternalRetryLimit}); the last was: {unexpected.Message}. Check that the object store and the " +
+                        "database are reachable, then submit the video again.");
+                }
+                else
+                {
+                    var delay = RetryDelay(errors);
+                    logger.LogError(unexpected, "Job {Job} hit an internal error ({Count} in a row); it keeps its ledger and runs again in {Delay}",
+                        jobId, errors, delay);
+                    if (await DelayAsync(delay, cancellationToken))
+                    {
+                        continue;
+                    }
+
+                    end = CancelledOrPaused(jobId);
+                }
+            }
+
+            if (end is { } ending)
+            {
+                await TryEndAsync(jobId, ending.Status, ending.Reason);
+            }
+
+            return;
+        }
+    }
+
+    /// <summary>An end that could not be saved leaves the job unfinished: its reminder runs it again, or the user's cancel ends it.</summary>
+    private async Task TryEndAsync(Guid jobId, JobStatus status, string reason)
+    {
+        try
+        {
+            await EndAsync(status, reason);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Job {Job} could not be saved as {Status}; it stays {Current} until its reminder runs it again", jobId, status, Job.Status);
+        }
+    }
+
+    /// <summary>A cancelled run is the user's cancel (the job ends) or a pause (it resumes from its ledger later).</summary>
+    private (JobStatus, string)? CancelledOrPaused(Guid jobId)
+    {
+        if (_cancelRequested)
+        {
+            return (JobStatus.Cancelled, "Cancelled at the user's request.");
+        }
+
+        logger.LogInformation("Job {Job} paused by deactivation; it resumes from its ledger", jobId);
+        return null;
+    }
+
+    /// <summary>Waits before the next run; false when the job was cancelled or paused meanwhile.</summary>
+    private async Task<bool> DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            KeepAlive();
+            await Task.Delay(delay, cancellationToken);
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Doubles from <see cref="JobOptions.InternalRetryDelay"/>, never beyond the resume reminder's period.</summary>
+    private TimeSpan RetryDelay(int errorsInARow)
+    {
+        var first = options.Value.InternalRetryDelay;
+        var ceiling = Math.Max(first.Ticks, options.Value.ResumeCheckPeriod.Ticks);
+        return TimeSpan.FromTicks((long)Math.Min(ceiling, first.Ticks * Math.Pow(2, Math.Min(errorsInARow - 1, 30))));
+    }
+
+    private async Task RunOnceAsync(Guid jobId, CancellationToken cancellationToken)
+    {
         var scratch = Path.Combine(Path.GetFullPath(node.Value.WorkDirectory), "jobs", jobId.ToString("N"));
         Directory.CreateDirectory(scratch);
         try
@@ -161,31 +282,14 @@ public sealed class JobGrain(
                 await PlanAsync(video);
             }
 
+            // Chunks still running when the job last stopped (a pause, a lost activation) were stopped, not failed.
             foreach (var chunk in Job.Chunks.Where(c => c.Status == ChunkStatus.Running).ToList())
             {
-                Job.Chunks[chunk.Index] = chunk with { Status = ChunkStatus.Pending };
+                Job.Chunks[chunk.Index] = ChunkDispatcher.ReturnAttempt(chunk);
             }
 
             await dispatcher.RunAsync(jobId, request, Job, SaveProgressAsync, cancellationToken);
             await AssembleAsync(jobId, source.Path, video, scratch, cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && _cancelRequested)
-        {
-            await EndAsync(JobStatus.Cancelled, "Cancelled at the user's request.");
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            logger.LogInformation("Job {Job} paused by deactivation; it resumes from its ledger", jobId);
-        }
-        catch (JobFailedException failure)
-        {
-            logger.LogWarning(failure, "Job {Job} failed: {Reason}", jobId, failure.Message);
-            await EndAsync(JobStatus.Failed, failure.Message);
-        }
-        catch (Exception unexpected)
-        {
-            logger.LogError(unexpected, "Job {Job} failed unexpectedly", jobId);
-            await EndAsync(JobStatus.Failed, $"Internal error while processing the job: {unexpected.Message}");
         }
         finally
         {
@@ -281,16 +385,61 @@ public sealed class JobGrain(
         }
     }
 
-    /// <summary>Moves the job to a terminal state, persists it, announces it, and drops what is no longer needed.</summary>
+    /// <summary>
+    /// Moves the job to a terminal state, persists it and announces it; then drops what is no longer needed, best
+    /// effort: once the terminal state is saved nothing changes it, and a clean-up that failed runs again on the
+    /// reminder's next tick. A job already ended stays as it is.
+    /// </summary>
     private async Task EndAsync(JobStatus status, string? error)
     {
-        Job.Status = status;
-        Job.Error = error;
-        Job.CompletedAt = DateTimeOffset.UtcNow;
-        await state.WriteStateAsync();
+        if (IsEnded)
+        {
+            return;
+        }
+
+        var (previousStatus, previousError, previousCompletedAt) = (Job.Status, Job.Error, Job.CompletedAt);
+        (Job.Status, Job.Error, Job.CompletedAt) = (status, error, DateTimeOffset.UtcNow);
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Not saved, so not ended: the run, the reminder or the user's next cancel tries again.
+            (Job.Status, Job.Error, Job.CompletedAt) = (previousStatus, previousError, previousCompletedAt);
+            throw;
+        }
+
         await PublishAsync();
-        await ForgetReminderAsync();
-        await store.DeletePrefixAsync($"jobs/{this.GetPrimaryKey():N}/chunks/", CancellationToken.None);
+        await CleanUpAsync(Job.Request?.SourceKey);
+    }
+
+    private bool IsEnded => Job.Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled;
+
+    /// <summary>
+    /// Deletes the ended job's objects but its output (the upload, the queued request, the chunks) and then forgets the
+    /// reminder; when something fails it logs and keeps the reminder, whose next tick tries again.
+    /// </summary>
+    private async Task CleanUpAsync(string? sourceKey)
+    {
+        var prefix = $"jobs/{this.GetPrimaryKey():N}/";
+        try
+        {
+            await store.DeletePrefixAsync(prefix + "chunks/", CancellationToken.None);
+            // The API's copy of the submission: it reads it only while the grain has no state, which is over now.
+            await store.DeletePrefixAsync(prefix + "request.json", CancellationToken.None);
+            if (sourceKey is not null && sourceKey.StartsWith(prefix, StringComparison.Ordinal) && sourceKey != Job.OutputKey)
+            {
+                await store.DeletePrefixAsync(sourceKey, CancellationToken.None);
+            }
+
+            await ForgetReminderAsync();
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Clean-up of ended job {Job} failed; the job stays {Status} and the clean-up is tried again later",
+                this.GetPrimaryKey(), Job.Status);
+        }
     }
 
     private async Task ForgetReminderAsync()

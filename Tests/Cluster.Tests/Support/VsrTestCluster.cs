@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.TestingHost;
 using Vsr.Grains.Hosting;
@@ -15,7 +16,8 @@ public sealed class VsrTestCluster : IAsyncDisposable
 {
     private readonly TempDirectory _temp = new("vsr-cluster");
 
-    private VsrTestCluster(short silos, string[] devices, double chunkSeconds, IReadOnlyDictionary<string, string?>? extraSettings)
+    private VsrTestCluster(short silos, string[] devices, double chunkSeconds, IReadOnlyDictionary<string, string?>? extraSettings,
+        Action<IServiceCollection>? services)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -40,11 +42,15 @@ public sealed class VsrTestCluster : IAsyncDisposable
 
         Configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         Store = new FileSystemObjectStore(_temp.Combine("objects"));
+        _store = new FaultyObjectStore(Store);
 
         var builder = new InProcessTestClusterBuilder(silos);
         builder.ConfigureSilo((_, silo) =>
         {
+            // Registered first, so the product's registration (TryAdd) keeps this one; tests inject faults through it.
+            silo.Services.AddSingleton<IObjectStore>(_store);
             silo.AddVideoEnhancement(Configuration);
+            services?.Invoke(silo.Services);
             silo.Configure<ClusterMembershipOptions>(o =>
             {
                 o.ProbeTimeout = TimeSpan.FromSeconds(1);
@@ -62,13 +68,19 @@ public sealed class VsrTestCluster : IAsyncDisposable
     /// <summary>The same object store the silos use.</summary>
     public IObjectStore Store { get; }
 
+    /// <summary>The silos' view of <see cref="Store"/>, where a test makes chosen calls fail.</summary>
+    public FaultyObjectStore SiloStore => _store;
+
+    private readonly FaultyObjectStore _store;
+
     public string TempPath => _temp.Path;
 
     /// <param name="extraSettings">More configuration for every silo, such as <c>Vsr:Simulation:FrameLatency</c>.</param>
+    /// <param name="services">Changes to every silo's services after the product's own, such as a decorated service.</param>
     public static async Task<VsrTestCluster> StartAsync(short silos = 2, string[]? devices = null, double chunkSeconds = 0.4,
-        IReadOnlyDictionary<string, string?>? extraSettings = null)
+        IReadOnlyDictionary<string, string?>? extraSettings = null, Action<IServiceCollection>? services = null)
     {
-        var cluster = new VsrTestCluster(silos, devices ?? ["cpu:0", "cpu:1"], chunkSeconds, extraSettings);
+        var cluster = new VsrTestCluster(silos, devices ?? ["cpu:0", "cpu:1"], chunkSeconds, extraSettings, services);
         await cluster.Cluster.DeployAsync();
         return cluster;
     }

@@ -1,0 +1,95 @@
+using Vsr.Cluster.Tests.Support;
+using Vsr.Grains.Jobs;
+
+namespace Vsr.Cluster.Tests.Jobs;
+
+/// <summary>
+/// Storage, database and network errors are not the job's fault: the job rides them out with its ledger and its
+/// finished chunks, and only a lasting error fails it. Simulated devices keep these fault tests quick.
+/// </summary>
+public sealed class InternalErrorTests
+{
+    private static readonly Dictionary<string, string?> Settings = new()
+    {
+        ["Vsr:Simulation:FrameLatency"] = "00:00:00.005",
+        ["Vsr:Jobs:InternalRetryDelay"] = "00:00:00.200",
+        ["Vsr:Jobs:InternalRetryLimit"] = "2",
+    };
+
+    [Fact]
+    public async Task A_storage_error_while_assembling_is_retried_and_the_job_completes_without_running_a_chunk_again()
+    {
+        await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0", "sim:1"], extraSettings: Settings);
+        using var clips = new TempDirectory();
+        var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 2);
+        var fault = cluster.SiloStore.Fail(nameof(cluster.Store.GetLocalAsync), key => key.Contains("/chunks/", StringComparison.Ordinal));
+
+        var done = await VsrTestCluster.WaitForEndAsync(await cluster.SubmitAsync(clip, 2), TimeSpan.FromMinutes(2));
+
+        Assert.Equal(1, fault.Failed);
+        Assert.True(done.Status == JobStatus.Completed, $"job ended {done.Status}: {done.Error}");
+        Assert.All(done.Chunks, c => Assert.Equal(1, c.Attempts));
+        Assert.True(await cluster.Store.ExistsAsync(done.OutputKey!, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_storage_error_that_lasts_fails_the_job_after_the_retry_limit_with_a_reason_to_act_on()
+    {
+        await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0"], extraSettings: Settings);
+        using var clips = new TempDirectory();
+        var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 1);
+        var fault = cluster.SiloStore.Fail(nameof(cluster.Store.GetLocalAsync), key => key.Contains("/chunks/", StringComparison.Ordinal), times: -1);
+
+        var done = await VsrTestCluster.WaitForEndAsync(await cluster.SubmitAsync(clip, 2), TimeSpan.FromMinutes(2));
+
+        Assert.Equal(JobStatus.Failed, done.Status);
+        Assert.Equal(3, fault.Failed);
+        Assert.Contains("3 internal errors in a row", done.Error, StringComparison.Ordinal);
+        Assert.Contains("Vsr:Jobs:InternalRetryLimit", done.Error, StringComparison.Ordinal);
+        Assert.Contains("503", done.Error, StringComparison.Ordinal);
+        Assert.All(done.Chunks, c => Assert.Equal(1, c.Attempts));
+    }
+
+    [Fact]
+    public async Task A_completed_job_stays_completed_when_its_clean_up_fails()
+    {
+        await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0", "sim:1"], extraSettings: Settings);
+        using var clips = new TempDirectory();
+        var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 1);
+        var fault = cluster.SiloStore.Fail(nameof(cluster.Store.DeletePrefixAsync), _ => true, times: -1);
+
+        var job = await cluster.SubmitAsync(clip, 2);
+        var done = await VsrTestCluster.WaitForEndAsync(job, TimeSpan.FromMinutes(2));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var later = await job.GetSnapshot();
+
+        Assert.True(fault.Failed > 0, "the clean-up was never tried");
+        Assert.True(done.Status == JobStatus.Completed, $"job ended {done.Status}: {done.Error}");
+        Assert.Equal(JobStatus.Completed, later.Status);
+        Assert.Null(later.Error);
+        Assert.Equal(JobStatus.Completed, (await job.Cancel()).Status);
+    }
+
+    [Fact]
+    public async Task A_submission_delivered_again_after_the_reminder_failed_to_register_runs_the_job()
+    {
+        var reminders = new FaultyReminderTable.Faults();
+        await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0", "sim:1"], extraSettings: Settings,
+            services: s => FaultyReminderTable.Install(s, reminders));
+        using var clips = new TempDirectory();
+        var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 1);
+        var id = Guid.NewGuid();
+        var key = $"jobs/{id:N}/source.mp4";
+        await cluster.Store.PutFileAsync(key, clip, CancellationToken.None);
+        var job = cluster.Cluster.Client.GetGrain<IJobGrain>(id);
+        var request = new JobRequest(key, "clip.mp4", 2, "realesr-animevideov3", JobContent.Auto, false, false);
+
+        reminders.FailNextUpserts(1);
+        await Assert.ThrowsAnyAsync<Exception>(async () => await job.Submit(request));
+        Assert.Equal(JobStatus.Pending, (await job.GetSnapshot()).Status);
+        await job.Submit(request);
+        var done = await VsrTestCluster.WaitForEndAsync(job, TimeSpan.FromSeconds(60));
+
+        Assert.True(done.Status == JobStatus.Completed, $"job ended {done.Status}: {done.Error}");
+    }
+}

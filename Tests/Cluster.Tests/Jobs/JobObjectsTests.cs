@@ -1,0 +1,61 @@
+using Vsr.Cluster.Tests.Support;
+using Vsr.Grains.Jobs;
+
+namespace Vsr.Cluster.Tests.Jobs;
+
+/// <summary>An ended job keeps only its output in the object store: uploads can be gigabytes.</summary>
+public sealed class JobObjectsTests
+{
+    private static readonly Dictionary<string, string?> Settings = new() { ["Vsr:Simulation:FrameLatency"] = "00:00:00.040" };
+
+    [Fact]
+    public async Task A_completed_job_keeps_its_output_and_drops_its_upload_request_and_chunks()
+    {
+        await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0"], extraSettings: Settings);
+        using var clips = new TempDirectory();
+        var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 1);
+        var (job, id) = await SubmitAsApiDoesAsync(cluster, clip);
+
+        var done = await VsrTestCluster.WaitForEndAsync(job, TimeSpan.FromMinutes(2));
+
+        Assert.True(done.Status == JobStatus.Completed, $"job ended {done.Status}: {done.Error}");
+        Assert.Equal([done.OutputKey!], StoredKeys(cluster, id));
+    }
+
+    [Fact]
+    public async Task A_cancelled_job_leaves_nothing_in_the_object_store()
+    {
+        await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0"], extraSettings: Settings);
+        using var clips = new TempDirectory();
+        var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 4);
+        var (job, id) = await SubmitAsApiDoesAsync(cluster, clip);
+
+        Assert.Equal(JobStatus.Cancelled, (await job.Cancel()).Status);
+
+        Assert.Empty(StoredKeys(cluster, id));
+        Assert.Equal(JobStatus.Cancelled, (await job.GetSnapshot()).Status);
+    }
+
+    /// <summary>The upload and the queued request (which the API reads until the grain knows the job), then the submission.</summary>
+    private static async Task<(IJobGrain Job, Guid Id)> SubmitAsApiDoesAsync(VsrTestCluster cluster, string clip)
+    {
+        var id = Guid.NewGuid();
+        var source = $"jobs/{id:N}/source.mp4";
+        await cluster.Store.PutFileAsync(source, clip, CancellationToken.None);
+        await cluster.Store.PutAsync($"jobs/{id:N}/request.json", new MemoryStream("{}"u8.ToArray()), CancellationToken.None);
+        var job = cluster.Cluster.Client.GetGrain<IJobGrain>(id);
+        await job.Submit(new JobRequest(source, "clip.mp4", 2, "realesr-animevideov3", JobContent.Auto, false, false));
+        return (job, id);
+    }
+
+    private static List<string> StoredKeys(VsrTestCluster cluster, Guid id)
+    {
+        var folder = Path.Combine(cluster.TempPath, "objects", "jobs", id.ToString("N"));
+        return Directory.Exists(folder)
+            ? Directory.GetFiles(folder, "*", SearchOption.AllDirectories)
+                .Select(f => Path.GetRelativePath(Path.Combine(cluster.TempPath, "objects"), f).Replace('\\', '/'))
+                .Order(StringComparer.Ordinal)
+                .ToList()
+            : [];
+    }
+}
