@@ -62,6 +62,15 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
             // On failure, pause or cancel, stop the chunks still running elsewhere and give them a moment to stop,
             // so that when the job reports its end no device is still working (or writing files) for it.
             await abandon.CancelAsync();
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // The job stopped these calls itself (cancel, pause): they go back to pending with their attempts.
+                foreach (var (chunk, _) in running.Values)
+                {
+                    job.Chunks[chunk] = ReturnAttempt(job.Chunks[chunk]);
+                }
+            }
+
             if (used.Count > 0 && !job.Chunks.All(c => c.Status == ChunkStatus.Done))
             {
                 var stops = used.Select(d => grains.GetGrain<IInferenceGrain>(d).StopJob(jobId));

@@ -208,6 +208,10 @@ public sealed class JobGrain(
             {
                 await TryEndAsync(jobId, ending.Status, ending.Reason);
             }
+            else
+            {
+                await TrySavePauseAsync(jobId);
+            }
 
             return;
         }
@@ -236,6 +240,22 @@ public sealed class JobGrain(
 
         logger.LogInformation("Job {Job} paused by deactivation; it resumes from its ledger", jobId);
         return null;
+    }
+
+    /// <summary>
+    /// Saves the ledger of a paused job, whose stopped chunks got their attempts back; when the save fails the next
+    /// activation finds them still running and counts the attempt, as after a lost silo.
+    /// </summary>
+    private async Task TrySavePauseAsync(Guid jobId)
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Job {Job} paused without saving its ledger", jobId);
+        }
     }
 
     /// <summary>Waits before the next run; false when the job was cancelled or paused meanwhile.</summary>
@@ -282,10 +302,12 @@ public sealed class JobGrain(
                 await PlanAsync(video);
             }
 
-            // Chunks still running when the job last stopped (a pause, a lost activation) were stopped, not failed.
+            // Chunks still marked running when the job last stopped: a pause settles its chunks with their attempts
+            // given back before it saves, so these were cut short by a lost activation or a dead silo. They keep the
+            // attempt, so a chunk that brings its silo down cannot run for ever.
             foreach (var chunk in Job.Chunks.Where(c => c.Status == ChunkStatus.Running).ToList())
             {
-                Job.Chunks[chunk.Index] = ChunkDispatcher.ReturnAttempt(chunk);
+                Job.Chunks[chunk.Index] = chunk with { Status = ChunkStatus.Pending };
             }
 
             await dispatcher.RunAsync(jobId, request, Job, SaveProgressAsync, cancellationToken);
