@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
 using Vsr.Api.Hosting;
 using Vsr.Engine.Media;
 using Vsr.Engine.Models;
@@ -36,13 +37,39 @@ public static class JobEndpoints
             return TypedResults.Accepted($"/v1/jobs/{id}", new SubmitResponse(id, JobView.StatusName(existing.Status)));
         }
 
-        if (!http.HasFormContentType)
+        if (!IsMultipartFormData(http))
         {
             return Problem(StatusCodes.Status415UnsupportedMediaType, "Upload must be multipart/form-data",
                 "Send the video as a multipart/form-data field named 'file', with optional fields 'scale' (2 or 4), 'content' (auto, live or animation), 'denoise', 'deblock' (true or false) and 'model'.");
         }
 
-        var form = await http.ReadFormAsync(cancellationToken);
+        if (http.ContentLength > options.Value.MaxUploadBytes)
+        {
+            return TooLarge(options.Value);
+        }
+
+        IFormCollection form;
+        try
+        {
+            form = await http.ReadFormAsync(cancellationToken);
+        }
+        catch (BadHttpRequestException bad) when (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge(options.Value);
+        }
+        catch (BadHttpRequestException bad)
+        {
+            return Problem(bad.StatusCode, "Unreadable request body", bad.Message);
+        }
+        catch (InvalidDataException bad)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Malformed multipart/form-data", bad.Message);
+        }
+        catch (IOException cut) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Incomplete upload", $"The multipart body ended early: {cut.Message}");
+        }
+
         var file = form.Files.GetFile("file");
         if (file is null || file.Length == 0)
         {
@@ -184,6 +211,14 @@ public static class JobEndpoints
 
     private static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title);
+
+    private static ProblemHttpResult TooLarge(ApiOptions options) =>
+        Problem(StatusCodes.Status413PayloadTooLarge, "Upload too large",
+            $"The upload is larger than {options.MaxUploadBytes} bytes, the most this service takes (Vsr:Api:MaxUploadBytes).");
+
+    // HasFormContentType also admits urlencoded forms, which cannot carry a file.
+    private static bool IsMultipartFormData(HttpRequest http) =>
+        MediaTypeHeaderValue.TryParse(http.ContentType, out var type) && type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase);
 
     private static string SafeExtension(string fileName)
     {
