@@ -12,6 +12,8 @@ namespace Vsr.Api.Jobs;
 /// <summary>The <c>/v1</c> HTTP surface. Every error is RFC 9457 problem+json.</summary>
 public static class JobEndpoints
 {
+    private const string UnknownExtension = ".bin";
+
     private static readonly int[] Scales = [2, 4];
 
     public static void MapJobEndpoints(this IEndpointRouteBuilder app)
@@ -127,7 +129,7 @@ public static class JobEndpoints
 
             var sourceKey = $"jobs/{id:N}/source{extension}";
             await store.PutFileAsync(sourceKey, upload, cancellationToken);
-            var request = new SubmitJob(id, sourceKey, Path.GetFileName(file.FileName), scale, model, DateTimeOffset.UtcNow, content, denoise, deblock);
+            var request = new SubmitJob(id, sourceKey, UploadName(file.FileName, extension), scale, model, DateTimeOffset.UtcNow, content, denoise, deblock);
             await QueuedRequest.SaveAsync(store, request, cancellationToken);
             try
             {
@@ -156,19 +158,26 @@ public static class JobEndpoints
 
     private static async Task<IResult> GetEventsAsync(Guid id, IClusterClient client, IObjectStore store, CancellationToken cancellationToken)
     {
-        return await QueuedRequest.FindJobAsync(id, client, store, cancellationToken) is null
-            ? NotFound(id)
-            : TypedResults.ServerSentEvents(JobEventFeed.ReadAsync(client, id, cancellationToken).Select(JobEventView.From), eventType: "progress");
-    }
-
-    private static async Task<Results<Ok<JobView>, ProblemHttpResult>> CancelAsync(Guid id, IGrainFactory grains, IObjectStore store, CancellationToken cancellationToken)
-    {
-        if (await QueuedRequest.FindJobAsync(id, grains, store, cancellationToken) is null)
+        var job = await QueuedRequest.FindJobAsync(id, client, store, cancellationToken);
+        if (job is null)
         {
             return NotFound(id);
         }
 
-        return TypedResults.Ok(JobView.From(await grains.GetGrain<IJobGrain>(id).Cancel()));
+        // A job that has ended (or can never start) has nothing more to report: its state is the whole feed.
+        var events = IsTerminal(job) ? new[] { JobEvent.From(job) }.ToAsyncEnumerable() : JobEventFeed.ReadAsync(client, id, cancellationToken);
+        return TypedResults.ServerSentEvents(events.Select(JobEventView.From), eventType: "progress");
+    }
+
+    private static async Task<Results<Ok<JobView>, ProblemHttpResult>> CancelAsync(Guid id, IGrainFactory grains, IObjectStore store, CancellationToken cancellationToken)
+    {
+        var job = await QueuedRequest.FindJobAsync(id, grains, store, cancellationToken);
+        if (job is null)
+        {
+            return NotFound(id);
+        }
+
+        return TypedResults.Ok(JobView.From(IsTerminal(job) ? job : await grains.GetGrain<IJobGrain>(id).Cancel()));
     }
 
     private static async Task<IResult> GetOutputAsync(
@@ -220,10 +229,19 @@ public static class JobEndpoints
     private static bool IsMultipartFormData(HttpRequest http) =>
         MediaTypeHeaderValue.TryParse(http.ContentType, out var type) && type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase);
 
+    private static bool IsTerminal(JobSnapshot job) => job.Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled;
+
+    // A blank or path-only name ("x/", " ") is no reason to refuse a good video, but no queue consumer accepts it.
+    private static string UploadName(string fileName, string extension)
+    {
+        var name = Path.GetFileName(fileName.Trim()).Trim();
+        return name.Length > 0 ? name : "video" + (extension == UnknownExtension ? "" : extension);
+    }
+
     private static string SafeExtension(string fileName)
     {
         var extension = Path.GetExtension(fileName).ToLowerInvariant();
-        return extension.Length is > 1 and <= 6 && extension.Skip(1).All(char.IsAsciiLetterOrDigit) ? extension : ".bin";
+        return extension.Length is > 1 and <= 6 && extension.Skip(1).All(char.IsAsciiLetterOrDigit) ? extension : UnknownExtension;
     }
 
     // An absent switch is off; present, it must say true or false (1/0, on/off and yes/no too, as HTML forms send).
