@@ -128,17 +128,29 @@ public static class JobEndpoints
             }
 
             var sourceKey = $"jobs/{id:N}/source{extension}";
-            await store.PutFileAsync(sourceKey, upload, cancellationToken);
             var request = new SubmitJob(id, sourceKey, UploadName(file.FileName, extension), scale, model, DateTimeOffset.UtcNow, content, denoise, deblock);
-            await QueuedRequest.SaveAsync(store, request, cancellationToken);
+
+            // The upload is whole: from here a client that goes away no longer stops the submission half-way (the
+            // queue's own timeouts bound the publish), and anything short of a confirmed publish removes what was stored,
+            // so no job is left reading PENDING with no message behind it.
+            var queued = false;
             try
             {
-                await queue.PublishAsync(request, cancellationToken);
+                await store.PutFileAsync(sourceKey, upload, CancellationToken.None);
+                await QueuedRequest.SaveAsync(store, request, CancellationToken.None);
+                await queue.PublishAsync(request, CancellationToken.None);
+                queued = true;
             }
             catch (JobQueueUnavailableException unavailable)
             {
-                await store.DeletePrefixAsync($"jobs/{id:N}/", CancellationToken.None);
                 return Problem(StatusCodes.Status503ServiceUnavailable, "Job queue unavailable", $"{unavailable.Message} Try again shortly.");
+            }
+            finally
+            {
+                if (!queued)
+                {
+                    await store.DeletePrefixAsync($"jobs/{id:N}/", CancellationToken.None);
+                }
             }
 
             logger.LogInformation("Accepted job {Job} for {File} ({Bytes} bytes)", id, file.FileName, file.Length);
