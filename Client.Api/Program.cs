@@ -19,6 +19,7 @@ var node = builder.Configuration.GetSection(NodeOptions.Section).Get<NodeOptions
 builder.Services.Configure<ApiOptions>(builder.Configuration.GetSection(ApiOptions.Section));
 builder.Services.TryAddSingleton(new ModelCatalog(node.ToCatalogOptions()));
 builder.Services.AddObjectStore(builder.Configuration);
+builder.Services.AddSingleton<SubmissionLocks>();
 if (!OrleansHosting.IsEmbedded(builder.Configuration))
 {
     // Embedded mode shares the silo's queue; a separate API publishes to the broker the silos consume from.

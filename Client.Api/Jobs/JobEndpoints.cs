@@ -29,14 +29,14 @@ public static class JobEndpoints
 
     private static async Task<Results<Accepted<SubmitResponse>, ProblemHttpResult>> SubmitAsync(
         HttpRequest http, IGrainFactory grains, IObjectStore store, IJobQueue queue, ModelCatalog catalog, IOptions<ApiOptions> options,
-        ILogger<JobRequest> logger, CancellationToken cancellationToken)
+        SubmissionLocks locks, ILogger<JobRequest> logger, CancellationToken cancellationToken)
     {
         var idempotencyKey = http.Headers["Idempotency-Key"].FirstOrDefault();
         var id = string.IsNullOrWhiteSpace(idempotencyKey) ? Guid.NewGuid() : QueuedRequest.IdFor(idempotencyKey);
         if (idempotencyKey is not null && await QueuedRequest.FindJobAsync(id, grains, store, cancellationToken) is { } existing)
         {
             // A retried request: the job exists already, so answer as the first time did and store nothing again.
-            return TypedResults.Accepted($"/v1/jobs/{id}", new SubmitResponse(id, JobView.StatusName(existing.Status)));
+            return AcceptedAs(existing);
         }
 
         if (!IsMultipartFormData(http))
@@ -110,7 +110,8 @@ public static class JobEndpoints
 
         var extension = SafeExtension(file.FileName);
         var scratch = Directory.CreateDirectory(Path.GetFullPath(options.Value.ScratchDirectory)).FullName;
-        var upload = Path.Combine(scratch, $"{id:N}{extension}");
+        // Named per request: two requests with one Idempotency-Key share the job id but not their scratch files.
+        var upload = Path.Combine(scratch, $"{Guid.NewGuid():N}{extension}");
         try
         {
             await using (var target = File.Create(upload))
@@ -125,6 +126,13 @@ public static class JobEndpoints
             catch (InvalidVideoException invalid)
             {
                 return Problem(StatusCodes.Status422UnprocessableEntity, "Not a decodable video", invalid.Message);
+            }
+
+            await using var gate = await locks.EnterAsync(id, cancellationToken);
+            if (idempotencyKey is not null && await QueuedRequest.FindJobAsync(id, grains, store, cancellationToken) is { } made)
+            {
+                // A request with the same key got here first and made the job while this upload was read.
+                return AcceptedAs(made);
             }
 
             var sourceKey = $"jobs/{id:N}/source{extension}";
@@ -226,6 +234,9 @@ public static class JobEndpoints
         var contentType = extension == ".mkv" ? "video/x-matroska" : "video/mp4";
         return TypedResults.File(stream, contentType, name, enableRangeProcessing: true);
     }
+
+    private static Accepted<SubmitResponse> AcceptedAs(JobSnapshot job) =>
+        TypedResults.Accepted($"/v1/jobs/{job.Id}", new SubmitResponse(job.Id, JobView.StatusName(job.Status)));
 
     private static ProblemHttpResult NotFound(Guid id) =>
         Problem(StatusCodes.Status404NotFound, "Job not found", $"No job has the id {id}.");
