@@ -14,6 +14,9 @@ public static class JobEndpoints
 {
     private const string UnknownExtension = ".bin";
 
+    // libx264 refuses frames wider or taller than this; every chunk of a larger output would fail in the encoder.
+    private const int MaxEncodedSide = 16384;
+
     private static readonly int[] Scales = [2, 4];
 
     public static void MapJobEndpoints(this IEndpointRouteBuilder app)
@@ -119,13 +122,19 @@ public static class JobEndpoints
                 await file.CopyToAsync(target, cancellationToken);
             }
 
+            VideoInfo video;
             try
             {
-                await VideoProbe.ProbeAsync(upload, cancellationToken);
+                video = await VideoProbe.ProbeAsync(upload, cancellationToken);
             }
             catch (InvalidVideoException invalid)
             {
                 return Problem(StatusCodes.Status422UnprocessableEntity, "Not a decodable video", invalid.Message);
+            }
+
+            if (Math.Max(video.Width, video.Height) * scale > MaxEncodedSide)
+            {
+                return OutputTooLarge(video, scale);
             }
 
             await using var gate = await locks.EnterAsync(id, cancellationToken);
@@ -243,6 +252,16 @@ public static class JobEndpoints
 
     private static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title);
+
+    private static ProblemHttpResult OutputTooLarge(VideoInfo video, int scale)
+    {
+        var side = Math.Max(video.Width, video.Height);
+        var largest = Scales.Where(s => side * s <= MaxEncodedSide).DefaultIfEmpty().Max();
+        return Problem(StatusCodes.Status422UnprocessableEntity, "Output too large to encode",
+            $"The video is {video.Width}x{video.Height}; at x{scale} the output would be {video.Width * scale}x{video.Height * scale}, " +
+            $"and the encoder (libx264) takes at most {MaxEncodedSide} pixels a side. " +
+            (largest > 0 ? $"The largest scale allowed for this video is x{largest}." : "So no scale is possible for this video; send a smaller one."));
+    }
 
     private static ProblemHttpResult TooLarge(ApiOptions options) =>
         Problem(StatusCodes.Status413PayloadTooLarge, "Upload too large",
