@@ -185,7 +185,8 @@ public static class JobEndpoints
         return job is null ? NotFound(id) : TypedResults.Ok(JobView.From(job));
     }
 
-    private static async Task<IResult> GetEventsAsync(Guid id, IClusterClient client, IObjectStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> GetEventsAsync(
+        Guid id, IClusterClient client, IObjectStore store, IOptions<ApiOptions> options, CancellationToken cancellationToken)
     {
         var job = await QueuedRequest.FindJobAsync(id, client, store, cancellationToken);
         if (job is null)
@@ -194,7 +195,7 @@ public static class JobEndpoints
         }
 
         // A job that has ended (or can never start) has nothing more to report: its state is the whole feed.
-        var events = IsTerminal(job) ? new[] { JobEvent.From(job) }.ToAsyncEnumerable() : JobEventFeed.ReadAsync(client, id, cancellationToken);
+        var events = IsTerminal(job) ? new[] { JobEvent.From(job) }.ToAsyncEnumerable() : JobEventFeed.ReadAsync(client, id, options.Value.EventRecheckInterval, cancellationToken);
         return TypedResults.ServerSentEvents(events.Select(JobEventView.From), eventType: "progress");
     }
 
