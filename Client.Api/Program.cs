@@ -19,6 +19,7 @@ var node = builder.Configuration.GetSection(NodeOptions.Section).Get<NodeOptions
 builder.Services.Configure<ApiOptions>(builder.Configuration.GetSection(ApiOptions.Section));
 builder.Services.TryAddSingleton(new ModelCatalog(node.ToCatalogOptions()));
 builder.Services.AddObjectStore(builder.Configuration);
+builder.Services.AddSingleton<SubmissionLocks>();
 if (!OrleansHosting.IsEmbedded(builder.Configuration))
 {
     // Embedded mode shares the silo's queue; a separate API publishes to the broker the silos consume from.
@@ -28,6 +29,8 @@ if (!OrleansHosting.IsEmbedded(builder.Configuration))
 builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = api.MaxUploadBytes);
 builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = api.MaxUploadBytes);
 builder.Services.AddProblemDetails();
+// Kestrel's own request errors (a body over the size limit, bad framing) carry their status; keep it, not 500.
+builder.Services.Configure<ExceptionHandlerOptions>(o => o.StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.WriteIndented = false);
 builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
     .AddMeter("Microsoft.Orleans")

@@ -19,4 +19,10 @@ public sealed class ApiOptions
 
     /// <summary>Where uploads are checked before they are stored; each upload's file is removed at once.</summary>
     public string ScratchDirectory { get; set; } = ".vsr/api";
+
+    /// <summary>
+    /// How long a progress feed waits for an event before it reads the job's state itself (and sends it again): a
+    /// lost terminal event still ends the feed, and an idle connection still sees traffic.
+    /// </summary>
+    public TimeSpan EventRecheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

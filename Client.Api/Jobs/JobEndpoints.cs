@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
 using Vsr.Api.Hosting;
 using Vsr.Engine.Media;
 using Vsr.Engine.Models;
@@ -11,6 +12,11 @@ namespace Vsr.Api.Jobs;
 /// <summary>The <c>/v1</c> HTTP surface. Every error is RFC 9457 problem+json.</summary>
 public static class JobEndpoints
 {
+    private const string UnknownExtension = ".bin";
+
+    // libx264 refuses frames wider or taller than this; every chunk of a larger output would fail in the encoder.
+    private const int MaxEncodedSide = 16384;
+
     private static readonly int[] Scales = [2, 4];
 
     public static void MapJobEndpoints(this IEndpointRouteBuilder app)
@@ -26,23 +32,49 @@ public static class JobEndpoints
 
     private static async Task<Results<Accepted<SubmitResponse>, ProblemHttpResult>> SubmitAsync(
         HttpRequest http, IGrainFactory grains, IObjectStore store, IJobQueue queue, ModelCatalog catalog, IOptions<ApiOptions> options,
-        ILogger<JobRequest> logger, CancellationToken cancellationToken)
+        SubmissionLocks locks, ILogger<JobRequest> logger, CancellationToken cancellationToken)
     {
         var idempotencyKey = http.Headers["Idempotency-Key"].FirstOrDefault();
         var id = string.IsNullOrWhiteSpace(idempotencyKey) ? Guid.NewGuid() : QueuedRequest.IdFor(idempotencyKey);
         if (idempotencyKey is not null && await QueuedRequest.FindJobAsync(id, grains, store, cancellationToken) is { } existing)
         {
             // A retried request: the job exists already, so answer as the first time did and store nothing again.
-            return TypedResults.Accepted($"/v1/jobs/{id}", new SubmitResponse(id, JobView.StatusName(existing.Status)));
+            return AcceptedAs(existing);
         }
 
-        if (!http.HasFormContentType)
+        if (!IsMultipartFormData(http))
         {
             return Problem(StatusCodes.Status415UnsupportedMediaType, "Upload must be multipart/form-data",
                 "Send the video as a multipart/form-data field named 'file', with optional fields 'scale' (2 or 4), 'content' (auto, live or animation), 'denoise', 'deblock' (true or false) and 'model'.");
         }
 
-        var form = await http.ReadFormAsync(cancellationToken);
+        if (http.ContentLength > options.Value.MaxUploadBytes)
+        {
+            return TooLarge(options.Value);
+        }
+
+        IFormCollection form;
+        try
+        {
+            form = await http.ReadFormAsync(cancellationToken);
+        }
+        catch (BadHttpRequestException bad) when (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge(options.Value);
+        }
+        catch (BadHttpRequestException bad)
+        {
+            return Problem(bad.StatusCode, "Unreadable request body", bad.Message);
+        }
+        catch (InvalidDataException bad)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Malformed multipart/form-data", bad.Message);
+        }
+        catch (IOException cut) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Incomplete upload", $"The multipart body ended early: {cut.Message}");
+        }
+
         var file = form.Files.GetFile("file");
         if (file is null || file.Length == 0)
         {
@@ -81,7 +113,8 @@ public static class JobEndpoints
 
         var extension = SafeExtension(file.FileName);
         var scratch = Directory.CreateDirectory(Path.GetFullPath(options.Value.ScratchDirectory)).FullName;
-        var upload = Path.Combine(scratch, $"{id:N}{extension}");
+        // Named per request: two requests with one Idempotency-Key share the job id but not their scratch files.
+        var upload = Path.Combine(scratch, $"{Guid.NewGuid():N}{extension}");
         try
         {
             await using (var target = File.Create(upload))
@@ -89,27 +122,52 @@ public static class JobEndpoints
                 await file.CopyToAsync(target, cancellationToken);
             }
 
+            VideoInfo video;
             try
             {
-                await VideoProbe.ProbeAsync(upload, cancellationToken);
+                video = await VideoProbe.ProbeAsync(upload, cancellationToken);
             }
             catch (InvalidVideoException invalid)
             {
                 return Problem(StatusCodes.Status422UnprocessableEntity, "Not a decodable video", invalid.Message);
             }
 
+            if (Math.Max(video.Width, video.Height) * scale > MaxEncodedSide)
+            {
+                return OutputTooLarge(video, scale);
+            }
+
+            await using var gate = await locks.EnterAsync(id, cancellationToken);
+            if (idempotencyKey is not null && await QueuedRequest.FindJobAsync(id, grains, store, cancellationToken) is { } made)
+            {
+                // A request with the same key got here first and made the job while this upload was read.
+                return AcceptedAs(made);
+            }
+
             var sourceKey = $"jobs/{id:N}/source{extension}";
-            await store.PutFileAsync(sourceKey, upload, cancellationToken);
-            var request = new SubmitJob(id, sourceKey, Path.GetFileName(file.FileName), scale, model, DateTimeOffset.UtcNow, content, denoise, deblock);
-            await QueuedRequest.SaveAsync(store, request, cancellationToken);
+            var request = new SubmitJob(id, sourceKey, UploadName(file.FileName, extension), scale, model, DateTimeOffset.UtcNow, content, denoise, deblock);
+
+            // The upload is whole: from here a client that goes away no longer stops the submission half-way (the
+            // queue's own timeouts bound the publish), and anything short of a confirmed publish removes what was stored,
+            // so no job is left reading PENDING with no message behind it.
+            var queued = false;
             try
             {
-                await queue.PublishAsync(request, cancellationToken);
+                await store.PutFileAsync(sourceKey, upload, CancellationToken.None);
+                await QueuedRequest.SaveAsync(store, request, CancellationToken.None);
+                await queue.PublishAsync(request, CancellationToken.None);
+                queued = true;
             }
             catch (JobQueueUnavailableException unavailable)
             {
-                await store.DeletePrefixAsync($"jobs/{id:N}/", CancellationToken.None);
                 return Problem(StatusCodes.Status503ServiceUnavailable, "Job queue unavailable", $"{unavailable.Message} Try again shortly.");
+            }
+            finally
+            {
+                if (!queued)
+                {
+                    await store.DeletePrefixAsync($"jobs/{id:N}/", CancellationToken.None);
+                }
             }
 
             logger.LogInformation("Accepted job {Job} for {File} ({Bytes} bytes)", id, file.FileName, file.Length);
@@ -127,21 +185,29 @@ public static class JobEndpoints
         return job is null ? NotFound(id) : TypedResults.Ok(JobView.From(job));
     }
 
-    private static async Task<IResult> GetEventsAsync(Guid id, IClusterClient client, IObjectStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> GetEventsAsync(
+        Guid id, IClusterClient client, IObjectStore store, IOptions<ApiOptions> options, CancellationToken cancellationToken)
     {
-        return await QueuedRequest.FindJobAsync(id, client, store, cancellationToken) is null
-            ? NotFound(id)
-            : TypedResults.ServerSentEvents(JobEventFeed.ReadAsync(client, id, cancellationToken).Select(JobEventView.From), eventType: "progress");
-    }
-
-    private static async Task<Results<Ok<JobView>, ProblemHttpResult>> CancelAsync(Guid id, IGrainFactory grains, IObjectStore store, CancellationToken cancellationToken)
-    {
-        if (await QueuedRequest.FindJobAsync(id, grains, store, cancellationToken) is null)
+        var job = await QueuedRequest.FindJobAsync(id, client, store, cancellationToken);
+        if (job is null)
         {
             return NotFound(id);
         }
 
-        return TypedResults.Ok(JobView.From(await grains.GetGrain<IJobGrain>(id).Cancel()));
+        // A job that has ended (or can never start) has nothing more to report: its state is the whole feed.
+        var events = IsTerminal(job) ? new[] { JobEvent.From(job) }.ToAsyncEnumerable() : JobEventFeed.ReadAsync(client, id, options.Value.EventRecheckInterval, cancellationToken);
+        return TypedResults.ServerSentEvents(events.Select(JobEventView.From), eventType: "progress");
+    }
+
+    private static async Task<Results<Ok<JobView>, ProblemHttpResult>> CancelAsync(Guid id, IGrainFactory grains, IObjectStore store, CancellationToken cancellationToken)
+    {
+        var job = await QueuedRequest.FindJobAsync(id, grains, store, cancellationToken);
+        if (job is null)
+        {
+            return NotFound(id);
+        }
+
+        return TypedResults.Ok(JobView.From(IsTerminal(job) ? job : await grains.GetGrain<IJobGrain>(id).Cancel()));
     }
 
     private static async Task<IResult> GetOutputAsync(
@@ -179,16 +245,46 @@ public static class JobEndpoints
         return TypedResults.File(stream, contentType, name, enableRangeProcessing: true);
     }
 
+    private static Accepted<SubmitResponse> AcceptedAs(JobSnapshot job) =>
+        TypedResults.Accepted($"/v1/jobs/{job.Id}", new SubmitResponse(job.Id, JobView.StatusName(job.Status)));
+
     private static ProblemHttpResult NotFound(Guid id) =>
         Problem(StatusCodes.Status404NotFound, "Job not found", $"No job has the id {id}.");
 
     private static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title);
 
+    private static ProblemHttpResult OutputTooLarge(VideoInfo video, int scale)
+    {
+        var side = Math.Max(video.Width, video.Height);
+        var largest = Scales.Where(s => side * s <= MaxEncodedSide).DefaultIfEmpty().Max();
+        return Problem(StatusCodes.Status422UnprocessableEntity, "Output too large to encode",
+            $"The video is {video.Width}x{video.Height}; at x{scale} the output would be {video.Width * scale}x{video.Height * scale}, " +
+            $"and the encoder (libx264) takes at most {MaxEncodedSide} pixels a side. " +
+            (largest > 0 ? $"The largest scale allowed for this video is x{largest}." : "So no scale is possible for this video; send a smaller one."));
+    }
+
+    private static ProblemHttpResult TooLarge(ApiOptions options) =>
+        Problem(StatusCodes.Status413PayloadTooLarge, "Upload too large",
+            $"The upload is larger than {options.MaxUploadBytes} bytes, the most this service takes (Vsr:Api:MaxUploadBytes).");
+
+    // HasFormContentType also admits urlencoded forms, which cannot carry a file.
+    private static bool IsMultipartFormData(HttpRequest http) =>
+        MediaTypeHeaderValue.TryParse(http.ContentType, out var type) && type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsTerminal(JobSnapshot job) => job.Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled;
+
+    // A blank or path-only name ("x/", " ") is no reason to refuse a good video, but no queue consumer accepts it.
+    private static string UploadName(string fileName, string extension)
+    {
+        var name = Path.GetFileName(fileName.Trim()).Trim();
+        return name.Length > 0 ? name : "video" + (extension == UnknownExtension ? "" : extension);
+    }
+
     private static string SafeExtension(string fileName)
     {
         var extension = Path.GetExtension(fileName).ToLowerInvariant();
-        return extension.Length is > 1 and <= 6 && extension.Skip(1).All(char.IsAsciiLetterOrDigit) ? extension : ".bin";
+        return extension.Length is > 1 and <= 6 && extension.Skip(1).All(char.IsAsciiLetterOrDigit) ? extension : UnknownExtension;
     }
 
     // An absent switch is off; present, it must say true or false (1/0, on/off and yes/no too, as HTML forms send).

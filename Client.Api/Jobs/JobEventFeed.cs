@@ -11,7 +11,8 @@ namespace Vsr.Api.Jobs;
 /// </summary>
 public static class JobEventFeed
 {
-    public static async IAsyncEnumerable<JobEvent> ReadAsync(IClusterClient client, Guid id, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<JobEvent> ReadAsync(
+        IClusterClient client, Guid id, TimeSpan recheck, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var channel = Channel.CreateBounded<JobEvent>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest });
         var stream = client.GetStreamProvider(JobEvent.StreamProvider).GetStream<JobEvent>(StreamId.Create(JobEvent.StreamNamespace, id));
@@ -20,26 +21,55 @@ public static class JobEventFeed
         var subscription = await stream.SubscribeAsync((item, _) => channel.Writer.WriteAsync(item, cancellationToken).AsTask());
         try
         {
-            var snapshot = await client.GetGrain<IJobGrain>(id).GetSnapshot();
-            var current = JobEvent.From(snapshot.Status == JobStatus.None ? snapshot with { Status = JobStatus.Pending } : snapshot);
-            yield return current;
-            if (current.IsTerminal)
+            async Task<JobEvent> SnapshotAsync()
             {
-                yield break;
+                var snapshot = await client.GetGrain<IJobGrain>(id).GetSnapshot();
+                return JobEvent.From(snapshot.Status == JobStatus.None ? snapshot with { Status = JobStatus.Pending } : snapshot);
             }
 
-            await foreach (var item in channel.Reader.ReadAllAsync(cancellationToken))
+            await foreach (var item in FollowAsync(channel.Reader, SnapshotAsync, recheck, cancellationToken))
             {
                 yield return item;
-                if (item.IsTerminal)
-                {
-                    yield break;
-                }
             }
         }
         finally
         {
             await subscription.UnsubscribeAsync();
+        }
+    }
+
+    /// <summary>
+    /// The snapshot, then each change from <paramref name="changes"/>, until one is terminal. Publishing is best-effort,
+    /// so a lost terminal event must not hold the feed open: when nothing arrives for <paramref name="recheck"/>, the
+    /// job's snapshot is read and sent again (which also keeps idle connections alive), and a terminal one ends the feed.
+    /// </summary>
+    public static async IAsyncEnumerable<JobEvent> FollowAsync(
+        ChannelReader<JobEvent> changes, Func<Task<JobEvent>> snapshot, TimeSpan recheck, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var item = await snapshot();
+        Task<JobEvent>? next = null;
+        while (true)
+        {
+            yield return item;
+            if (item.IsTerminal)
+            {
+                yield break;
+            }
+
+            next ??= changes.ReadAsync(cancellationToken).AsTask();
+            using var tick = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var timeout = Task.Delay(recheck, tick.Token);
+            if (await Task.WhenAny(next, timeout) == next)
+            {
+                item = await next;
+                next = null;
+                await tick.CancelAsync();
+            }
+            else
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                item = await snapshot();
+            }
         }
     }
 }

@@ -34,7 +34,19 @@ public static class QueuedRequest
 
         using var buffer = new MemoryStream();
         await stored.CopyToAsync(buffer, cancellationToken);
-        var request = SubmitJobCodec.Decode(buffer.ToArray());
+        SubmitJob request;
+        try
+        {
+            request = SubmitJobCodec.Decode(buffer.ToArray());
+        }
+        catch (MalformedMessageException unreadable)
+        {
+            // No consumer can read it either, so the job never starts: say so instead of failing every read with a 500.
+            return new JobSnapshot(id, JobStatus.Failed, Request: null, JobProgress.Empty,
+                $"The stored submission of this job cannot be read ({unreadable.Message}), so the job never started. Submit the video again.",
+                OutputKey: null, CreatedAt: null, CompletedAt: null, [], Coordinator: null, Source: null, Output: null);
+        }
+
         return new JobSnapshot(id, JobStatus.Pending, new JobRequest(request.SourceKey, request.FileName, request.Scale, request.Model, request.Content, request.Denoise, request.Deblock),
             JobProgress.Empty, Error: null, OutputKey: null, request.SubmittedAt, CompletedAt: null, [], Coordinator: null, Source: null, Output: null);
     }

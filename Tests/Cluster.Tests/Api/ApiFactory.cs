@@ -1,15 +1,24 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Vsr.Cluster.Tests.Support;
 
 namespace Vsr.Cluster.Tests.Api;
 
-/// <summary>The real API in its embedded mode (one co-hosted silo), on its own ports and temp directories.</summary>
-public sealed class ApiFactory : WebApplicationFactory<Program>
+/// <summary>
+/// The real API in its embedded mode (one co-hosted silo), on its own ports and temp directories. Extra settings and
+/// service replacements let a test class run it with other limits or a scripted queue.
+/// </summary>
+public sealed class ApiFactory(IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null)
+    : WebApplicationFactory<Program>
 {
     private readonly TempDirectory _temp = new("vsr-api");
 
     public TempDirectory Temp => _temp;
+
+    /// <summary>Where the filesystem object store keeps its objects.</summary>
+    public string ObjectsDirectory => _temp.Combine("objects");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -18,11 +27,20 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Orleans:GatewayPort", "40000");
         builder.UseSetting("Vsr:ModelsDirectory", RepoPaths.ModelsDirectory);
         builder.UseSetting("Vsr:WorkDirectory", _temp.Combine("work"));
-        builder.UseSetting("Vsr:ObjectStoreDirectory", _temp.Combine("objects"));
+        builder.UseSetting("Vsr:ObjectStoreDirectory", ObjectsDirectory);
         builder.UseSetting("Vsr:Api:ScratchDirectory", _temp.Combine("api"));
         builder.UseSetting("Vsr:Jobs:ChunkSeconds", "1");
         builder.UseSetting("Vsr:Jobs:Preset", "ultrafast");
         builder.UseSetting("Vsr:Devices:0", "cpu:0");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
+
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
+        }
     }
 
     public override async ValueTask DisposeAsync()

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Vsr.Cluster.Tests.Support;
+using static Vsr.Cluster.Tests.Api.ApiProblems;
 
 namespace Vsr.Cluster.Tests.Api;
 
@@ -132,6 +133,21 @@ public sealed class JobApiTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Theory]
+    [InlineData(4104, 16, "4", "x2")]
+    [InlineData(16, 8200, "2", "no scale")]
+    public async Task An_output_larger_than_the_encoder_allows_gets_422_naming_the_largest_scale(int width, int height, string scale, string allowed)
+    {
+        var clip = await MediaFacts.MakeClipAsync(api.Factory.Temp.Combine($"huge-{width}x{height}.mp4"), width, height, seconds: 0.04);
+
+        using var response = await Http.PostAsync("/v1/jobs", Upload(clip, scale));
+
+        var problem = await AssertProblemAsync(response, 422);
+        var detail = problem.GetProperty("detail").GetString();
+        Assert.Contains("16384", detail, StringComparison.Ordinal);
+        Assert.Contains(allowed, detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("3")]
     [InlineData("two")]
     public async Task An_unsupported_scale_gets_400(string scale)
@@ -202,23 +218,5 @@ public sealed class JobApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal([2, 4], model.GetProperty("scales").EnumerateArray().Select(s => s.GetInt32()).ToArray());
         Assert.True(model.GetProperty("available").GetBoolean());
         Assert.Contains("BSD-3-Clause", model.GetProperty("license").GetString());
-    }
-
-    private static MultipartFormDataContent Upload(string path, string scale)
-    {
-        var file = new ByteArrayContent(File.ReadAllBytes(path));
-        file.Headers.ContentType = MediaTypeHeaderValue.Parse("video/mp4");
-        return new MultipartFormDataContent { { file, "file", Path.GetFileName(path) }, { new StringContent(scale), "scale" } };
-    }
-
-    private static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, int status)
-    {
-        Assert.Equal(status, (int)response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(status, problem.GetProperty("status").GetInt32());
-        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("title").GetString()));
-        Assert.True(problem.TryGetProperty("type", out _), "problem+json carries a type");
-        return problem;
     }
 }

@@ -1,0 +1,59 @@
+using System.Net.Http.Headers;
+using System.Text;
+using static Vsr.Cluster.Tests.Api.ApiProblems;
+
+namespace Vsr.Cluster.Tests.Api;
+
+[Collection(EdgeApiCollection.Name)]
+public sealed class UploadRejectionTests(EdgeApiFixture api)
+{
+    private HttpClient Http => api.Client;
+
+    [Fact]
+    public async Task Multipart_without_a_boundary_gets_400()
+    {
+        var body = new ByteArrayContent(Encoding.ASCII.GetBytes("no parts here"));
+        body.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data");
+
+        using var response = await Http.PostAsync("/v1/jobs", body);
+
+        var problem = await AssertProblemAsync(response, 400);
+        Assert.Contains("boundary", problem.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_truncated_multipart_body_gets_400()
+    {
+        const string Cut = "--cut\r\nContent-Disposition: form-data; name=\"file\"; filename=\"clip.mp4\"\r\nContent-Type: video/mp4\r\n\r\nthe bytes stop here";
+        var body = new ByteArrayContent(Encoding.ASCII.GetBytes(Cut));
+        body.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=cut");
+
+        using var response = await Http.PostAsync("/v1/jobs", body);
+
+        await AssertProblemAsync(response, 400);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_upload_over_the_size_limit_gets_413(bool chunked)
+    {
+        var file = new ByteArrayContent(new byte[EdgeApiFixture.MaxUploadBytes + 50_000]);
+        file.Headers.ContentType = MediaTypeHeaderValue.Parse("video/mp4");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/jobs") { Content = new MultipartFormDataContent { { file, "file", "big.mp4" } } };
+        request.Headers.TransferEncodingChunked = chunked;
+
+        using var response = await Http.SendAsync(request);
+
+        var problem = await AssertProblemAsync(response, 413);
+        Assert.Contains(EdgeApiFixture.MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task A_urlencoded_form_gets_415()
+    {
+        using var response = await Http.PostAsync("/v1/jobs", new FormUrlEncodedContent(new Dictionary<string, string> { ["scale"] = "2" }));
+
+        await AssertProblemAsync(response, 415);
+    }
+}
