@@ -17,11 +17,12 @@ internal static class ChunkCommandLines
     /// <c>-fps_mode passthrough</c> stops the raw muxer from duplicating or dropping frames to make a constant rate.
     /// The first chunk is cut the same way when the stream has undecodable frames before its first keyframe, so
     /// whatever a decoder makes of them, frame 0 is that keyframe.
+    /// HDR and wide-gamut sources are converted to BT.709 SDR after the cut (see <see cref="ColorConversion"/>).
     /// </summary>
     public static IReadOnlyList<string> Decode(string sourcePath, VideoInfo video, ChunkSpan chunk)
     {
         var arguments = new List<string>(QuietFlags.Split(' ')) { "-nostdin" };
-        string? filter = null;
+        var filters = new List<string>();
         if (chunk.StartFrame > 0 || video.UndecodableLeadingFrames > 0)
         {
             var keyframe = KeyframeOrdinal(video, chunk);
@@ -29,20 +30,25 @@ internal static class ChunkCommandLines
             {
                 var pts = video.KeyframePts[keyframe];
                 arguments.AddRange(["-ss", SeekSeconds(video, pts), "-noaccurate_seek", "-copyts"]);
-                filter = $"trim=start_pts={pts.ToString(CultureInfo.InvariantCulture)}";
+                filters.Add($"trim=start_pts={pts.ToString(CultureInfo.InvariantCulture)}");
             }
             else
             {
                 // No timestamps to seek by (a hand-made VideoInfo or a stream without pts): decode from the start
                 // and cut by frame number. Slower for late chunks, equally exact.
-                filter = $"trim=start_frame={chunk.StartFrame.ToString(CultureInfo.InvariantCulture)}";
+                filters.Add($"trim=start_frame={chunk.StartFrame.ToString(CultureInfo.InvariantCulture)}");
             }
         }
 
         arguments.AddRange(["-i", sourcePath, "-map", $"0:{video.VideoStreamIndex.ToString(CultureInfo.InvariantCulture)}", "-an", "-sn", "-dn"]);
-        if (filter is not null)
+        if (ColorConversion.ToBt709(video.Color) is { } toBt709)
         {
-            arguments.AddRange(["-vf", filter]);
+            filters.Add(toBt709);
+        }
+
+        if (filters.Count > 0)
+        {
+            arguments.AddRange(["-vf", string.Join(',', filters)]);
         }
 
         arguments.AddRange(["-frames:v", chunk.FrameCount.ToString(CultureInfo.InvariantCulture), "-fps_mode", "passthrough"]);

@@ -73,4 +73,10 @@ public sealed record VideoInfo(
 
     /// <summary>Codec name of each audio stream, in order; empty when unknown (audio is then re-encoded where needed).</summary>
     public IReadOnlyList<string> AudioCodecs { get; init; } = [];
+
+    /// <summary>
+    /// The video stream's colour tags as ffprobe names them (<c>color_transfer</c>, e.g. <c>bt709</c>,
+    /// <c>smpte2084</c>; <c>color_primaries</c>; <c>color_space</c>; <c>color_range</c>); empty when untagged.
+    /// </summary>
+    public VideoColor Color { get; init; } = VideoColor.Untagged;
 }
