@@ -84,11 +84,7 @@ public static class FrameSampler
     /// <summary>The <c>-vf</c> that makes the sampled frames look as the chunk decoder delivers them to the model.</summary>
     private static string[] AsChunksSeeIt(VideoInfo video, List<string> filters)
     {
-        if (ColorConversion.ToBt709(video.Color) is { } toBt709)
-        {
-            filters.Add(toBt709);
-        }
-
+        filters.AddRange(ChunkCommandLines.PictureFilters(video));
         return filters.Count > 0 ? ["-vf", string.Join(',', filters)] : [];
     }
 

@@ -81,6 +81,7 @@ public static class VideoProbe
             PixelAspectNumerator = aspectNumerator,
             PixelAspectDenominator = aspectDenominator,
             Color = new VideoColor(Text(video, "color_transfer"), Text(video, "color_primaries"), Text(video, "color_space"), Text(video, "color_range")),
+            FieldOrder = Text(video, "field_order"),
         };
     }
 
@@ -91,7 +92,7 @@ public static class VideoProbe
             "-v", "error",
             "-show_entries",
             "stream=index,codec_type,codec_name,width,height,sample_aspect_ratio,r_frame_rate,avg_frame_rate,time_base,"
-                + "color_transfer,color_primaries,color_space,color_range"
+                + "color_transfer,color_primaries,color_space,color_range,field_order"
                 + ":stream_side_data=rotation:stream_disposition=attached_pic:format=start_time,duration",
             "-of", "json", path,
         ];
