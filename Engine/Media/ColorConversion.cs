@@ -9,8 +9,8 @@ internal static class ColorConversion
     /// <summary>
     /// <c>null</c> for BT.709 (or untagged) SDR, which the plain RGB conversion already handles.
     /// HDR (PQ or HLG) is tone-mapped: zscale linearises it with 100 cd/m² as SDR white, converts the primaries to
-    /// BT.709, <c>tonemap=hable</c> compresses the highlights (to the peak in the stream's mastering metadata, or
-    /// 1000 cd/m² without it), and zscale applies the BT.709 transfer. SDR with BT.2020 primaries has its primaries
+    /// BT.709, <c>tonemap=hable</c> compresses the highlights (its peak: 1000 cd/m² unless the frames carry HDR
+    /// light-level metadata), and zscale applies the BT.709 transfer. SDR with BT.2020 primaries has its primaries
     /// converted (in linear light, inside zscale); out-of-gamut colours are clipped.
     /// The input's tags are given explicitly from the probe, since zscale refuses frames whose tags are unspecified.
     /// </summary>
