@@ -17,11 +17,13 @@ internal static class ChunkCommandLines
     /// <c>-fps_mode passthrough</c> stops the raw muxer from duplicating or dropping frames to make a constant rate.
     /// The first chunk is cut the same way when the stream has undecodable frames before its first keyframe, so
     /// whatever a decoder makes of them, frame 0 is that keyframe.
+    /// After the cut (<c>trim</c> compares the stream's own pts, which a deinterlacer would rescale), the
+    /// <see cref="PictureFilters"/> apply.
     /// </summary>
     public static IReadOnlyList<string> Decode(string sourcePath, VideoInfo video, ChunkSpan chunk)
     {
         var arguments = new List<string>(QuietFlags.Split(' ')) { "-nostdin" };
-        string? filter = null;
+        var filters = new List<string>();
         if (chunk.StartFrame > 0 || video.UndecodableLeadingFrames > 0)
         {
             var keyframe = KeyframeOrdinal(video, chunk);
@@ -29,20 +31,21 @@ internal static class ChunkCommandLines
             {
                 var pts = video.KeyframePts[keyframe];
                 arguments.AddRange(["-ss", SeekSeconds(video, pts), "-noaccurate_seek", "-copyts"]);
-                filter = $"trim=start_pts={pts.ToString(CultureInfo.InvariantCulture)}";
+                filters.Add($"trim=start_pts={pts.ToString(CultureInfo.InvariantCulture)}");
             }
             else
             {
                 // No timestamps to seek by (a hand-made VideoInfo or a stream without pts): decode from the start
                 // and cut by frame number. Slower for late chunks, equally exact.
-                filter = $"trim=start_frame={chunk.StartFrame.ToString(CultureInfo.InvariantCulture)}";
+                filters.Add($"trim=start_frame={chunk.StartFrame.ToString(CultureInfo.InvariantCulture)}");
             }
         }
 
         arguments.AddRange(["-i", sourcePath, "-map", $"0:{video.VideoStreamIndex.ToString(CultureInfo.InvariantCulture)}", "-an", "-sn", "-dn"]);
-        if (filter is not null)
+        filters.AddRange(PictureFilters(video));
+        if (filters.Count > 0)
         {
-            arguments.AddRange(["-vf", filter]);
+            arguments.AddRange(["-vf", string.Join(',', filters)]);
         }
 
         arguments.AddRange(["-frames:v", chunk.FrameCount.ToString(CultureInfo.InvariantCulture), "-fps_mode", "passthrough"]);
@@ -51,11 +54,32 @@ internal static class ChunkCommandLines
     }
 
     /// <summary>
+    /// What turns a decoded source frame into the progressive BT.709 SDR picture the model and encoder expect.
+    /// Interlaced video is deinterlaced with <c>bwdif=mode=send_frame</c>, one frame out per frame in (the field
+    /// order from each frame's flags), so the frame count and timing stay the source's; upscaled without it, the
+    /// combing between fields would be baked into the output at 2–4× size. HDR and wide-gamut colours are converted
+    /// after that (see <see cref="ColorConversion"/>).
+    /// </summary>
+    internal static IEnumerable<string> PictureFilters(VideoInfo video)
+    {
+        if (video.IsInterlaced)
+        {
+            yield return "bwdif=mode=send_frame";
+        }
+
+        if (ColorConversion.ToBt709(video.Color) is { } toBt709)
+        {
+            yield return toBt709;
+        }
+    }
+
+    /// <summary>
     /// Encodes the timed raw RGB24 frames that <see cref="RawVideoMatroskaWriter"/> streams to stdin with libx264.
     /// <c>-fps_mode passthrough</c> keeps each frame's own timestamp, so irregular timing survives.
     /// RGB→YUV uses the BT.709 matrix and the stream is tagged so, which keeps colours right in players whatever the
     /// source's size. The source's pixel aspect ratio is set on the stream (the raw pipe carries none), so
-    /// non-square pixels (DV, HDV) are not shown stretched.
+    /// non-square pixels (DV, HDV) are not shown stretched. The stream is tagged progressive: interlaced sources
+    /// were deinterlaced on decoding.
     /// </summary>
     public static IReadOnlyList<string> Encode(EncodeOptions encode, VideoInfo video, string outputPath)
     {
@@ -64,7 +88,7 @@ internal static class ChunkCommandLines
         arguments.AddRange(["-f", "matroska", "-i", "-", "-fps_mode", "passthrough", "-video_track_timescale", "1000000"]);
         arguments.AddRange(["-map", "0:v", "-vf", $"scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,setsar={pixelAspect}"]);
         arguments.AddRange(["-c:v", "libx264", "-preset", encode.Preset, "-crf", encode.Crf.ToString(CultureInfo.InvariantCulture)]);
-        arguments.AddRange(["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv"]);
+        arguments.AddRange(["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv", "-field_order", "progressive"]);
         arguments.AddRange(["-y", outputPath]);
         return arguments;
     }

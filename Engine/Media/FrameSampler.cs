@@ -61,7 +61,7 @@ public static class FrameSampler
             [
                 "-nostdin", "-v", "error", "-ss", ChunkCommandLines.SeekSeconds(video, video.KeyframePts[keyframe]), "-noaccurate_seek",
                 "-i", path, "-map", $"0:{video.VideoStreamIndex.ToString(CultureInfo.InvariantCulture)}", "-frames:v", "1",
-                "-f", "rawvideo", "-pix_fmt", "rgb24", "-",
+                .. AsChunksSeeIt(video, []), "-f", "rawvideo", "-pix_fmt", "rgb24", "-",
             ];
             frames.AddRange(await ReadFramesAsync(arguments, video, 1, cancellationToken));
         }
@@ -75,10 +75,17 @@ public static class FrameSampler
         string[] arguments =
         [
             "-nostdin", "-v", "error", "-i", path, "-map", $"0:{video.VideoStreamIndex.ToString(CultureInfo.InvariantCulture)}",
-            "-vf", $"select='{select}'", "-fps_mode", "passthrough",
+            .. AsChunksSeeIt(video, [$"select='{select}'"]), "-fps_mode", "passthrough",
             "-frames:v", indices.Count.ToString(CultureInfo.InvariantCulture), "-f", "rawvideo", "-pix_fmt", "rgb24", "-",
         ];
         return ReadFramesAsync(arguments, video, indices.Count, cancellationToken);
+    }
+
+    /// <summary>The <c>-vf</c> that makes the sampled frames look as the chunk decoder delivers them to the model.</summary>
+    private static string[] AsChunksSeeIt(VideoInfo video, List<string> filters)
+    {
+        filters.AddRange(ChunkCommandLines.PictureFilters(video));
+        return filters.Count > 0 ? ["-vf", string.Join(',', filters)] : [];
     }
 
     private static async Task<List<byte[]>> ReadFramesAsync(string[] arguments, VideoInfo video, int count, CancellationToken cancellationToken)

@@ -73,4 +73,19 @@ public sealed record VideoInfo(
 
     /// <summary>Codec name of each audio stream, in order; empty when unknown (audio is then re-encoded where needed).</summary>
     public IReadOnlyList<string> AudioCodecs { get; init; } = [];
+
+    /// <summary>
+    /// The video stream's colour tags as ffprobe names them (<c>color_transfer</c>, e.g. <c>bt709</c>,
+    /// <c>smpte2084</c>; <c>color_primaries</c>; <c>color_space</c>; <c>color_range</c>); empty when untagged.
+    /// </summary>
+    public VideoColor Color { get; init; } = VideoColor.Untagged;
+
+    /// <summary>
+    /// The video stream's <c>field_order</c> as ffprobe names it: <c>progressive</c>, or <c>tt</c>, <c>bb</c>, <c>tb</c>,
+    /// <c>bt</c> for interlaced video; empty when unknown.
+    /// </summary>
+    public string FieldOrder { get; init; } = "";
+
+    /// <summary>Whether each frame holds two fields taken at different times; an unknown field order counts as progressive.</summary>
+    public bool IsInterlaced => FieldOrder is "tt" or "bb" or "tb" or "bt";
 }

@@ -80,6 +80,8 @@ public static class VideoProbe
             UndecodableLeadingFrames = packets.UndecodableLeadingFrames,
             PixelAspectNumerator = aspectNumerator,
             PixelAspectDenominator = aspectDenominator,
+            Color = new VideoColor(Text(video, "color_transfer"), Text(video, "color_primaries"), Text(video, "color_space"), Text(video, "color_range")),
+            FieldOrder = Text(video, "field_order"),
         };
     }
 
@@ -89,7 +91,8 @@ public static class VideoProbe
         [
             "-v", "error",
             "-show_entries",
-            "stream=index,codec_type,codec_name,width,height,sample_aspect_ratio,r_frame_rate,avg_frame_rate,time_base"
+            "stream=index,codec_type,codec_name,width,height,sample_aspect_ratio,r_frame_rate,avg_frame_rate,time_base,"
+                + "color_transfer,color_primaries,color_space,color_range,field_order"
                 + ":stream_side_data=rotation:stream_disposition=attached_pic:format=start_time,duration",
             "-of", "json", path,
         ];
@@ -203,8 +206,11 @@ public static class VideoProbe
     private static int IntOrZero(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.TryGetInt32(out var number) ? number : 0;
 
-    private static string CodecType(JsonElement stream) =>
-        stream.TryGetProperty("codec_type", out var value) ? value.GetString() ?? "" : "";
+    private static string CodecType(JsonElement stream) => Text(stream, "codec_type");
+
+    /// <summary>A string field of the stream; empty when absent or <c>unknown</c>.</summary>
+    private static string Text(JsonElement stream, string name) =>
+        stream.TryGetProperty(name, out var value) && value.GetString() is { } text and not "unknown" ? text : "";
 
     private static string CodecName(JsonElement stream) =>
         stream.TryGetProperty("codec_name", out var value) ? value.GetString() ?? "unknown" : "unknown";

@@ -53,17 +53,24 @@ public static class MediaInspector
         (await ProbeAsync(["-select_streams", "v:0", "-show_entries", entries, "-of", "csv=p=0", path])).Trim();
 
     /// <summary>Every frame of the first video stream as ffmpeg decodes it (upright), one grey byte per pixel.</summary>
-    public static async Task<List<byte[]>> GreyFramesAsync(string path, int width, int height)
+    public static Task<List<byte[]>> GreyFramesAsync(string path, int width, int height) =>
+        RawFramesAsync(path, "gray", width * height);
+
+    /// <summary>Every frame of the first video stream as ffmpeg decodes it (upright), packed RGB24 (the BT.709 matrix for YUV).</summary>
+    public static Task<List<byte[]>> RgbFramesAsync(string path, int width, int height) =>
+        RawFramesAsync(path, "rgb24", width * height * 3);
+
+    private static async Task<List<byte[]>> RawFramesAsync(string path, string pixelFormat, int frameSize)
     {
-        string[] arguments = ["-nostdin", "-v", "error", "-i", path, "-map", "0:v:0", "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "gray", "-"];
+        string[] arguments = ["-nostdin", "-v", "error", "-i", path, "-map", "0:v:0", "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", pixelFormat, "-"];
         await using var ffmpeg = FfmpegProcess.Start(FfmpegProcess.Ffmpeg, arguments, readsOutput: true, CancellationToken.None);
         ffmpeg.Input.Close();
         var frames = new List<byte[]>();
-        var frame = new byte[width * height];
+        var frame = new byte[frameSize];
         while (await ffmpeg.Output.ReadAtLeastAsync(frame, frame.Length, throwOnEndOfStream: false) == frame.Length)
         {
             frames.Add(frame);
-            frame = new byte[width * height];
+            frame = new byte[frameSize];
         }
 
         await ffmpeg.WaitForSuccessAsync(CancellationToken.None);

@@ -1,0 +1,41 @@
+namespace Vsr.Engine.Media;
+
+/// <summary>
+/// The decode filter that brings a source whose colours are not BT.709 SDR into BT.709 SDR before frames leave as RGB
+/// (the enhanced frames are encoded and tagged as BT.709).
+/// </summary>
+internal static class ColorConversion
+{
+    /// <summary>
+    /// <c>null</c> for BT.709 (or untagged) SDR, which the plain RGB conversion already handles.
+    /// HDR (PQ or HLG) is tone-mapped: zscale linearises it with 100 cd/m² as SDR white, converts the primaries to
+    /// BT.709, <c>tonemap=hable</c> compresses the highlights (its peak: 1000 cd/m² unless the frames carry HDR
+    /// light-level metadata), and zscale applies the BT.709 transfer. SDR with BT.2020 primaries has its primaries
+    /// converted (in linear light, inside zscale); out-of-gamut colours are clipped.
+    /// The input's tags are given explicitly from the probe, since zscale refuses frames whose tags are unspecified.
+    /// </summary>
+    public static string? ToBt709(VideoColor color)
+    {
+        if (color.IsHdr)
+        {
+            return $"{Input(color, color.Transfer)}:t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,"
+                + "tonemap=tonemap=hable:desat=0,zscale=t=bt709:m=gbr:r=full,format=gbrp";
+        }
+
+        if (color.IsWideGamut)
+        {
+            var transfer = color.Transfer is "bt2020-10" or "bt2020-12" ? color.Transfer : "bt709";
+            return $"{Input(color, transfer)}:t=bt709:p=bt709:m=gbr:r=full,format=gbrp";
+        }
+
+        return null;
+    }
+
+    private static string Input(VideoColor color, string transfer)
+    {
+        var primaries = color.Primaries.Length > 0 ? color.Primaries : "bt2020";
+        var matrix = color.Matrix is "bt709" or "bt2020nc" or "bt2020c" ? color.Matrix : "bt2020nc";
+        var range = color.Range == "pc" ? "full" : "limited";
+        return $"zscale=tin={transfer}:pin={primaries}:min={matrix}:rin={range}";
+    }
+}
