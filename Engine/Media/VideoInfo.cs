@@ -88,4 +88,33 @@ public sealed record VideoInfo(
 
     /// <summary>Whether each frame holds two fields taken at different times; an unknown field order counts as progressive.</summary>
     public bool IsInterlaced => FieldOrder is "tt" or "bb" or "tb" or "bt";
+
+    /// <summary>
+    /// What the pipeline does to this source's pictures besides enhancing them, in words for the job's user: empty for
+    /// progressive BT.709 SDR video with square pixels shown as stored.
+    /// </summary>
+    public IReadOnlyList<string> PictureConversions()
+    {
+        var conversions = new List<string>();
+        if (UndecodableLeadingFrames > 0)
+        {
+            conversions.Add($"{UndecodableLeadingFrames} frame(s) before the first keyframe cannot be decoded and are left out");
+        }
+
+        if (IsInterlaced)
+        {
+            conversions.Add($"deinterlaced (field order {FieldOrder})");
+        }
+
+        if (Color.IsHdr)
+        {
+            conversions.Add($"tone-mapped from HDR ({Color.Transfer}) to BT.709 SDR");
+        }
+        else if (Color.IsWideGamut)
+        {
+            conversions.Add("converted from BT.2020 primaries to BT.709; colours outside BT.709 are clipped");
+        }
+
+        return conversions;
+    }
 }

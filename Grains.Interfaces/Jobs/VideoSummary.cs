@@ -1,6 +1,10 @@
 namespace Vsr.Grains.Jobs;
 
 /// <summary>The facts about a video that a user cares about.</summary>
+/// <param name="Conversions">
+/// For a source, what the service does to its pictures besides enhancing them (deinterlacing, HDR tone mapping, …);
+/// null when nothing.
+/// </param>
 [GenerateSerializer, Immutable]
 public sealed record VideoSummary(
     [property: Id(0)] int Width,
@@ -9,4 +13,5 @@ public sealed record VideoSummary(
     [property: Id(3)] double FramesPerSecond,
     [property: Id(4)] double DurationSeconds,
     [property: Id(5)] int AudioStreams,
-    [property: Id(6)] int SubtitleStreams);
+    [property: Id(6)] int SubtitleStreams,
+    [property: Id(7)] IReadOnlyList<string>? Conversions = null);

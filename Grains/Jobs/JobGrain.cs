@@ -502,7 +502,8 @@ public sealed class JobGrain(
     }
 
     private static VideoSummary Summarize(VideoInfo video) => new(video.Width, video.Height, video.FrameCount,
-        Math.Round(video.FrameRate, 3), video.Duration.TotalSeconds, video.AudioStreamCount, video.SubtitleCodecs.Count);
+        Math.Round(video.FrameRate, 3), video.Duration.TotalSeconds, video.AudioStreamCount, video.SubtitleCodecs.Count,
+        video.PictureConversions() is { Count: > 0 } conversions ? conversions : null);
 
     private static void TryDelete(string directory)
     {
