@@ -13,7 +13,8 @@ namespace Vsr.Storage;
 /// </summary>
 /// <remarks>
 /// Minio SDK 7.0.0 cannot do ranged GETs (they throw PartialContentException) and cannot hand out a body stream that
-/// outlives its callback, so reads go through a presigned URL and this store's own <see cref="HttpClient"/>.
+/// outlives its callback, so reads go through a presigned URL and this store's own <see cref="HttpClient"/>, with a
+/// Range header after a seek.
 /// </remarks>
 public sealed class S3ObjectStore : IPresigningObjectStore, IDisposable
 {
@@ -21,6 +22,7 @@ public sealed class S3ObjectStore : IPresigningObjectStore, IDisposable
 
     private readonly S3ObjectStoreOptions _options;
     private readonly IMinioClient _client;
+    private readonly IMinioClient _publicClient;
     private readonly HttpClient _http;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _bucketGate = new(1, 1);
@@ -30,13 +32,8 @@ public sealed class S3ObjectStore : IPresigningObjectStore, IDisposable
     {
         _options = options;
         _logger = logger ?? NullLogger<S3ObjectStore>.Instance;
-        var (endpoint, useSsl) = ParseEndpoint(options);
-        _client = new MinioClient()
-            .WithEndpoint(endpoint)
-            .WithCredentials(options.AccessKey, options.SecretKey)
-            .WithRegion(options.Region)
-            .WithSSL(useSsl)
-            .Build();
+        _client = Connect(options, options.Endpoint);
+        _publicClient = string.IsNullOrWhiteSpace(options.PublicEndpoint) ? _client : Connect(options, options.PublicEndpoint);
         _http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
     }
 
@@ -70,23 +67,8 @@ public sealed class S3ObjectStore : IPresigningObjectStore, IDisposable
 
     public async Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken)
     {
-        var url = await PresignGetAsync(key, ReadUrlLifetime, cancellationToken);
-        var response = await _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NotFound)
-        {
-            response.Dispose();
-            return null;
-        }
-
-        if (!response.IsSuccessStatusCode)
-        {
-            var status = response.StatusCode;
-            response.Dispose();
-            throw new IOException($"Reading '{key}' from bucket '{Bucket}' failed: HTTP {(int)status} {status}.");
-        }
-
-        var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        return new HttpResponseBodyStream(response, body);
+        var url = await PresignAsync(_client, key, ReadUrlLifetime, cancellationToken);
+        return await HttpResponseBodyStream.OpenAsync(_http, url, $"'{key}' from bucket '{Bucket}'", cancellationToken);
     }
 
     public async Task<LocalObject> GetLocalAsync(string key, string scratchDirectory, CancellationToken cancellationToken)
@@ -154,7 +136,14 @@ public sealed class S3ObjectStore : IPresigningObjectStore, IDisposable
         }
     }
 
-    public async Task<Uri> PresignGetAsync(string key, TimeSpan timeToLive, CancellationToken cancellationToken)
+    /// <summary>
+    /// A URL for a client of the service: signed for <see cref="S3ObjectStoreOptions.PublicEndpoint"/> when set (a
+    /// signature covers the host, so the URL cannot be rewritten afterwards), else for <see cref="S3ObjectStoreOptions.Endpoint"/>.
+    /// </summary>
+    public Task<Uri> PresignGetAsync(string key, TimeSpan timeToLive, CancellationToken cancellationToken) =>
+        PresignAsync(_publicClient, key, timeToLive, cancellationToken);
+
+    private async Task<Uri> PresignAsync(IMinioClient client, string key, TimeSpan timeToLive, CancellationToken cancellationToken)
     {
         ObjectKey.Validate(key);
         if (timeToLive <= TimeSpan.Zero || timeToLive > TimeSpan.FromDays(7))
@@ -164,7 +153,7 @@ public sealed class S3ObjectStore : IPresigningObjectStore, IDisposable
 
         await EnsureBucketAsync(cancellationToken);
         var args = new PresignedGetObjectArgs().WithBucket(Bucket).WithObject(key).WithExpiry((int)Math.Ceiling(timeToLive.TotalSeconds));
-        return new Uri(await _client.PresignedGetObjectAsync(args));
+        return new Uri(await client.PresignedGetObjectAsync(args));
     }
 
     /// <summary>Creates the bucket if it is missing and turns versioning on. Runs once; safe to call at start-up.</summary>
@@ -202,6 +191,11 @@ public sealed class S3ObjectStore : IPresigningObjectStore, IDisposable
     {
         _http.Dispose();
         _client.Dispose();
+        if (!ReferenceEquals(_publicClient, _client))
+        {
+            _publicClient.Dispose();
+        }
+
         _bucketGate.Dispose();
     }
 
@@ -241,14 +235,25 @@ public sealed class S3ObjectStore : IPresigningObjectStore, IDisposable
         await _client.PutObjectAsync(args, cancellationToken);
     }
 
-    private static (string Endpoint, bool UseSsl) ParseEndpoint(S3ObjectStoreOptions options)
+    private static IMinioClient Connect(S3ObjectStoreOptions options, string endpoint)
     {
-        if (!options.Endpoint.Contains("://", StringComparison.Ordinal))
+        var (host, useSsl) = ParseEndpoint(endpoint, options.UseSsl);
+        return new MinioClient()
+            .WithEndpoint(host)
+            .WithCredentials(options.AccessKey, options.SecretKey)
+            .WithRegion(options.Region)
+            .WithSSL(useSsl)
+            .Build();
+    }
+
+    private static (string Host, bool UseSsl) ParseEndpoint(string endpoint, bool useSsl)
+    {
+        if (!endpoint.Contains("://", StringComparison.Ordinal))
         {
-            return (options.Endpoint, options.UseSsl);
+            return (endpoint, useSsl);
         }
 
-        var uri = new Uri(options.Endpoint);
+        var uri = new Uri(endpoint);
         return (uri.Authority, uri.Scheme == Uri.UriSchemeHttps);
     }
 }

@@ -14,6 +14,12 @@ public sealed class S3ObjectStoreOptions
     [Required]
     public string Endpoint { get; set; } = "";
 
+    /// <summary>
+    /// Where the service's clients reach the same server, when that differs from <see cref="Endpoint"/> (an in-cluster
+    /// service name): download redirects are signed for it. Same forms as <see cref="Endpoint"/>; empty for the same.
+    /// </summary>
+    public string PublicEndpoint { get; set; } = "";
+
     [Required]
     public string AccessKey { get; set; } = "";
 

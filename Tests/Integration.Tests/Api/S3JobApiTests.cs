@@ -11,7 +11,7 @@ namespace Vsr.Integration.Tests.Api;
 
 /// <summary>
 /// The API in embedded mode with the S3 object store (moto_server): the upload, the chunks and the output all live in
-/// S3, and the finished video is handed out as a redirect to a presigned URL.
+/// S3, and the finished video is handed out as a redirect to a presigned URL, or streamed by the API.
 /// </summary>
 public sealed class S3JobApiTests : IDisposable
 {
@@ -54,10 +54,43 @@ public sealed class S3JobApiTests : IDisposable
         Assert.Equal("ftyp"u8.ToArray(), bytes[4..8]);
     }
 
-    private sealed class S3ApiFactory(string root) : WebApplicationFactory<Program>
+    [Fact]
+    public async Task Without_redirects_the_API_streams_the_output_from_S3_and_answers_a_range_request()
+    {
+        await using var factory = new S3ApiFactory(_root, redirectDownloads: false);
+        using var http = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var clip = Path.Combine(_root, "clip.mp4");
+        await TestClip.MakeAsync(clip, 64, 48, seconds: 1);
+        var file = new ByteArrayContent(await File.ReadAllBytesAsync(clip));
+        file.Headers.ContentType = MediaTypeHeaderValue.Parse("video/mp4");
+        using var submit = await http.PostAsync("/v1/jobs", new MultipartFormDataContent { { file, "file", "clip.mp4" }, { new StringContent("2"), "scale" } });
+        var id = (await submit.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var clock = Stopwatch.StartNew();
+        string? status;
+        do
+        {
+            await Task.Delay(250);
+            status = (await http.GetFromJsonAsync<JsonElement>($"/v1/jobs/{id}")).GetProperty("status").GetString();
+        }
+        while (status is "PENDING" or "PROCESSING" && clock.Elapsed < TimeSpan.FromMinutes(2));
+        Assert.Equal("COMPLETED", status);
+
+        var whole = await http.GetByteArrayAsync($"/v1/jobs/{id}/output");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/jobs/{id}/output");
+        request.Headers.Range = new RangeHeaderValue(100, 199);
+        using var part = await http.SendAsync(request);
+
+        Assert.Equal("ftyp"u8.ToArray(), whole[4..8]);
+        Assert.Equal(HttpStatusCode.PartialContent, part.StatusCode);
+        Assert.Equal(whole.Length, part.Content.Headers.ContentRange?.Length);
+        Assert.Equal(whole[100..200], await part.Content.ReadAsByteArrayAsync());
+    }
+
+    private sealed class S3ApiFactory(string root, bool redirectDownloads = true) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
+            builder.UseSetting("Vsr:Api:RedirectDownloads", redirectDownloads ? "true" : "false");
             builder.UseSetting("Orleans:Mode", "Embedded");
             builder.UseSetting("Orleans:SiloPort", "21211");
             builder.UseSetting("Orleans:GatewayPort", "40100");

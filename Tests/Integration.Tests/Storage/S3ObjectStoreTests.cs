@@ -52,6 +52,53 @@ public sealed class S3ObjectStoreTests : ObjectStoreContract
     }
 
     [Fact]
+    public async Task A_read_stream_knows_its_length_and_reads_on_from_wherever_it_is_moved()
+    {
+        var content = RandomBytes(1024 * 1024);
+        await Store.PutAsync(Key("ranged.mp4"), new MemoryStream(content), CancellationToken.None);
+
+        // What ASP.NET Core does to answer "Range: bytes=700000-700999" from a stream: seek, then read the range.
+        await using var stream = (await Store.OpenReadAsync(Key("ranged.mp4"), CancellationToken.None))!;
+        Assert.True(stream.CanSeek);
+        Assert.Equal(content.Length, stream.Length);
+        var head = new byte[16];
+        await stream.ReadExactlyAsync(head);
+        stream.Seek(700_000, SeekOrigin.Begin);
+        var range = new byte[1000];
+        await stream.ReadExactlyAsync(range);
+        stream.Position = content.Length - 10;
+        var tail = new byte[64];
+        var read = await stream.ReadAtLeastAsync(tail, 64, throwOnEndOfStream: false);
+
+        Assert.Equal(content[..16], head);
+        Assert.Equal(content[700_000..701_000], range);
+        Assert.Equal(content[^10..], tail[..read]);
+        Assert.Equal(content.Length, stream.Position);
+    }
+
+    [Fact]
+    public async Task Download_urls_are_signed_for_the_public_endpoint_when_one_is_set()
+    {
+        var content = RandomBytes(10_000);
+        await Store.PutAsync(Key("public.mp4"), new MemoryStream(content), CancellationToken.None);
+        var inside = new Uri(TestServices.S3Endpoint);
+        var outside = new UriBuilder(inside) { Host = inside.Host == "localhost" ? "127.0.0.1" : "localhost" }.Uri;
+        var options = OptionsFor("vsr-integration-tests");
+        options.PublicEndpoint = outside.ToString();
+        using var store = new S3ObjectStore(options);
+
+        var url = await store.PresignGetAsync(Key("public.mp4"), TimeSpan.FromMinutes(1), CancellationToken.None);
+        await using var internalRead = (await store.OpenReadAsync(Key("public.mp4"), CancellationToken.None))!;
+        using var internalCopy = new MemoryStream();
+        await internalRead.CopyToAsync(internalCopy);
+
+        Assert.Equal(outside.Authority, url.Authority);
+        using var http = new HttpClient();
+        Assert.Equal(content, await http.GetByteArrayAsync(url));
+        Assert.Equal(content, internalCopy.ToArray());
+    }
+
+    [Fact]
     public async Task Spooled_uploads_leave_no_file_behind()
     {
         await Store.PutAsync(Key("spooled.bin"), new UnseekableStream(RandomBytes(10_000)), CancellationToken.None);
