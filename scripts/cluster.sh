@@ -27,10 +27,25 @@ cluster_env() {
   export Vsr__ModelsDirectory="$root/.vsr/models"
 }
 
+# Stops the processes a failed start left behind, and the services too unless they were running before it.
+abandon_start() {
+  say "start failed; stopping what it started"
+  stop_processes
+  [ "$services_were_running" = yes ] || scripts/services.sh stop || true
+}
+
 start() {
   local silos="${1:-2}"
+  if [ -n "$(status | grep running || true)" ]; then
+    status >&2
+    say "a cluster is already running here; run '$0 stop' first"
+    exit 1
+  fi
   scripts/setup.sh
   scripts/fetch-model.sh
+  services_were_running=no
+  if scripts/services.sh status | grep -q running; then services_were_running=yes; fi
+  trap abandon_start EXIT
   scripts/services.sh start   # services already running are left as they are
   say "building"
   dotnet build Silo/Silo.csproj -c Release -nologo -v q -clp:ErrorsOnly
@@ -56,6 +71,7 @@ start() {
     >"$base/api/api.log" 2>&1 &
   echo $! >"$base/api/pid"
   wait_for "api" "http://127.0.0.1:$api_port/health" "$base/api/api.log"
+  trap - EXIT
   say "ready: API http://127.0.0.1:$api_port, $silos silos"
 }
 
@@ -71,6 +87,11 @@ wait_for() {
 }
 
 stop() {
+  stop_processes
+  scripts/services.sh stop
+}
+
+stop_processes() {
   for pidfile in "$base"/api/pid "$base"/silo*/pid; do
     [ -f "$pidfile" ] || continue
     local pid; pid="$(cat "$pidfile")"
@@ -81,7 +102,6 @@ stop() {
     fi
     rm -f "$pidfile"
   done
-  scripts/services.sh stop
 }
 
 status() {
