@@ -9,7 +9,8 @@ namespace Vsr.Storage;
 
 /// <summary>
 /// Objects in one S3 bucket, through the Minio SDK: MinIO or AWS S3 in production, moto_server in the tests.
-/// The bucket is created on first use, with versioning enabled where the server supports it.
+/// The bucket is created on first use; with <see cref="S3ObjectStoreOptions.Versioning"/>, versioning is enabled on it
+/// where the server supports it.
 /// </summary>
 /// <remarks>
 /// Minio SDK 7.0.0 cannot do ranged GETs (they throw PartialContentException) and cannot hand out a body stream that
@@ -156,7 +157,7 @@ public sealed class S3ObjectStore : IPresigningObjectStore, IDisposable
         return new Uri(await client.PresignedGetObjectAsync(args));
     }
 
-    /// <summary>Creates the bucket if it is missing and turns versioning on. Runs once; safe to call at start-up.</summary>
+    /// <summary>Creates the bucket if it is missing and, when configured, turns versioning on. Runs once; safe to call at start-up.</summary>
     public async Task EnsureBucketAsync(CancellationToken cancellationToken)
     {
         if (_bucketReady)
@@ -178,7 +179,11 @@ public sealed class S3ObjectStore : IPresigningObjectStore, IDisposable
                 _logger.LogInformation("Created bucket {Bucket}", Bucket);
             }
 
-            await EnableVersioningAsync(cancellationToken);
+            if (_options.Versioning)
+            {
+                await EnableVersioningAsync(cancellationToken);
+            }
+
             _bucketReady = true;
         }
         finally

@@ -26,9 +26,16 @@ public sealed class S3ObjectStoreOptions
     [Required]
     public string SecretKey { get; set; } = "";
 
-    /// <summary>Created on first use if missing, with versioning enabled where the server supports it.</summary>
+    /// <summary>Created on first use if missing.</summary>
     [Required]
     public string Bucket { get; set; } = "vsr";
+
+    /// <summary>
+    /// Turn versioning on for the bucket at start-up (where the server supports it), so an overwritten or deleted
+    /// object keeps its older versions. Off by default: with it, every deletion of a job's upload and chunks leaves
+    /// a noncurrent version that is stored (and billed) until a lifecycle rule expires it.
+    /// </summary>
+    public bool Versioning { get; set; }
 
     public bool UseSsl { get; set; } = true;
 

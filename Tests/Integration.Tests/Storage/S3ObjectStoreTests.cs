@@ -107,10 +107,29 @@ public sealed class S3ObjectStoreTests : ObjectStoreContract
     }
 
     [Fact]
-    public async Task A_new_bucket_is_created_with_versioning_so_an_overwrite_keeps_the_older_version()
+    public async Task By_default_a_new_bucket_is_not_versioned_so_a_deletion_leaves_nothing_stored()
+    {
+        var bucket = $"vsr-unversioned-{Guid.NewGuid():N}"[..40];
+        using var store = new S3ObjectStore(OptionsFor(bucket));
+
+        await store.PutAsync("jobs/1/source.mp4", new MemoryStream(RandomBytes(100)), CancellationToken.None);
+        await store.PutAsync("jobs/1/source.mp4", new MemoryStream(RandomBytes(200)), CancellationToken.None);
+        await store.DeletePrefixAsync("jobs/1/", CancellationToken.None);
+
+        using var http = new HttpClient { BaseAddress = new Uri(TestServices.S3Endpoint) };
+        Assert.DoesNotContain("<Status>Enabled</Status>", await http.GetStringAsync($"/{bucket}?versioning"));
+        var versions = await http.GetStringAsync($"/{bucket}?versions");
+        Assert.DoesNotContain("<Version>", versions);
+        Assert.DoesNotContain("<DeleteMarker>", versions);
+    }
+
+    [Fact]
+    public async Task With_versioning_a_new_bucket_keeps_the_older_version_of_an_overwritten_object()
     {
         var bucket = $"vsr-versioning-{Guid.NewGuid():N}"[..40];
-        using var store = new S3ObjectStore(OptionsFor(bucket));
+        var options = OptionsFor(bucket);
+        options.Versioning = true;
+        using var store = new S3ObjectStore(options);
 
         await store.PutAsync("jobs/1/output.mp4", new MemoryStream(RandomBytes(100)), CancellationToken.None);
         await store.PutAsync("jobs/1/output.mp4", new MemoryStream(RandomBytes(200)), CancellationToken.None);
