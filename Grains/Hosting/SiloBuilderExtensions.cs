@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime.Hosting;
@@ -48,6 +49,7 @@ public static class SiloBuilderExtensions
         services.AddObjectStore(configuration);
         services.AddJobQueue(configuration);
         services.AddJobQueueConsumer<SubmitJobToGrain>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeadLetterObserver, DeadLetterRecorder>());
 
         silo.AddPlacementDirector<SiloKeyedPlacement, SiloKeyedPlacementDirector>();
         silo.UseSiloMetadata(new Dictionary<string, string> { [DeviceDirectory.MetadataKey] = string.Join(',', node.Devices) });

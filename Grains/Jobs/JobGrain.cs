@@ -1,6 +1,7 @@
 using Orleans.Streams;
 using Vsr.Engine.Media;
 using Vsr.Grains.Hosting;
+using Vsr.Grains.Intake;
 using Vsr.Storage;
 
 namespace Vsr.Grains.Jobs;
@@ -450,6 +451,8 @@ public sealed class JobGrain(
             await store.DeletePrefixAsync(prefix + "chunks/", CancellationToken.None);
             // The API's copy of the submission: it reads it only while the grain has no state, which is over now.
             await store.DeletePrefixAsync(prefix + "request.json", CancellationToken.None);
+            // A dead-lettered submission that was replayed and ran after all: its failure record is stale.
+            await store.DeletePrefixAsync(IntakeFailure.Key(this.GetPrimaryKey()), CancellationToken.None);
             if (sourceKey is not null && sourceKey.StartsWith(prefix, StringComparison.Ordinal) && sourceKey != Job.OutputKey)
             {
                 await store.DeletePrefixAsync(sourceKey, CancellationToken.None);
