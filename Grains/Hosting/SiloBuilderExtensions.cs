@@ -73,8 +73,11 @@ public static class SiloBuilderExtensions
                 silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (PostgresConnection.Invariant, postgres));
                 break;
             case "filesystem":
-                services.AddGrainStorage(JobGrain.StorageName, (sp, _) => new FileGrainStorage(node.GrainStateDirectory, sp.GetRequiredService<Serializer>()));
+                services.AddSingleton(sp => new FileGrainStorage(node.GrainStateDirectory, sp.GetRequiredService<Serializer>()));
+                services.AddGrainStorage(JobGrain.StorageName, (sp, _) => sp.GetRequiredService<FileGrainStorage>());
                 silo.UseInMemoryReminderService();
+                // In-memory reminders do not outlive the silos, so unfinished jobs are woken from the state files instead.
+                services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, UnfinishedJobResumer>();
                 break;
             case "memory":
                 silo.AddMemoryGrainStorage(JobGrain.StorageName);

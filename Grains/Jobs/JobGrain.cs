@@ -13,7 +13,7 @@ namespace Vsr.Grains.Jobs;
 /// unfinished makes sure there is a next activation even after the whole cluster restarted.
 /// </summary>
 public sealed class JobGrain(
-    [PersistentState(stateName: "job", storageName: JobGrain.StorageName)] IPersistentState<JobState> state,
+    [PersistentState(stateName: JobGrain.StateName, storageName: JobGrain.StorageName)] IPersistentState<JobState> state,
     ChunkDispatcher dispatcher,
     ModelChooser chooser,
     IObjectStore store,
@@ -23,6 +23,7 @@ public sealed class JobGrain(
     ILogger<JobGrain> logger) : Grain, IJobGrain, IRemindable
 {
     public const string StorageName = "jobStore";
+    public const string StateName = "job";
     private const string ResumeReminder = "resume";
     private static readonly TimeSpan ProgressEventInterval = TimeSpan.FromMilliseconds(250);
 
