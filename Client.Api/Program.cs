@@ -24,6 +24,7 @@ if (!OrleansHosting.IsEmbedded(builder.Configuration))
 {
     // Embedded mode shares the silo's queue; a separate API publishes to the broker the silos consume from.
     builder.Services.AddJobQueue(builder.Configuration);
+    builder.Services.AddSingleton<IValidateOptions<JobQueueOptions>, ClientModeQueueValidator>();
 }
 
 builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = api.MaxUploadBytes);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Vsr.Grains.Intake;
 using Vsr.Grains.Jobs;
 using Vsr.Queue;
 using Vsr.Storage;
@@ -8,7 +9,8 @@ namespace Vsr.Api.Jobs;
 
 /// <summary>
 /// The accepted request, kept beside the upload until a silo has taken it from the queue. Until then the job grain
-/// does not know the job, so status reads fall back to this record and report PENDING instead of 404.
+/// does not know the job, so status reads fall back to this record and report PENDING instead of 404, or FAILED when
+/// the submission was dead-lettered (<see cref="IntakeFailure"/>).
 /// </summary>
 public static class QueuedRequest
 {
@@ -47,8 +49,11 @@ public static class QueuedRequest
                 OutputKey: null, CreatedAt: null, CompletedAt: null, [], Coordinator: null, Source: null, Output: null);
         }
 
-        return new JobSnapshot(id, JobStatus.Pending, new JobRequest(request.SourceKey, request.FileName, request.Scale, request.Model, request.Content, request.Denoise, request.Deblock),
-            JobProgress.Empty, Error: null, OutputKey: null, request.SubmittedAt, CompletedAt: null, [], Coordinator: null, Source: null, Output: null);
+        // Dead-lettered: no silo could accept it, and none will try again.
+        var failure = await IntakeFailure.FindAsync(store, id, cancellationToken);
+        return new JobSnapshot(id, failure is null ? JobStatus.Pending : JobStatus.Failed,
+            new JobRequest(request.SourceKey, request.FileName, request.Scale, request.Model, request.Content, request.Denoise, request.Deblock),
+            JobProgress.Empty, failure?.Reason, OutputKey: null, request.SubmittedAt, failure?.FailedAt, [], Coordinator: null, Source: null, Output: null);
     }
 
     /// <summary>A client's <c>Idempotency-Key</c> always maps to the same job id, so a retried POST finds its job.</summary>

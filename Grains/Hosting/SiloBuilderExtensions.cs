@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime.Hosting;
@@ -48,6 +49,7 @@ public static class SiloBuilderExtensions
         services.AddObjectStore(configuration);
         services.AddJobQueue(configuration);
         services.AddJobQueueConsumer<SubmitJobToGrain>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeadLetterObserver, DeadLetterRecorder>());
 
         silo.AddPlacementDirector<SiloKeyedPlacement, SiloKeyedPlacementDirector>();
         silo.UseSiloMetadata(new Dictionary<string, string> { [DeviceDirectory.MetadataKey] = string.Join(',', node.Devices) });
@@ -71,8 +73,11 @@ public static class SiloBuilderExtensions
                 silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (PostgresConnection.Invariant, postgres));
                 break;
             case "filesystem":
-                services.AddGrainStorage(JobGrain.StorageName, (sp, _) => new FileGrainStorage(node.GrainStateDirectory, sp.GetRequiredService<Serializer>()));
+                services.AddSingleton(sp => new FileGrainStorage(node.GrainStateDirectory, sp.GetRequiredService<Serializer>()));
+                services.AddGrainStorage(JobGrain.StorageName, (sp, _) => sp.GetRequiredService<FileGrainStorage>());
                 silo.UseInMemoryReminderService();
+                // In-memory reminders do not outlive the silos, so unfinished jobs are woken from the state files instead.
+                services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, UnfinishedJobResumer>();
                 break;
             case "memory":
                 silo.AddMemoryGrainStorage(JobGrain.StorageName);

@@ -1,6 +1,7 @@
 using Orleans.Streams;
 using Vsr.Engine.Media;
 using Vsr.Grains.Hosting;
+using Vsr.Grains.Intake;
 using Vsr.Storage;
 
 namespace Vsr.Grains.Jobs;
@@ -12,7 +13,7 @@ namespace Vsr.Grains.Jobs;
 /// unfinished makes sure there is a next activation even after the whole cluster restarted.
 /// </summary>
 public sealed class JobGrain(
-    [PersistentState(stateName: "job", storageName: JobGrain.StorageName)] IPersistentState<JobState> state,
+    [PersistentState(stateName: JobGrain.StateName, storageName: JobGrain.StorageName)] IPersistentState<JobState> state,
     ChunkDispatcher dispatcher,
     ModelChooser chooser,
     IObjectStore store,
@@ -22,6 +23,7 @@ public sealed class JobGrain(
     ILogger<JobGrain> logger) : Grain, IJobGrain, IRemindable
 {
     public const string StorageName = "jobStore";
+    public const string StateName = "job";
     private const string ResumeReminder = "resume";
     private static readonly TimeSpan ProgressEventInterval = TimeSpan.FromMilliseconds(250);
 
@@ -450,6 +452,8 @@ public sealed class JobGrain(
             await store.DeletePrefixAsync(prefix + "chunks/", CancellationToken.None);
             // The API's copy of the submission: it reads it only while the grain has no state, which is over now.
             await store.DeletePrefixAsync(prefix + "request.json", CancellationToken.None);
+            // A dead-lettered submission that was replayed and ran after all: its failure record is stale.
+            await store.DeletePrefixAsync(IntakeFailure.Key(this.GetPrimaryKey()), CancellationToken.None);
             if (sourceKey is not null && sourceKey.StartsWith(prefix, StringComparison.Ordinal) && sourceKey != Job.OutputKey)
             {
                 await store.DeletePrefixAsync(sourceKey, CancellationToken.None);

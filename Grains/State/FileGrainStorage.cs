@@ -64,6 +64,27 @@ public sealed class FileGrainStorage(string directory, Serializer serializer) : 
         return Task.CompletedTask;
     }
 
+    /// <summary>The grains that have a <paramref name="stateName"/> state stored here.</summary>
+    public IEnumerable<GrainId> GrainsWithState(string stateName)
+    {
+        var prefix = stateName + "|";
+        foreach (var path in Directory.EnumerateFiles(_root))
+        {
+            var name = Path.GetFileName(path);
+            // Over-long names were cut and cannot be read back; job grains' names are far below the cut.
+            if (name.Length > 200 || name.Length % 2 != 0 || !name.All(char.IsAsciiHexDigit))
+            {
+                continue;
+            }
+
+            var text = Encoding.UTF8.GetString(Convert.FromHexString(name));
+            if (text.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                yield return GrainId.Parse(text[prefix.Length..]);
+            }
+        }
+    }
+
     private string PathOf(string stateName, GrainId grainId)
     {
         var name = Convert.ToHexString(Encoding.UTF8.GetBytes($"{stateName}|{grainId}"));

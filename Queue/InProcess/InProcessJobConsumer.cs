@@ -7,10 +7,15 @@ namespace Vsr.Queue.InProcess;
 /// <summary>
 /// Hands each message of the <see cref="InProcessJobQueue"/> to the <see cref="ISubmitJobHandler"/>, a few at a time.
 /// A failed message is retried in place after <see cref="InProcessQueueOptions.RetryDelay"/>, and dead-lettered with
-/// the handler's last error after <see cref="InProcessQueueOptions.MaxDeliveries"/> calls.
+/// the handler's last error after <see cref="InProcessQueueOptions.MaxDeliveries"/> calls, and the
+/// <see cref="IDeadLetterObserver"/>s are told.
 /// </summary>
 public sealed class InProcessJobConsumer(
-    InProcessJobQueue queue, ISubmitJobHandler handler, IOptions<InProcessQueueOptions> options, ILogger<InProcessJobConsumer> logger)
+    InProcessJobQueue queue,
+    ISubmitJobHandler handler,
+    IEnumerable<IDeadLetterObserver> observers,
+    IOptions<InProcessQueueOptions> options,
+    ILogger<InProcessJobConsumer> logger)
     : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -47,7 +52,9 @@ public sealed class InProcessJobConsumer(
                 {
                     var reason = DeliveryFailure.Describe(failure);
                     logger.LogError(failure, "Job {Job} dead-lettered after {Attempts} deliveries: {Reason}", message.JobId, attempt, reason);
-                    queue.DeadLetter(new DeadLetter(message.JobId.ToString(), reason, attempt, message, DateTimeOffset.UtcNow));
+                    var letter = new DeadLetter(message.JobId.ToString(), reason, attempt, message, DateTimeOffset.UtcNow);
+                    queue.DeadLetter(letter);
+                    await DeadLetterObservers.NotifyAsync(observers, letter, logger);
                     return;
                 }
 

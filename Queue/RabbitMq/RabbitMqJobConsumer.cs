@@ -14,13 +14,17 @@ namespace Vsr.Queue.RabbitMq;
 /// <item>Acknowledged only after the handler returned; a consumer that dies first leaves the message to be redelivered.</item>
 /// <item>A handler failure hands the message back (nack, requeue) after <see cref="RabbitMqOptions.RedeliveryDelay"/>; on its
 /// <see cref="RabbitMqOptions.MaxDeliveries"/>th delivery (counted by the quorum queue) it is published to the
-/// dead-letter queue with the failure as its reason, then acknowledged.</item>
+/// dead-letter queue with the failure as its reason, the <see cref="IDeadLetterObserver"/>s are told, and it is acknowledged.</item>
 /// <item>A message that cannot be read goes to the dead-letter queue at once, with what is wrong with it.</item>
 /// <item>The client reconnects after a broker restart and resumes consuming; if the broker is down at start, or a channel
 /// fails on its own, the consumer tries again every <see cref="RabbitMqOptions.ReconnectInterval"/>.</item>
 /// </list>
 /// </summary>
-public sealed class RabbitMqJobConsumer(IOptions<RabbitMqOptions> options, ISubmitJobHandler handler, ILogger<RabbitMqJobConsumer> logger)
+public sealed class RabbitMqJobConsumer(
+    IOptions<RabbitMqOptions> options,
+    ISubmitJobHandler handler,
+    IEnumerable<IDeadLetterObserver> observers,
+    ILogger<RabbitMqJobConsumer> logger)
     : BackgroundService
 {
     private readonly RabbitMqOptions settings = options.Value;
@@ -121,6 +125,7 @@ public sealed class RabbitMqJobConsumer(IOptions<RabbitMqOptions> options, ISubm
                     var reason = DeliveryFailure.Describe(failure);
                     logger.LogError(failure, "Job {Job} dead-lettered after {Attempts} deliveries: {Reason}", message.JobId, attempt, reason);
                     await DeadLetterAsync(deadLetters, delivery, reason, attempt);
+                    await DeadLetterObservers.NotifyAsync(observers, new DeadLetter(message.JobId.ToString(), reason, attempt, message, DateTimeOffset.UtcNow), logger);
                     await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false);
                     return;
                 }

@@ -14,11 +14,13 @@ namespace Vsr.Cluster.Tests.Support;
 /// </summary>
 public sealed class VsrTestCluster : IAsyncDisposable
 {
-    private readonly TempDirectory _temp = new("vsr-cluster");
+    private readonly TempDirectory _temp;
+    private readonly bool _ownsTemp;
 
     private VsrTestCluster(short silos, string[] devices, double chunkSeconds, IReadOnlyDictionary<string, string?>? extraSettings,
-        Action<IServiceCollection>? services)
+        Action<IServiceCollection>? services, TempDirectory? root)
     {
+        (_temp, _ownsTemp) = root is null ? (new TempDirectory("vsr-cluster"), true) : (root, false);
         var settings = new Dictionary<string, string?>
         {
             ["Vsr:ModelsDirectory"] = RepoPaths.ModelsDirectory,
@@ -77,10 +79,14 @@ public sealed class VsrTestCluster : IAsyncDisposable
 
     /// <param name="extraSettings">More configuration for every silo, such as <c>Vsr:Simulation:FrameLatency</c>.</param>
     /// <param name="services">Changes to every silo's services after the product's own, such as a decorated service.</param>
+    /// <param name="root">
+    /// Where the object store, job state and scratch live, owned by the caller (kept on dispose), so that a later cluster
+    /// can start over the same state as after a full restart; by default a temp directory of this cluster's own.
+    /// </param>
     public static async Task<VsrTestCluster> StartAsync(short silos = 2, string[]? devices = null, double chunkSeconds = 0.4,
-        IReadOnlyDictionary<string, string?>? extraSettings = null, Action<IServiceCollection>? services = null)
+        IReadOnlyDictionary<string, string?>? extraSettings = null, Action<IServiceCollection>? services = null, TempDirectory? root = null)
     {
-        var cluster = new VsrTestCluster(silos, devices ?? ["cpu:0", "cpu:1"], chunkSeconds, extraSettings, services);
+        var cluster = new VsrTestCluster(silos, devices ?? ["cpu:0", "cpu:1"], chunkSeconds, extraSettings, services, root);
         await cluster.Cluster.DeployAsync();
         return cluster;
     }
@@ -154,6 +160,9 @@ public sealed class VsrTestCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Cluster.DisposeAsync();
-        _temp.Dispose();
+        if (_ownsTemp)
+        {
+            _temp.Dispose();
+        }
     }
 }

@@ -84,7 +84,7 @@ public sealed class InProcessJobQueueTests
 
     private static async Task<InProcessJobConsumer> StartConsumerAsync(InProcessJobQueue queue, ISubmitJobHandler handler)
     {
-        var consumer = new InProcessJobConsumer(queue, handler, Settings, NullLogger<InProcessJobConsumer>.Instance);
+        var consumer = new InProcessJobConsumer(queue, handler, [], Settings, NullLogger<InProcessJobConsumer>.Instance);
         await consumer.StartAsync(CancellationToken.None);
         return consumer;
     }

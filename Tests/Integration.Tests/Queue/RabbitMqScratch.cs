@@ -48,7 +48,7 @@ public sealed class RabbitMqScratch : IAsyncDisposable
 
     public async Task<RabbitMqJobConsumer> StartConsumerAsync(ISubmitJobHandler handler)
     {
-        var consumer = new RabbitMqJobConsumer(Microsoft.Extensions.Options.Options.Create(Options), handler, NullLogger<RabbitMqJobConsumer>.Instance);
+        var consumer = new RabbitMqJobConsumer(Microsoft.Extensions.Options.Options.Create(Options), handler, [], NullLogger<RabbitMqJobConsumer>.Instance);
         consumers.Add(consumer);
         await consumer.StartAsync(CancellationToken.None);
         return consumer;

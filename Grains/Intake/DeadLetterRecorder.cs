@@ -1,0 +1,31 @@
+using Vsr.Queue;
+using Vsr.Storage;
+
+namespace Vsr.Grains.Intake;
+
+/// <summary>
+/// When a submission is dead-lettered (the handler failed on every delivery, e.g. the database was down), records
+/// an <see cref="IntakeFailure"/> for the API and deletes the upload, which no job will read. The dead letter itself
+/// stays in the dead-letter queue for an operator.
+/// </summary>
+public sealed class DeadLetterRecorder(IObjectStore store, ILogger<DeadLetterRecorder> logger) : IDeadLetterObserver
+{
+    public async Task OnDeadLetteredAsync(DeadLetter letter, CancellationToken cancellationToken)
+    {
+        if (letter.Message is not { } message)
+        {
+            // Unreadable: no job id to report under. The API reads an unreadable request.json as FAILED on its own.
+            return;
+        }
+
+        var reason = $"The job could not be started after {letter.Attempts} {(letter.Attempts == 1 ? "try" : "tries")}: {letter.Reason.TrimEnd('.')}. Submit the video again.";
+        await new IntakeFailure(reason, letter.DeadLetteredAt).SaveAsync(store, message.JobId, cancellationToken);
+        // Only the job's own upload; the failure is written first, so a job is never left with neither.
+        if (message.SourceKey.StartsWith($"jobs/{message.JobId:N}/", StringComparison.Ordinal))
+        {
+            await store.DeletePrefixAsync(message.SourceKey, cancellationToken);
+        }
+
+        logger.LogWarning("Job {Job} reads FAILED: its submission was dead-lettered after {Attempts} deliveries", message.JobId, letter.Attempts);
+    }
+}

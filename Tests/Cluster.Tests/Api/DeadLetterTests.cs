@@ -1,0 +1,58 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Vsr.Queue;
+using Vsr.Queue.InProcess;
+using static Vsr.Cluster.Tests.Api.ApiProblems;
+
+namespace Vsr.Cluster.Tests.Api;
+
+/// <summary>The API with a silo that cannot accept any job (as while its database is down).</summary>
+public sealed class DeadLetterTests
+{
+    private const int MaxDeliveries = 2;
+
+    [Fact]
+    public async Task A_submission_dead_lettered_after_every_delivery_failed_reads_as_failed_with_the_reason_and_its_upload_is_gone()
+    {
+        await using var factory = new ApiFactory(
+            new Dictionary<string, string>
+            {
+                ["Vsr:Queue:InProcess:MaxDeliveries"] = MaxDeliveries.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Vsr:Queue:InProcess:RetryDelay"] = "00:00:00.050",
+            },
+            services => services.AddSingleton<ISubmitJobHandler>(new SubmitJobHandler((_, _) =>
+                throw new InvalidOperationException("the job store is unreachable"))));
+        using var http = factory.CreateClient();
+        var clip = await Support.MediaFacts.MakeClipAsync(factory.Temp.Combine("doomed.mp4"), 64, 48, seconds: 1);
+
+        using var submit = await http.PostAsync("/v1/jobs", Upload(clip, "2"));
+        Assert.Equal(HttpStatusCode.Accepted, submit.StatusCode);
+        var id = (await submit.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        var job = await WaitWhilePendingAsync(http, id, TimeSpan.FromSeconds(30));
+        Assert.Equal("FAILED", job.GetProperty("status").GetString());
+        var error = job.GetProperty("error").GetString();
+        Assert.Contains($"after {MaxDeliveries} tries", error, StringComparison.Ordinal);
+        Assert.Contains("the job store is unreachable", error, StringComparison.Ordinal);
+        Assert.Contains("Submit the video again", error, StringComparison.Ordinal);
+        var sourceKey = factory.Services.GetRequiredService<InProcessJobQueue>().DeadLetters.Single(d => d.Message?.JobId == id).Message!.SourceKey;
+        Assert.False(File.Exists(Path.Combine(factory.ObjectsDirectory, sourceKey)), "the upload of a job that never started is deleted");
+        using var output = await http.GetAsync($"/v1/jobs/{id}/output");
+        await AssertProblemAsync(output, 409);
+    }
+
+    private static async Task<JsonElement> WaitWhilePendingAsync(HttpClient http, Guid id, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        JsonElement job;
+        do
+        {
+            await Task.Delay(100);
+            job = await http.GetFromJsonAsync<JsonElement>($"/v1/jobs/{id}");
+        }
+        while (job.GetProperty("status").GetString() == "PENDING" && DateTime.UtcNow < deadline);
+        return job;
+    }
+}

@@ -1,0 +1,50 @@
+using Vsr.Cluster.Tests.Support;
+using Vsr.Grains.Jobs;
+
+namespace Vsr.Cluster.Tests.Jobs;
+
+/// <summary>Every silo stops and new ones start over the same FileSystem state, as after a machine restart.</summary>
+public sealed class FullRestartTests
+{
+    private static readonly Dictionary<string, string?> SlowSimulation = new() { ["Vsr:Simulation:FrameLatency"] = "00:00:00.040" };
+
+    [Fact]
+    public async Task A_job_left_unfinished_by_a_full_restart_resumes_on_its_own_with_filesystem_state()
+    {
+        using var root = new TempDirectory("vsr-restart");
+        using var clips = new TempDirectory();
+        var clip = await MediaFacts.MakeClipAsync(Path.Combine(clips.Path, "restart.mp4"), 64, 48, seconds: 6, gop: 25);
+        Guid id;
+        await using (var first = await VsrTestCluster.StartAsync(silos: 1, devices: ["sim:0"], chunkSeconds: 1, extraSettings: SlowSimulation, root: root))
+        {
+            var job = await first.SubmitAsync(clip, 2);
+            id = job.GetPrimaryKey();
+            await WaitUntilAsync(async () => (await job.GetSnapshot()).Progress.ChunksDone > 0, TimeSpan.FromMinutes(2));
+            Assert.NotEqual(JobStatus.Completed, (await job.GetSnapshot()).Status);
+        }
+
+        await using var second = await VsrTestCluster.StartAsync(silos: 1, devices: ["sim:0"], chunkSeconds: 1, extraSettings: SlowSimulation, root: root);
+
+        // Nobody calls the job: only the silo's own start can bring it back. Its upload goes once it has ended.
+        var upload = Path.Combine(root.Combine("objects"), "jobs", id.ToString("N"));
+        await WaitUntilAsync(() => Task.FromResult(!Directory.EnumerateFiles(upload).Any(f => Path.GetFileName(f).StartsWith("source", StringComparison.Ordinal))),
+            TimeSpan.FromMinutes(2));
+        var done = await second.Cluster.Client.GetGrain<IJobGrain>(id).GetSnapshot();
+        Assert.True(done.Status == JobStatus.Completed, $"job ended {done.Status}: {done.Error}");
+        Assert.Equal(done.Progress.FramesTotal, done.Progress.FramesDone);
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"condition not met within {timeout}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}
