@@ -54,7 +54,8 @@ public sealed class InferenceDevice : IDisposable
 
             var path = _catalog.GetOnnxPath(model, scale);
             var (session, precision) = OpenSession(path);
-            var enhancer = new OnnxFrameEnhancer(session, scale, _options, _options.TileSizeFor(Provider), uniformTiles: Provider != ExecutionProviderKind.Cpu);
+            var enhancer = new OnnxFrameEnhancer(session, scale, _options, _options.TileSizeFor(Provider), uniformTiles: Provider != ExecutionProviderKind.Cpu,
+                tileAlignment: _catalog.UnshuffleFactor(model, scale));
             IFrameEnhancer front = _catalog.IsLumaOnly(model) ? new LumaOnlyFrameEnhancer(enhancer) : enhancer;
             _enhancers.Add((model, scale), (enhancer, front));
             _logger.LogInformation("Loaded {Model} x{Scale} on {Device} with the {Provider} provider at {Precision} from {Path}",

@@ -27,9 +27,14 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
     /// provider prefers: it plans nothing per shape, and at 768×576 with 256-px tiles the uniform windows run 13 %
     /// more pixels (656,640 against 580,608), at 384×288 27 % more.
     /// </param>
-    public OnnxFrameEnhancer(InferenceSession session, int scale, InferenceOptions options, int? tileSize = null, bool uniformTiles = true)
+    /// <param name="tileAlignment">
+    /// The model's unshuffle factor (<see cref="Models.ModelCatalog.UnshuffleFactor"/>): tiles are cut on its
+    /// multiples, so each is unshuffled at the same phase as the whole frame and the stitched frame shows no seams.
+    /// </param>
+    public OnnxFrameEnhancer(InferenceSession session, int scale, InferenceOptions options, int? tileSize = null, bool uniformTiles = true, int tileAlignment = 1)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(scale);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tileAlignment);
         ArgumentOutOfRangeException.ThrowIfNegative(tileSize ?? 0);
         _session = session;
         _options = options;
@@ -38,6 +43,7 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
         _inputNames = [session.InputNames.Single()];
         _outputNames = [session.OutputNames.Single()];
         Scale = scale;
+        TileAlignment = tileAlignment;
     }
 
     public int Scale { get; }
@@ -49,6 +55,9 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
 
     /// <summary>Whether every tile of a frame has one window size (see the constructor).</summary>
     public bool UniformTiles { get; }
+
+    /// <summary>The multiple tiles are cut on: the model's unshuffle factor (see the constructor).</summary>
+    public int TileAlignment { get; }
 
     /// <summary>(frame, tile) items per model run: <see cref="InferenceOptions.BatchSize"/> × <see cref="InferenceOptions.TilesPerRun"/>.</summary>
     public int ItemsPerRun => PreferredBatchSize * Math.Max(1, _options.TilesPerRun);
@@ -81,7 +90,7 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
             using var runOptions = new RunOptions();
             using var stop = cancellationToken.Register(() => runOptions.Terminate = true);
 
-            var tiles = TileSplitter.Split(width, height, TileSize, _options.TileOverlap, UniformTiles);
+            var tiles = TileSplitter.Split(width, height, TileSize, _options.TileOverlap, UniformTiles, TileAlignment);
             if (!UniformTiles)
             {
                 // Windows of several sizes: one tile at a time over batches of frames, so each run has one shape.

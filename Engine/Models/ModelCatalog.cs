@@ -95,6 +95,24 @@ public sealed class ModelCatalog(ModelCatalogOptions options)
         return target;
     }
 
+    /// <summary>
+    /// The factor by which <paramref name="model"/> pixel-unshuffles its input (1 for none), read from the graph of
+    /// the catalog's own ONNX file: a tile must start on a multiple of it to be processed as in the whole frame.
+    /// </summary>
+    /// <exception cref="ModelUnavailableException">As <see cref="GetOnnxPath"/>, or the file is not an ONNX model the engine reads.</exception>
+    public int UnshuffleFactor(string model, int scale)
+    {
+        var path = GetOnnxPath(model, scale);
+        try
+        {
+            return OnnxModelReader.Read(File.ReadAllBytes(path)).Graph.UnshuffleFactor;
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ModelUnavailableException($"The ONNX file of '{model}' x{scale} ({path}) cannot be read: {e.Message}.", e);
+        }
+    }
+
     private static void Import(KnownModel model, int scale, byte[] param, byte[] bin, string target)
     {
         byte[] onnx;
