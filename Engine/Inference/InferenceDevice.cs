@@ -52,9 +52,20 @@ public sealed class InferenceDevice : IDisposable
                 return existing.Front;
             }
 
-            var path = _catalog.GetOnnxPath(model, scale);
-            var (session, precision) = OpenSession(path);
-            var enhancer = new OnnxFrameEnhancer(session, scale, _options, _options.TileSizeFor(Provider), uniformTiles: Provider != ExecutionProviderKind.Cpu);
+            var (path, session, precision) = OpenModel(model, scale);
+            int alignment;
+            try
+            {
+                alignment = _catalog.UnshuffleFactor(model, scale);
+            }
+            catch
+            {
+                session.Dispose();
+                throw;
+            }
+
+            var enhancer = new OnnxFrameEnhancer(session, scale, _options, _options.TileSizeFor(Provider), uniformTiles: Provider != ExecutionProviderKind.Cpu,
+                tileAlignment: alignment);
             IFrameEnhancer front = _catalog.IsLumaOnly(model) ? new LumaOnlyFrameEnhancer(enhancer) : enhancer;
             _enhancers.Add((model, scale), (enhancer, front));
             _logger.LogInformation("Loaded {Model} x{Scale} on {Device} with the {Provider} provider at {Precision} from {Path}",
@@ -82,6 +93,25 @@ public sealed class InferenceDevice : IDisposable
         }
     }
 
+    // A converted model that does not load was likely left damaged by a crash; converted again once, it heals the node
+    // instead of failing every job on it. A bundled model has no such cache: its failure is the answer.
+    private (string Path, InferenceSession Session, InferencePrecision Precision) OpenModel(string model, int scale)
+    {
+        var path = _catalog.GetOnnxPath(model, scale);
+        try
+        {
+            var (session, precision) = OpenSession(path);
+            return (path, session, precision);
+        }
+        catch (OnnxRuntimeException e) when (_catalog.IsConverted(model))
+        {
+            _logger.LogWarning("{Device}: the converted model {Path} does not load, converting it again: {Reason}", Id, path, e.Message);
+            path = _catalog.RebuildOnnx(model, scale);
+            var (session, precision) = OpenSession(path);
+            return (path, session, precision);
+        }
+    }
+
     // A variant that cannot be built or does not load costs speed, not the job: the fp32 model runs instead.
     private (InferenceSession Session, InferencePrecision Precision) OpenSession(string path)
     {
@@ -94,19 +124,51 @@ public sealed class InferenceDevice : IDisposable
 
         if (plan.ModelPrecision != InferencePrecision.Fp32)
         {
-            try
+            if (OpenVariant(path, hash, plan) is { } variant)
             {
-                return (Open(_cache.VariantPath(path, hash, plan.ModelPrecision), hash, plan), plan.ModelPrecision);
+                return (variant, plan.ModelPrecision);
             }
-            catch (Exception e) when (e is OnnxRuntimeException or InvalidDataException or IOException or UnauthorizedAccessException)
-            {
-                _logger.LogWarning("{Device}: the {Precision} variant of {Path} is not usable on {Provider}, running fp32: {Reason}",
-                    Id, plan.ModelPrecision, path, ExecutionProvider, e.Message);
-                plan = PrecisionPlan.For(Provider, InferencePrecision.Fp32);
-            }
+
+            plan = PrecisionPlan.For(Provider, InferencePrecision.Fp32);
         }
 
         return (Open(path, hash, plan), plan.ModelPrecision);
+    }
+
+    // A cached variant that does not load is built once more before giving up on it: a crash may have damaged it, and
+    // kept, it would mean fp32 for good. A variant that fails fresh from the builder is not built twice.
+    private InferenceSession? OpenVariant(string path, string hash, PrecisionPlan plan)
+    {
+        var cached = _cache.HasVariant(hash, plan.ModelPrecision);
+        var failure = TryOpen(() => Open(_cache.VariantPath(path, hash, plan.ModelPrecision), hash, plan), out var session);
+        if (failure is not null && cached)
+        {
+            _logger.LogWarning("{Device}: the cached {Precision} variant of {Path} does not load, building it again: {Reason}",
+                Id, plan.ModelPrecision, path, failure.Message);
+            failure = TryOpen(() => Open(_cache.VariantPath(path, hash, plan.ModelPrecision, rebuild: true), hash, plan), out session);
+        }
+
+        if (failure is not null)
+        {
+            _logger.LogWarning("{Device}: the {Precision} variant of {Path} is not usable on {Provider}, running fp32: {Reason}",
+                Id, plan.ModelPrecision, path, ExecutionProvider, failure.Message);
+        }
+
+        return session;
+    }
+
+    private static Exception? TryOpen(Func<InferenceSession> open, out InferenceSession? session)
+    {
+        try
+        {
+            session = open();
+            return null;
+        }
+        catch (Exception e) when (e is OnnxRuntimeException or InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            session = null;
+            return e;
+        }
     }
 
     private InferenceSession Open(string variantPath, string hash, PrecisionPlan plan)

@@ -27,9 +27,14 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
     /// provider prefers: it plans nothing per shape, and at 768×576 with 256-px tiles the uniform windows run 13 %
     /// more pixels (656,640 against 580,608), at 384×288 27 % more.
     /// </param>
-    public OnnxFrameEnhancer(InferenceSession session, int scale, InferenceOptions options, int? tileSize = null, bool uniformTiles = true)
+    /// <param name="tileAlignment">
+    /// The model's unshuffle factor (<see cref="Models.ModelCatalog.UnshuffleFactor"/>): tiles are cut on its
+    /// multiples, so each is unshuffled at the same phase as the whole frame and the stitched frame shows no seams.
+    /// </param>
+    public OnnxFrameEnhancer(InferenceSession session, int scale, InferenceOptions options, int? tileSize = null, bool uniformTiles = true, int tileAlignment = 1)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(scale);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tileAlignment);
         ArgumentOutOfRangeException.ThrowIfNegative(tileSize ?? 0);
         _session = session;
         _options = options;
@@ -38,6 +43,7 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
         _inputNames = [session.InputNames.Single()];
         _outputNames = [session.OutputNames.Single()];
         Scale = scale;
+        TileAlignment = tileAlignment;
     }
 
     public int Scale { get; }
@@ -50,11 +56,17 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
     /// <summary>Whether every tile of a frame has one window size (see the constructor).</summary>
     public bool UniformTiles { get; }
 
+    /// <summary>The multiple tiles are cut on: the model's unshuffle factor (see the constructor).</summary>
+    public int TileAlignment { get; }
+
     /// <summary>(frame, tile) items per model run: <see cref="InferenceOptions.BatchSize"/> × <see cref="InferenceOptions.TilesPerRun"/>.</summary>
     public int ItemsPerRun => PreferredBatchSize * Math.Max(1, _options.TilesPerRun);
 
     /// <summary>Sees the input shape of every model run before it starts (tests).</summary>
     internal Action<long[]>? RunObserver { get; set; }
+
+    /// <summary>The values one run's buffer may hold (<see cref="RunSizing.ItemsPerRun"/>); lowered by tests.</summary>
+    internal long? BufferLimit { get; set; }
 
     public byte[][] Enhance(IReadOnlyList<byte[]> frames, int width, int height, CancellationToken cancellationToken)
     {
@@ -63,16 +75,22 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
         for (var i = 0; i < frames.Count; i++)
         {
-            if (frames[i].Length != width * height * 3)
+            if (frames[i].Length != 3L * width * height)
             {
-                throw new ArgumentException($"frame {i} has {frames[i].Length} bytes; {width}x{height} RGB24 needs {width * height * 3}", nameof(frames));
+                throw new ArgumentException($"frame {i} has {frames[i].Length} bytes; {width}x{height} RGB24 needs {3L * width * height}", nameof(frames));
             }
+        }
+
+        var outputLength = RunSizing.OutputValuesPerItem(width, height, Scale);
+        if (outputLength > Array.MaxLength)
+        {
+            throw new RunTooLargeException($"A {width}x{height} frame at x{Scale} is {outputLength:N0} bytes, more than one buffer holds ({Array.MaxLength:N0}).");
         }
 
         var outputs = new byte[frames.Count][];
         for (var i = 0; i < outputs.Length; i++)
         {
-            outputs[i] = new byte[width * Scale * height * Scale * 3];
+            outputs[i] = new byte[outputLength];
         }
 
         lock (_gate)
@@ -81,15 +99,16 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
             using var runOptions = new RunOptions();
             using var stop = cancellationToken.Register(() => runOptions.Terminate = true);
 
-            var tiles = TileSplitter.Split(width, height, TileSize, _options.TileOverlap, UniformTiles);
+            var tiles = TileSplitter.Split(width, height, TileSize, _options.TileOverlap, UniformTiles, TileAlignment);
             if (!UniformTiles)
             {
                 // Windows of several sizes: one tile at a time over batches of frames, so each run has one shape.
                 foreach (var tile in tiles)
                 {
-                    for (var first = 0; first < frames.Count; first += PreferredBatchSize)
+                    var batch = RunSizing.ItemsPerRun(PreferredBatchSize, tile.Context.Width, tile.Context.Height, Scale, BufferLimit);
+                    for (var first = 0; first < frames.Count; first += batch)
                     {
-                        var count = Math.Min(PreferredBatchSize, frames.Count - first);
+                        var count = Math.Min(batch, frames.Count - first);
                         RunGuarded(runOptions, frames, outputs, width, [tile], first, count, count, cancellationToken);
                     }
                 }
@@ -101,7 +120,7 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
             // takes the same number of items (the last one is filled up with repeats of its last item, whose results
             // are dropped), so every model run of the call sees one input shape.
             var items = frames.Count * tiles.Count;
-            var runSize = Math.Min(items, ItemsPerRun);
+            var runSize = RunSizing.ItemsPerRun(Math.Min(items, ItemsPerRun), tiles[0].Context.Width, tiles[0].Context.Height, Scale, BufferLimit);
             for (var first = 0; first < items; first += runSize)
             {
                 RunGuarded(runOptions, frames, outputs, width, tiles, first, Math.Min(runSize, items - first), runSize, cancellationToken);
@@ -128,10 +147,13 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
 
     private void RunItems(RunOptions runOptions, IReadOnlyList<byte[]> frames, byte[][] outputs, int width, IReadOnlyList<FrameTile> tiles, int first, int count, int slots)
     {
+        // RunSizing keeps slots x the output item within one array, so every length and offset below fits an int.
         var context = tiles[0].Context;
         var plane = context.Width * context.Height;
-        var inputLength = slots * 3 * plane;
-        var outputLength = inputLength * Scale * Scale;
+        var inputItem = 3 * plane;
+        var outputItem = inputItem * Scale * Scale;
+        var inputLength = slots * inputItem;
+        var outputLength = slots * outputItem;
         if (_input.Length < inputLength)
         {
             _input = new float[inputLength];
@@ -145,7 +167,7 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
         for (var slot = 0; slot < slots; slot++)
         {
             var item = first + Math.Min(slot, count - 1);
-            Unpack(frames[item / tiles.Count], width, tiles[item % tiles.Count].Context, _input.AsSpan(slot * 3 * plane, 3 * plane));
+            Unpack(frames[item / tiles.Count], width, tiles[item % tiles.Count].Context, _input.AsSpan(slot * inputItem, inputItem));
         }
 
         long[] inputShape = [slots, 3, context.Height, context.Width];
@@ -159,7 +181,7 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
         for (var slot = 0; slot < count; slot++)
         {
             var item = first + slot;
-            Pack(_output.AsSpan(slot * 3 * plane * Scale * Scale, 3 * plane * Scale * Scale), tiles[item % tiles.Count], width, outputs[item / tiles.Count]);
+            Pack(_output.AsSpan(slot * outputItem, outputItem), tiles[item % tiles.Count], width, outputs[item / tiles.Count]);
         }
     }
 

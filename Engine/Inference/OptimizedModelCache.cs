@@ -17,18 +17,35 @@ public sealed class OptimizedModelCache(string directory)
     public string Directory { get; } = Path.GetFullPath(directory);
 
     /// <summary>The file of <paramref name="modelPath"/> at <paramref name="precision"/>: the model itself for fp32, otherwise built on first use.</summary>
+    /// <param name="rebuild">Build it again over a cached file that did not load (damaged by a crash, say).</param>
     /// <exception cref="InvalidDataException">The model is not one the engine's ONNX reader understands.</exception>
-    public string VariantPath(string modelPath, string modelHash, InferencePrecision precision)
+    public string VariantPath(string modelPath, string modelHash, InferencePrecision precision, bool rebuild = false)
     {
         if (precision == InferencePrecision.Fp32)
         {
             return modelPath;
         }
 
-        var target = Path.Combine(Directory, $"{modelHash}-{precision.ToString().ToLowerInvariant()}.onnx");
-        Once(target, () => AtomicFile.Write(target, ModelVariants.Build(File.ReadAllBytes(modelPath), precision)));
+        var target = VariantFile(modelHash, precision);
+        void Build() => AtomicFile.Write(target, ModelVariants.Build(File.ReadAllBytes(modelPath), precision));
+        if (rebuild)
+        {
+            lock (Builders.GetOrAdd(target, _ => new Lock()))
+            {
+                Build();
+            }
+        }
+        else
+        {
+            Once(target, Build);
+        }
+
         return target;
     }
+
+    /// <summary>Whether the <paramref name="precision"/> variant of the model with <paramref name="modelHash"/> is already built.</summary>
+    public bool HasVariant(string modelHash, InferencePrecision precision) =>
+        precision == InferencePrecision.Fp32 || File.Exists(VariantFile(modelHash, precision));
 
     /// <summary>The file ONNX Runtime's optimized graph for <paramref name="key"/> is saved in.</summary>
     public string OptimizedPath(VariantKey key) => Path.Combine(Directory, key.FileStem + ".onnx");
@@ -64,7 +81,7 @@ public sealed class OptimizedModelCache(string directory)
                 using var first = options();
                 first.OptimizedModelFilePath = temp;
                 var session = new InferenceSession(variantPath, first);
-                File.Move(temp, target, overwrite: true);
+                AtomicFile.Commit(temp, target);
                 return session;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or OnnxRuntimeException)
@@ -99,6 +116,9 @@ public sealed class OptimizedModelCache(string directory)
             return null;
         }
     }
+
+    private string VariantFile(string modelHash, InferencePrecision precision) =>
+        Path.Combine(Directory, $"{modelHash}-{precision.ToString().ToLowerInvariant()}.onnx");
 
     private static void Once(string target, Action build)
     {

@@ -1,6 +1,9 @@
 namespace Vsr.Engine.Models;
 
-/// <summary>Writes a file beside its target and renames it into place, so that a reader (or another process) never sees half a file.</summary>
+/// <summary>
+/// Writes a file beside its target and renames it into place, so that a reader (or another process) never sees half a
+/// file. The data reaches the disk before the rename: otherwise a crash can leave the renamed target empty.
+/// </summary>
 internal static class AtomicFile
 {
     public static void Write(string target, ReadOnlySpan<byte> bytes)
@@ -10,12 +13,23 @@ internal static class AtomicFile
         try
         {
             File.WriteAllBytes(temp, bytes);
-            File.Move(temp, target, overwrite: true);
+            Commit(temp, target);
         }
         finally
         {
             File.Delete(temp);
         }
+    }
+
+    /// <summary>Flushes <paramref name="temp"/>, written by this process or a library, to disk and renames it onto <paramref name="target"/>.</summary>
+    public static void Commit(string temp, string target)
+    {
+        using (var stream = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite, FileShare.Read))
+        {
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temp, target, overwrite: true);
     }
 
     /// <summary>A name beside <paramref name="target"/> that no other writer, in this process or another, uses.</summary>

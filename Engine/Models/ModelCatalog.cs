@@ -53,15 +53,7 @@ public sealed class ModelCatalog(ModelCatalogOptions options)
     /// </summary>
     public string GetOnnxPath(string model, int scale)
     {
-        var known = Known.FirstOrDefault(k => k.Name == model)
-            ?? throw new ModelUnavailableException(
-                $"Unknown model '{model}'. Known models: {string.Join(", ", Known.Select(k => k.Name))}.");
-        if (!known.Scales.Contains(scale))
-        {
-            throw new ModelUnavailableException(
-                $"Model '{model}' does not support scale {scale}; supported scales: {string.Join(", ", known.Scales)}.");
-        }
-
+        var known = Find(model, scale);
         if (known.SourceStem is null)
         {
             return File.Exists(BundledPath(known))
@@ -70,23 +62,73 @@ public sealed class ModelCatalog(ModelCatalogOptions options)
                     $"The weights of '{model}' are missing: expected {BundledPath(known)}; they ship in the repository's models/ directory (or set the bundled models directory).");
         }
 
+        return Converted(known, scale, rebuild: false);
+    }
+
+    /// <summary>Whether the ONNX file of <paramref name="model"/> is one the catalog converted and caches, and so can rebuild.</summary>
+    public bool IsConverted(string model) => Known.FirstOrDefault(k => k.Name == model)?.SourceStem is not null;
+
+    /// <summary>
+    /// Converts <paramref name="model"/> at <paramref name="scale"/> again over its cached ONNX file, for a caller that
+    /// could not load that file: a crash or a full disk can leave it damaged, and it would fail every job for good.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model is bundled, not converted (<see cref="IsConverted"/>).</exception>
+    public string RebuildOnnx(string model, int scale)
+    {
+        var known = Find(model, scale);
+        return known.SourceStem is null
+            ? throw new InvalidOperationException($"'{model}' is bundled as ONNX; there is no converted file to rebuild.")
+            : Converted(known, scale, rebuild: true);
+    }
+
+    /// <summary>
+    /// The factor by which <paramref name="model"/> pixel-unshuffles its input (1 for none), read from the graph of
+    /// the catalog's own ONNX file: a tile must start on a multiple of it to be processed as in the whole frame.
+    /// </summary>
+    /// <exception cref="ModelUnavailableException">As <see cref="GetOnnxPath"/>, or the file is not an ONNX model the engine reads.</exception>
+    public int UnshuffleFactor(string model, int scale)
+    {
+        var path = GetOnnxPath(model, scale);
+        try
+        {
+            return OnnxModelReader.Read(File.ReadAllBytes(path)).Graph.UnshuffleFactor;
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ModelUnavailableException($"The ONNX file of '{model}' x{scale} ({path}) cannot be read: {e.Message}.", e);
+        }
+    }
+
+    private KnownModel Find(string model, int scale)
+    {
+        var known = Known.FirstOrDefault(k => k.Name == model)
+            ?? throw new ModelUnavailableException(
+                $"Unknown model '{model}'. Known models: {string.Join(", ", Known.Select(k => k.Name))}.");
+        return known.Scales.Contains(scale)
+            ? known
+            : throw new ModelUnavailableException(
+                $"Model '{model}' does not support scale {scale}; supported scales: {string.Join(", ", known.Scales)}.");
+    }
+
+    private string Converted(KnownModel known, int scale, bool rebuild)
+    {
         if (!SourcesExist(known))
         {
             throw new ModelUnavailableException(
-                $"The weights of '{model}' are missing: expected {ParamPath(known)} and {BinPath(known)}; {FetchHint} (or set the model directory).");
+                $"The weights of '{known.Name}' are missing: expected {ParamPath(known)} and {BinPath(known)}; {FetchHint} (or set the model directory).");
         }
 
         var param = File.ReadAllBytes(ParamPath(known));
         var bin = File.ReadAllBytes(BinPath(known));
-        var target = Path.Combine(_root, "onnx", $"{model}-x{scale}-{SourceHash(param, bin)}.onnx");
-        if (File.Exists(target))
+        var target = Path.Combine(_root, "onnx", $"{known.Name}-x{scale}-{SourceHash(param, bin)}.onnx");
+        if (!rebuild && File.Exists(target))
         {
             return target;
         }
 
         lock (_importLock)
         {
-            if (!File.Exists(target))
+            if (rebuild || !File.Exists(target))
             {
                 Import(known, scale, param, bin, target);
             }

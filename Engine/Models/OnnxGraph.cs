@@ -7,6 +7,14 @@ internal sealed class OnnxGraph
 
     public List<OnnxTensor> Initializers { get; } = [];
 
+    /// <summary>
+    /// The product of the block sizes of the graph's SpaceToDepth nodes (1 without any): along each axis, how many
+    /// input pixels one position of the unshuffled tensor covers.
+    /// </summary>
+    public int UnshuffleFactor => checked((int)Nodes
+        .Where(node => node.OpType == "SpaceToDepth")
+        .Aggregate(1L, (factor, node) => factor * node.Attributes.First(attribute => attribute.Name == "blocksize").Int));
+
     public void Add(string opType, string name, string[] inputs, string output, params OnnxAttribute[] attributes) =>
         Nodes.Add(new OnnxNode(opType, name, inputs, [output], attributes));
 

@@ -92,4 +92,64 @@ public sealed class TileSplitterTests
         Assert.Equal(580_608, tiles.Sum(tile => tile.Context.Width * tile.Context.Height));
         Assert.Equal(656_640, TileSplitter.Split(768, 576, 256, 24).Sum(tile => tile.Context.Width * tile.Context.Height));
     }
+
+    [Theory]
+    [InlineData(640, 360, 256, 24, 2, true)]
+    [InlineData(640, 360, 256, 24, 2, false)]
+    [InlineData(131, 101, 64, 16, 2, true)]
+    [InlineData(131, 101, 64, 16, 2, false)]
+    [InlineData(130, 100, 64, 16, 2, true)]
+    [InlineData(1919, 1079, 256, 24, 4, true)]
+    [InlineData(1919, 1079, 256, 23, 4, false)]
+    [InlineData(75, 33, 32, 5, 2, true)]
+    public void With_an_alignment_cuts_origins_and_inner_window_sizes_fall_on_its_multiples(int width, int height, int tileSize, int overlap, int alignment, bool uniform)
+    {
+        var tiles = TileSplitter.Split(width, height, tileSize, overlap, uniform, alignment);
+        var hits = new int[width * height];
+        var image = new Rectangle(0, 0, width, height);
+
+        Assert.True(tiles.Count > 1);
+        foreach (var (core, context) in tiles)
+        {
+            Assert.True(core.Width <= tileSize && core.Height <= tileSize);
+            Assert.True(image.Contains(context) && context.Contains(core));
+            Assert.Equal(0, core.Left % alignment);
+            Assert.Equal(0, core.Top % alignment);
+            Assert.Equal(0, context.Left % alignment);
+            Assert.Equal(0, context.Top % alignment);
+            Assert.True(context.Right == width || context.Width % alignment == 0 || uniform, $"{context} ends inside the frame off the grid");
+            Assert.True(context.Bottom == height || context.Height % alignment == 0 || uniform, $"{context} ends inside the frame off the grid");
+            Assert.True(context.Left <= Math.Max(0, core.Left - overlap));
+            Assert.True(context.Right >= Math.Min(width, core.Right + overlap));
+            Assert.True(context.Top <= Math.Max(0, core.Top - overlap));
+            Assert.True(context.Bottom >= Math.Min(height, core.Bottom + overlap));
+            for (var y = core.Top; y < core.Bottom; y++)
+            {
+                for (var x = core.Left; x < core.Right; x++)
+                {
+                    hits[(y * width) + x]++;
+                }
+            }
+        }
+
+        Assert.All(hits, count => Assert.Equal(1, count));
+        if (uniform)
+        {
+            // One shape for all, congruent to the frame's size, so the window against the far edge starts on the grid too.
+            Assert.Single(tiles.Select(tile => tile.Context.Size).Distinct());
+            Assert.Equal(width % alignment, tiles[0].Context.Width % alignment);
+            Assert.Equal(height % alignment, tiles[0].Context.Height % alignment);
+        }
+    }
+
+    [Fact]
+    public void Aligned_to_two_640_pixels_at_256_are_cut_at_212_and_426_not_213()
+    {
+        var row = TileSplitter.Split(640, 200, 256, 24, alignment: 2);
+
+        Assert.Equal([0, 212, 426], row.Select(tile => tile.Core.Left));
+        Assert.Equal([0, 188, 378], row.Select(tile => tile.Context.Left));
+        Assert.All(row, tile => Assert.Equal(262, tile.Context.Width));
+        Assert.Equal(TileSplitter.Split(640, 200, 256, 24), TileSplitter.Split(640, 200, 256, 24, alignment: 1));
+    }
 }

@@ -126,6 +126,23 @@ public sealed class ModelCatalogTests : IDisposable
         Assert.StartsWith(_directory, path);
     }
 
+    [Fact]
+    public void Rebuilding_a_converted_model_writes_it_whole_again_and_a_bundled_one_has_nothing_to_rebuild()
+    {
+        var catalog = new ModelCatalog(new ModelCatalogOptions { Directory = CopyOfTheSources() });
+        var path = catalog.GetOnnxPath(ModelCatalog.DefaultModel, 4);
+        var whole = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, []);
+
+        Assert.Equal(path, catalog.GetOnnxPath(ModelCatalog.DefaultModel, 4));
+        Assert.Equal(path, catalog.RebuildOnnx(ModelCatalog.DefaultModel, 4));
+        Assert.Equal(whole, File.ReadAllBytes(path));
+        Assert.True(catalog.IsConverted(ModelCatalog.DefaultModel));
+        Assert.False(catalog.IsConverted("denoise-x1"));
+        Assert.Throws<InvalidOperationException>(() => catalog.RebuildOnnx("denoise-x1", 1));
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path)!, "*.tmp"));
+    }
+
     private string CopyOfTheSources()
     {
         var source = Directory.CreateDirectory(Path.Combine(_directory, "source")).FullName;
