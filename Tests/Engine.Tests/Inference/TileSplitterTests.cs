@@ -26,28 +26,7 @@ public sealed class TileSplitterTests
     [InlineData(300, 40, 64, 8)]
     public void Cores_cover_every_pixel_once_with_at_least_the_overlap_of_context_inside_the_image(int width, int height, int tileSize, int overlap)
     {
-        var tiles = TileSplitter.Split(width, height, tileSize, overlap);
-        var hits = new int[width * height];
-        var image = new Rectangle(0, 0, width, height);
-
-        foreach (var (core, context) in tiles)
-        {
-            Assert.True(core.Width <= tileSize && core.Height <= tileSize);
-            Assert.True(image.Contains(context) && context.Contains(core));
-            Assert.True(context.Left <= Math.Max(0, core.Left - overlap));
-            Assert.True(context.Right >= Math.Min(width, core.Right + overlap));
-            Assert.True(context.Top <= Math.Max(0, core.Top - overlap));
-            Assert.True(context.Bottom >= Math.Min(height, core.Bottom + overlap));
-            for (var y = core.Top; y < core.Bottom; y++)
-            {
-                for (var x = core.Left; x < core.Right; x++)
-                {
-                    hits[(y * width) + x]++;
-                }
-            }
-        }
-
-        Assert.All(hits, count => Assert.Equal(1, count));
+        AssertCoresCoverOnceWithContext(TileSplitter.Split(width, height, tileSize, overlap), width, height, tileSize, overlap);
     }
 
     [Theory]
@@ -105,34 +84,19 @@ public sealed class TileSplitterTests
     public void With_an_alignment_cuts_origins_and_inner_window_sizes_fall_on_its_multiples(int width, int height, int tileSize, int overlap, int alignment, bool uniform)
     {
         var tiles = TileSplitter.Split(width, height, tileSize, overlap, uniform, alignment);
-        var hits = new int[width * height];
-        var image = new Rectangle(0, 0, width, height);
 
         Assert.True(tiles.Count > 1);
+        AssertCoresCoverOnceWithContext(tiles, width, height, tileSize, overlap);
         foreach (var (core, context) in tiles)
         {
-            Assert.True(core.Width <= tileSize && core.Height <= tileSize);
-            Assert.True(image.Contains(context) && context.Contains(core));
             Assert.Equal(0, core.Left % alignment);
             Assert.Equal(0, core.Top % alignment);
             Assert.Equal(0, context.Left % alignment);
             Assert.Equal(0, context.Top % alignment);
             Assert.True(context.Right == width || context.Width % alignment == 0 || uniform, $"{context} ends inside the frame off the grid");
             Assert.True(context.Bottom == height || context.Height % alignment == 0 || uniform, $"{context} ends inside the frame off the grid");
-            Assert.True(context.Left <= Math.Max(0, core.Left - overlap));
-            Assert.True(context.Right >= Math.Min(width, core.Right + overlap));
-            Assert.True(context.Top <= Math.Max(0, core.Top - overlap));
-            Assert.True(context.Bottom >= Math.Min(height, core.Bottom + overlap));
-            for (var y = core.Top; y < core.Bottom; y++)
-            {
-                for (var x = core.Left; x < core.Right; x++)
-                {
-                    hits[(y * width) + x]++;
-                }
-            }
         }
 
-        Assert.All(hits, count => Assert.Equal(1, count));
         if (uniform)
         {
             // One shape for all, congruent to the frame's size, so the window against the far edge starts on the grid too.
@@ -151,5 +115,30 @@ public sealed class TileSplitterTests
         Assert.Equal([0, 188, 378], row.Select(tile => tile.Context.Left));
         Assert.All(row, tile => Assert.Equal(262, tile.Context.Width));
         Assert.Equal(TileSplitter.Split(640, 200, 256, 24), TileSplitter.Split(640, 200, 256, 24, alignment: 1));
+    }
+
+    /// <summary>Cores no larger than a tile cover every pixel once; each window lies in the frame around its core, with at least the overlap of context where the frame allows.</summary>
+    private static void AssertCoresCoverOnceWithContext(IReadOnlyList<FrameTile> tiles, int width, int height, int tileSize, int overlap)
+    {
+        var hits = new int[width * height];
+        var image = new Rectangle(0, 0, width, height);
+        foreach (var (core, context) in tiles)
+        {
+            Assert.True(core.Width <= tileSize && core.Height <= tileSize);
+            Assert.True(image.Contains(context) && context.Contains(core));
+            Assert.True(context.Left <= Math.Max(0, core.Left - overlap));
+            Assert.True(context.Right >= Math.Min(width, core.Right + overlap));
+            Assert.True(context.Top <= Math.Max(0, core.Top - overlap));
+            Assert.True(context.Bottom >= Math.Min(height, core.Bottom + overlap));
+            for (var y = core.Top; y < core.Bottom; y++)
+            {
+                for (var x = core.Left; x < core.Right; x++)
+                {
+                    hits[(y * width) + x]++;
+                }
+            }
+        }
+
+        Assert.All(hits, count => Assert.Equal(1, count));
     }
 }

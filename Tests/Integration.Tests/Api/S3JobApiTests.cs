@@ -24,24 +24,7 @@ public sealed class S3JobApiTests : IDisposable
     {
         await using var factory = new S3ApiFactory(_root);
         using var http = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        var clip = Path.Combine(_root, "clip.mp4");
-        await TestClip.MakeAsync(clip, 64, 48, seconds: 1);
-
-        var file = new ByteArrayContent(await File.ReadAllBytesAsync(clip));
-        file.Headers.ContentType = MediaTypeHeaderValue.Parse("video/mp4");
-        using var submit = await http.PostAsync("/v1/jobs", new MultipartFormDataContent { { file, "file", "clip.mp4" }, { new StringContent("2"), "scale" } });
-        Assert.Equal(HttpStatusCode.Accepted, submit.StatusCode);
-        var id = (await submit.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-
-        var clock = Stopwatch.StartNew();
-        string? status;
-        do
-        {
-            await Task.Delay(250);
-            status = (await http.GetFromJsonAsync<JsonElement>($"/v1/jobs/{id}")).GetProperty("status").GetString();
-        }
-        while (status is "PENDING" or "PROCESSING" && clock.Elapsed < TimeSpan.FromMinutes(2));
-        Assert.Equal("COMPLETED", status);
+        var id = await RunJobAsync(http);
 
         using var output = await http.GetAsync($"/v1/jobs/{id}/output");
         Assert.Equal(HttpStatusCode.Redirect, output.StatusCode);
@@ -59,21 +42,7 @@ public sealed class S3JobApiTests : IDisposable
     {
         await using var factory = new S3ApiFactory(_root, redirectDownloads: false);
         using var http = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        var clip = Path.Combine(_root, "clip.mp4");
-        await TestClip.MakeAsync(clip, 64, 48, seconds: 1);
-        var file = new ByteArrayContent(await File.ReadAllBytesAsync(clip));
-        file.Headers.ContentType = MediaTypeHeaderValue.Parse("video/mp4");
-        using var submit = await http.PostAsync("/v1/jobs", new MultipartFormDataContent { { file, "file", "clip.mp4" }, { new StringContent("2"), "scale" } });
-        var id = (await submit.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        var clock = Stopwatch.StartNew();
-        string? status;
-        do
-        {
-            await Task.Delay(250);
-            status = (await http.GetFromJsonAsync<JsonElement>($"/v1/jobs/{id}")).GetProperty("status").GetString();
-        }
-        while (status is "PENDING" or "PROCESSING" && clock.Elapsed < TimeSpan.FromMinutes(2));
-        Assert.Equal("COMPLETED", status);
+        var id = await RunJobAsync(http);
 
         var whole = await http.GetByteArrayAsync($"/v1/jobs/{id}/output");
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/jobs/{id}/output");
@@ -84,6 +53,29 @@ public sealed class S3JobApiTests : IDisposable
         Assert.Equal(HttpStatusCode.PartialContent, part.StatusCode);
         Assert.Equal(whole.Length, part.Content.Headers.ContentRange?.Length);
         Assert.Equal(whole[100..200], await part.Content.ReadAsByteArrayAsync());
+    }
+
+    /// <summary>Submits a 1 s 64×48 clip at x2 and waits until the job is COMPLETED; returns its id.</summary>
+    private async Task<Guid> RunJobAsync(HttpClient http)
+    {
+        var clip = Path.Combine(_root, "clip.mp4");
+        await TestClip.MakeAsync(clip, 64, 48, seconds: 1);
+        var file = new ByteArrayContent(await File.ReadAllBytesAsync(clip));
+        file.Headers.ContentType = MediaTypeHeaderValue.Parse("video/mp4");
+        using var submit = await http.PostAsync("/v1/jobs", new MultipartFormDataContent { { file, "file", "clip.mp4" }, { new StringContent("2"), "scale" } });
+        Assert.Equal(HttpStatusCode.Accepted, submit.StatusCode);
+        var id = (await submit.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        var clock = Stopwatch.StartNew();
+        string? status;
+        do
+        {
+            await Task.Delay(250);
+            status = (await http.GetFromJsonAsync<JsonElement>($"/v1/jobs/{id}")).GetProperty("status").GetString();
+        }
+        while (status is "PENDING" or "PROCESSING" && clock.Elapsed < TimeSpan.FromMinutes(2));
+        Assert.Equal("COMPLETED", status);
+        return id;
     }
 
     private sealed class S3ApiFactory(string root, bool redirectDownloads = true) : WebApplicationFactory<Program>
