@@ -44,6 +44,7 @@ public static class SiloBuilderExtensions
         services.AddSingleton<LocalDevices>();
         services.AddSingleton<PlaceholderChunks>();
         services.AddSingleton<SourceProbeCache>();
+        services.AddSingleton<SourceCopies>();
         services.AddSingleton<DeviceDirectory>();
         services.AddSingleton<ChunkDispatcher>();
         services.AddObjectStore(configuration);

@@ -1,6 +1,7 @@
 using Orleans.Streams;
 using Vsr.Engine.Media;
 using Vsr.Grains.Hosting;
+using Vsr.Grains.Inference;
 using Vsr.Grains.Intake;
 using Vsr.Storage;
 
@@ -16,6 +17,7 @@ public sealed class JobGrain(
     [PersistentState(stateName: JobGrain.StateName, storageName: JobGrain.StorageName)] IPersistentState<JobState> state,
     ChunkDispatcher dispatcher,
     ModelChooser chooser,
+    SourceCopies sources,
     IObjectStore store,
     ILocalSiloDetails localSilo,
     IOptions<NodeOptions> node,
@@ -291,7 +293,7 @@ public sealed class JobGrain(
         {
             KeepAlive();
             var request = Job.Request!;
-            await using var source = await GetSourceAsync(request, scratch, cancellationToken);
+            await using var source = await GetSourceAsync(request, cancellationToken);
             var video = await ProbeSourceAsync(source.Path, cancellationToken);
             if (Job.Choice is null)
             {
@@ -322,11 +324,12 @@ public sealed class JobGrain(
         }
     }
 
-    private async Task<LocalObject> GetSourceAsync(JobRequest request, string scratch, CancellationToken cancellationToken)
+    /// <summary>The source, held while the job runs; the job's chunks on this silo share the same local copy.</summary>
+    private async Task<SourceCopy> GetSourceAsync(JobRequest request, CancellationToken cancellationToken)
     {
         try
         {
-            return await store.GetLocalAsync(request.SourceKey, scratch, cancellationToken);
+            return await sources.AcquireAsync(request.SourceKey, releaseAtOnce: true, cancellationToken);
         }
         catch (ObjectNotFoundException missing)
         {
