@@ -16,6 +16,7 @@ namespace Vsr.Grains.Jobs;
 public sealed class JobGrain(
     [PersistentState(stateName: JobGrain.StateName, storageName: JobGrain.StorageName)] IPersistentState<JobState> state,
     ChunkDispatcher dispatcher,
+    ChunkBacklog backlog,
     ModelChooser chooser,
     SourceCopies sources,
     IObjectStore store,
@@ -164,6 +165,18 @@ public sealed class JobGrain(
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         var jobId = this.GetPrimaryKey();
+        try
+        {
+            await RunUntilEndOrPauseAsync(jobId, cancellationToken);
+        }
+        finally
+        {
+            backlog.Remove(jobId);
+        }
+    }
+
+    private async Task RunUntilEndOrPauseAsync(Guid jobId, CancellationToken cancellationToken)
+    {
         var (errors, doneAtLastError) = (0, -1);
         while (true)
         {
@@ -314,6 +327,7 @@ public sealed class JobGrain(
                 Job.Chunks[chunk.Index] = chunk with { Status = ChunkStatus.Pending };
             }
 
+            CountBacklog();
             await dispatcher.RunAsync(jobId, request, Job, SaveProgressAsync, cancellationToken);
             await AssembleAsync(jobId, source.Path, video, scratch, cancellationToken);
         }
@@ -368,10 +382,13 @@ public sealed class JobGrain(
             _runningFrames.Remove(chunk);
         }
 
+        CountBacklog();
         KeepAlive();
         await state.WriteStateAsync();
         await PublishAsync();
     }
+
+    private void CountBacklog() => backlog.Set(this.GetPrimaryKey(), Job.Chunks.Count(c => c.Status != ChunkStatus.Done));
 
     private async Task AssembleAsync(Guid jobId, string sourcePath, VideoInfo video, string scratch, CancellationToken cancellationToken)
     {
