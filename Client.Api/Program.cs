@@ -37,6 +37,8 @@ builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
     .AddMeter("Microsoft.Orleans")
     .AddMeter("Microsoft.AspNetCore.Hosting")
     .AddMeter("Vsr.Queue")
+    // The embedded silo's job backlog (vsr_chunks_pending); in Client mode nothing reports it here.
+    .AddMeter("Vsr.Jobs")
     .AddPrometheusExporter());
 
 var app = builder.Build();

@@ -24,7 +24,7 @@ builder.UseOrleans(silo =>
     silo.AddVideoEnhancement(builder.Configuration);
     silo.AddDashboard();
 });
-builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter("Microsoft.Orleans").AddMeter("Vsr.Queue").AddPrometheusExporter());
+builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter("Microsoft.Orleans").AddMeter("Vsr.Queue").AddMeter("Vsr.Jobs").AddPrometheusExporter());
 
 var app = builder.Build();
 app.MapPrometheusScrapingEndpoint();

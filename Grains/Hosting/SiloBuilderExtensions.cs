@@ -44,13 +44,22 @@ public static class SiloBuilderExtensions
         services.AddSingleton<LocalDevices>();
         services.AddSingleton<PlaceholderChunks>();
         services.AddSingleton<SourceProbeCache>();
+        services.AddSingleton<SourceCopies>();
         services.AddSingleton<DeviceDirectory>();
         services.AddSingleton<ChunkDispatcher>();
+        services.AddSingleton<ChunkBacklog>();
         services.AddObjectStore(configuration);
         services.AddJobQueue(configuration);
         services.AddJobQueueConsumer<SubmitJobToGrain>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeadLetterObserver, DeadLetterRecorder>());
 
+        // Created at start rather than with the first job, so every silo reports a backlog of 0 until it has one: an HPA
+        // whose external metric has no series does not scale down.
+        silo.AddStartupTask((sp, _) =>
+        {
+            sp.GetRequiredService<ChunkBacklog>();
+            return Task.CompletedTask;
+        });
         silo.AddPlacementDirector<SiloKeyedPlacement, SiloKeyedPlacementDirector>();
         silo.UseSiloMetadata(new Dictionary<string, string> { [DeviceDirectory.MetadataKey] = string.Join(',', node.Devices) });
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = jobs.ChunkTimeout + TimeSpan.FromMinutes(1));

@@ -15,6 +15,7 @@ namespace Vsr.Grains.Inference;
 public sealed class InferenceGrain(
     LocalDevices devices,
     SourceProbeCache probes,
+    SourceCopies sources,
     IObjectStore store,
     ILocalSiloDetails localSilo,
     IOptions<NodeOptions> node,
@@ -66,7 +67,7 @@ public sealed class InferenceGrain(
     }
 
     /// <summary>
-    /// Fetches and probes the source, then waits for the device. <c>Vsr:Jobs:ChunkTimeout</c> bounds only the work on the
+    /// Takes this silo's copy of the source and probes it, then waits for the device. <c>Vsr:Jobs:ChunkTimeout</c> bounds only the work on the
     /// device: time queued behind other chunks is not the chunk's fault.
     /// </summary>
     private async Task<ChunkResult> RunAsync(ChunkWork work, CancellationToken stop)
@@ -75,7 +76,8 @@ public sealed class InferenceGrain(
         Directory.CreateDirectory(scratch);
         try
         {
-            await using var source = await store.GetLocalAsync(work.SourceKey, scratch, stop);
+            // Shared with the job's other chunks on this silo: a remote store would otherwise download the whole source per chunk.
+            await using var source = await sources.AcquireAsync(work.SourceKey, releaseAtOnce: false, stop);
             var video = await probes.GetAsync(work.SourceKey, source.Path, stop);
             using var lease = await devices.AcquireAsync(_device, stop);
             _executionProvider = lease.Runner.ExecutionProvider;

@@ -1,6 +1,7 @@
 using Orleans.Streams;
 using Vsr.Engine.Media;
 using Vsr.Grains.Hosting;
+using Vsr.Grains.Inference;
 using Vsr.Grains.Intake;
 using Vsr.Storage;
 
@@ -15,7 +16,9 @@ namespace Vsr.Grains.Jobs;
 public sealed class JobGrain(
     [PersistentState(stateName: JobGrain.StateName, storageName: JobGrain.StorageName)] IPersistentState<JobState> state,
     ChunkDispatcher dispatcher,
+    ChunkBacklog backlog,
     ModelChooser chooser,
+    SourceCopies sources,
     IObjectStore store,
     ILocalSiloDetails localSilo,
     IOptions<NodeOptions> node,
@@ -162,6 +165,18 @@ public sealed class JobGrain(
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         var jobId = this.GetPrimaryKey();
+        try
+        {
+            await RunUntilEndOrPauseAsync(jobId, cancellationToken);
+        }
+        finally
+        {
+            backlog.Remove(jobId);
+        }
+    }
+
+    private async Task RunUntilEndOrPauseAsync(Guid jobId, CancellationToken cancellationToken)
+    {
         var (errors, doneAtLastError) = (0, -1);
         while (true)
         {
@@ -291,7 +306,7 @@ public sealed class JobGrain(
         {
             KeepAlive();
             var request = Job.Request!;
-            await using var source = await GetSourceAsync(request, scratch, cancellationToken);
+            await using var source = await GetSourceAsync(request, cancellationToken);
             var video = await ProbeSourceAsync(source.Path, cancellationToken);
             if (Job.Choice is null)
             {
@@ -312,6 +327,7 @@ public sealed class JobGrain(
                 Job.Chunks[chunk.Index] = chunk with { Status = ChunkStatus.Pending };
             }
 
+            CountBacklog();
             await dispatcher.RunAsync(jobId, request, Job, SaveProgressAsync, cancellationToken);
             await AssembleAsync(jobId, source.Path, video, scratch, cancellationToken);
         }
@@ -322,11 +338,12 @@ public sealed class JobGrain(
         }
     }
 
-    private async Task<LocalObject> GetSourceAsync(JobRequest request, string scratch, CancellationToken cancellationToken)
+    /// <summary>The source, held while the job runs; the job's chunks on this silo share the same local copy.</summary>
+    private async Task<SourceCopy> GetSourceAsync(JobRequest request, CancellationToken cancellationToken)
     {
         try
         {
-            return await store.GetLocalAsync(request.SourceKey, scratch, cancellationToken);
+            return await sources.AcquireAsync(request.SourceKey, releaseAtOnce: true, cancellationToken);
         }
         catch (ObjectNotFoundException missing)
         {
@@ -365,10 +382,13 @@ public sealed class JobGrain(
             _runningFrames.Remove(chunk);
         }
 
+        CountBacklog();
         KeepAlive();
         await state.WriteStateAsync();
         await PublishAsync();
     }
+
+    private void CountBacklog() => backlog.Set(this.GetPrimaryKey(), Job.Chunks.Count(c => c.Status != ChunkStatus.Done));
 
     private async Task AssembleAsync(Guid jobId, string sourcePath, VideoInfo video, string scratch, CancellationToken cancellationToken)
     {
