@@ -11,10 +11,10 @@ namespace Vsr.Grains.Inference;
 /// The inference devices this silo owns, created on first use. The provider each model device runs on is probed once,
 /// for all of them, when the silo starts (<see cref="ExecutionProviderProbe"/>): a GPU device under
 /// <see cref="InferenceOptions.RequireGpu"/> that would run on the CPU stops the start there, and the CPU threads are
-/// divided among every device that runs on the CPU provider, GPU devices that fell back included. A device runs one chunk at a time:
-/// its model session is not shared between concurrent callers. On shutdown, running chunks are cancelled and each
-/// device is released only after its chunk has let go of it: freeing a native session under a running inference
-/// would crash the process. <c>sim:N</c> devices are simulations (<see cref="SimulatedDevice"/>); every other kind runs
+/// divided among every device that runs on the CPU provider, GPU devices that fell back included. A device runs one
+/// chunk at a time: its model session is not shared between concurrent callers. On shutdown, running chunks are
+/// cancelled and each device is released only after its chunk has let go of it: freeing a native session under a
+/// running inference would crash the process. <c>sim:N</c> devices are simulations (<see cref="SimulatedDevice"/>); every other kind runs
 /// the model.
 /// </summary>
 public sealed class LocalDevices(
@@ -29,10 +29,10 @@ public sealed class LocalDevices(
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<DeviceId, Lazy<Slot>> _slots = new();
     private readonly CancellationTokenSource _shutdown = new();
-    private DeviceProviderGauge? _gauge;
     private readonly Lazy<IReadOnlyDictionary<DeviceId, ProviderChoice>> _providers = new(() => node.Value.Devices
         .Select(DeviceId.Parse).Distinct().Where(id => !id.IsSimulated)
         .ToDictionary(id => id, id => ExecutionProviderProbe.Choose(id, inference.Value, loggerFactory.CreateLogger<InferenceDevice>())));
+    private DeviceProviderGauge? _gauge;
 
     public IReadOnlyList<DeviceId> Configured { get; } = node.Value.Devices.Select(DeviceId.Parse).Distinct().ToList();
 
@@ -45,8 +45,10 @@ public sealed class LocalDevices(
         ? inference.Value.ForCpuDevices(Providers.Values.Count(choice => choice.Provider == ExecutionProviderKind.Cpu))
         : inference.Value;
 
-    /// <summary>Probes the devices' providers before the silo joins the cluster, so that a refused GPU stops the start.</summary>
-    /// The <see cref="DeviceProviderGauge"/> starts reporting then.
+    /// <summary>
+    /// Probes the devices' providers before the silo joins the cluster, so that a refused GPU stops the start; the
+    /// <see cref="DeviceProviderGauge"/> starts reporting then.
+    /// </summary>
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(LocalDevices), ServiceLifecycleStage.RuntimeInitialize, async cancellationToken =>
         {
