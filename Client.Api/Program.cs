@@ -7,6 +7,7 @@ using Vsr.Api.Hosting;
 using Vsr.Api.Jobs;
 using Vsr.Engine.Models;
 using Vsr.Grains.Hosting;
+using Vsr.Grains.Inference;
 using Vsr.Queue;
 using Vsr.Storage;
 
@@ -30,6 +31,8 @@ if (!OrleansHosting.IsEmbedded(builder.Configuration))
 builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = api.MaxUploadBytes);
 builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = api.MaxUploadBytes);
 builder.Services.AddProblemDetails();
+builder.Services.AddHealthChecks(); // the embedded silo adds its device check
+
 // Kestrel's own request errors (a body over the size limit, bad framing) carry their status; keep it, not 500.
 builder.Services.Configure<ExceptionHandlerOptions>(o => o.StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.WriteIndented = false);
@@ -39,6 +42,7 @@ builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
     .AddMeter("Vsr.Queue")
     // The embedded silo's job backlog (vsr_chunks_pending); in Client mode nothing reports it here.
     .AddMeter("Vsr.Jobs")
+    .AddMeter(DeviceProviderGauge.MeterName)
     .AddPrometheusExporter());
 
 var app = builder.Build();
@@ -46,7 +50,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapJobEndpoints();
 app.MapPrometheusScrapingEndpoint();
-app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
+app.MapServiceHealth();
 if (OrleansHosting.IsEmbedded(builder.Configuration))
 {
     app.MapOrleansDashboard(routePrefix: "/dashboard");

@@ -3,6 +3,7 @@ using OpenTelemetry.Metrics;
 using Serilog;
 using Vsr.Database;
 using Vsr.Grains.Hosting;
+using Vsr.Grains.Inference;
 
 // A silo process: hosts job grains and the inference grains of the devices listed in Vsr:Devices.
 // `Vsr.Silo --init-db` applies the PostgreSQL schema (idempotent) and exits: run it before the first silo, or as a
@@ -24,10 +25,11 @@ builder.UseOrleans(silo =>
     silo.AddVideoEnhancement(builder.Configuration);
     silo.AddDashboard();
 });
-builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter("Microsoft.Orleans").AddMeter("Vsr.Queue").AddMeter("Vsr.Jobs").AddPrometheusExporter());
+builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter("Microsoft.Orleans").AddMeter("Vsr.Queue").AddMeter("Vsr.Jobs")
+    .AddMeter(DeviceProviderGauge.MeterName).AddPrometheusExporter());
 
 var app = builder.Build();
 app.MapPrometheusScrapingEndpoint();
 app.MapOrleansDashboard(routePrefix: "/dashboard");
-app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
+app.MapServiceHealth();
 app.Run();

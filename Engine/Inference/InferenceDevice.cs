@@ -7,7 +7,8 @@ namespace Vsr.Engine.Inference;
 
 /// <summary>
 /// One device's ONNX Runtime sessions, one per (model, scale), created on first use and kept. The provider is the one
-/// the device id asks for when it loads, else the next one down (TensorRT → CUDA → CPU), with the reason logged.
+/// the device id asks for when a probe session runs on it, else the next one down (TensorRT → CUDA → CPU), with the
+/// reason logged (<see cref="ExecutionProviderProbe"/>); a host that probed its devices already passes the choice in.
 /// Sessions open the model at the configured precision from the <see cref="OptimizedModelCache"/>.
 /// </summary>
 public sealed class InferenceDevice : IDisposable
@@ -21,13 +22,16 @@ public sealed class InferenceDevice : IDisposable
     private readonly Lock _gate = new();
     private bool _disposed;
 
-    public InferenceDevice(DeviceId id, ModelCatalog catalog, InferenceOptions options, ILoggerFactory loggerFactory)
+    /// <param name="provider">The provider already chosen for this device; null probes on first use.</param>
+    public InferenceDevice(DeviceId id, ModelCatalog catalog, InferenceOptions options, ILoggerFactory loggerFactory, ProviderChoice? provider = null)
     {
         Id = id;
         _catalog = catalog;
         _options = options;
         _logger = loggerFactory.CreateLogger<InferenceDevice>();
-        _provider = new Lazy<ProviderChoice>(ChooseProvider);
+        _provider = provider is null
+            ? new Lazy<ProviderChoice>(() => ExecutionProviderProbe.Choose(Id, _options, _logger))
+            : new Lazy<ProviderChoice>(provider);
         _cache = new OptimizedModelCache(options.OptimizedCacheDirectory.Length > 0
             ? options.OptimizedCacheDirectory
             : Path.Combine(catalog.Options.Directory, "optimized"));
@@ -235,39 +239,4 @@ public sealed class InferenceDevice : IDisposable
         ["device_id"] = id.Index.ToString(CultureInfo.InvariantCulture),
         ["cudnn_conv_algo_search"] = options.CudnnConvAlgoSearch.ToString().ToUpperInvariant(),
     };
-
-    private ProviderChoice ChooseProvider()
-    {
-        var choice = ExecutionProviderSelection.Choose(Id.Provider, Probe);
-        foreach (var skipped in choice.Skipped)
-        {
-            _logger.LogWarning("{Provider} is not usable for {Device}, falling back to the {Next} provider: {Reason}",
-                ExecutionProviderSelection.DisplayName(skipped.Provider), Id, ExecutionProviderSelection.DisplayName(skipped.Next), skipped.Reason);
-        }
-
-        return choice;
-    }
-
-    // Appending a provider loads its libraries, so it is where a missing or mismatched CUDA or TensorRT shows.
-    private string? Probe(ExecutionProviderKind provider)
-    {
-        try
-        {
-            using var probe = new SessionOptions();
-            if (provider == ExecutionProviderKind.TensorRt)
-            {
-                probe.AppendExecutionProvider_Tensorrt(Id.Index);
-            }
-            else
-            {
-                probe.AppendExecutionProvider_CUDA(Id.Index);
-            }
-
-            return null;
-        }
-        catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
-        {
-            return e.Message;
-        }
-    }
 }

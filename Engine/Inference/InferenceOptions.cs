@@ -36,16 +36,20 @@ public sealed class InferenceOptions
     public int TileOverlap { get; set; } = 24;
 
     /// <summary>
-    /// ONNX Runtime intra-op threads for a CPU device. 0: the machine's logical processors shared evenly among the CPU
-    /// devices that share it (<see cref="CpuDevicesOnMachine"/>). ONNX Runtime's own default counts physical cores, which
-    /// on this 2-vCPU machine is one thread: `./bench.sh --quick` measured 2 threads at 1.73× that (variants section).
+    /// ONNX Runtime intra-op threads for a device on the CPU provider. 0: the machine's logical processors shared evenly
+    /// among the devices that run on the CPU, GPU devices that fell back included (<see cref="CpuDevicesOnMachine"/>).
+    /// ONNX Runtime's own default counts physical cores, which on this 2-vCPU machine is one thread:
+    /// `./bench.sh --quick` measured 2 threads at 1.73× that (variants section).
     /// </summary>
     public int IntraOpThreads { get; set; }
 
-    /// <summary>How many CPU devices the silo runs on this machine; set by the host, not by configuration.</summary>
+    /// <summary>
+    /// How many devices of the silo run on the CPU provider on this machine, GPU devices that fell back to it included;
+    /// set by the host, not by configuration.
+    /// </summary>
     public int CpuDevicesOnMachine { get; set; } = 1;
 
-    /// <summary>A copy for one device of a silo that runs <paramref name="cpuDevices"/> CPU devices.</summary>
+    /// <summary>A copy for one device of a silo that runs <paramref name="cpuDevices"/> devices on the CPU provider.</summary>
     public InferenceOptions ForCpuDevices(int cpuDevices)
     {
         var copy = (InferenceOptions)MemberwiseClone();
@@ -64,6 +68,13 @@ public sealed class InferenceOptions
     /// See <see cref="PrecisionPlan"/> for how each provider meets it.
     /// </summary>
     public InferencePrecision Precision { get; set; } = InferencePrecision.Fp32;
+
+    /// <summary>
+    /// Whether a <c>cuda:N</c> or <c>tensorrt:N</c> device that cannot get a GPU provider stops the silo at start-up
+    /// (with the device and ONNX Runtime's reason) instead of falling back to the CPU. Off by default: the fallback keeps
+    /// a node working, slowly, and shows as a Degraded <c>/health</c> and in <c>vsr_device_fallback</c>.
+    /// </summary>
+    public bool RequireGpu { get; set; }
 
     /// <summary>
     /// Where model variants and ONNX Runtime's optimized graphs are kept; empty means <c>optimized/</c> under the

@@ -42,6 +42,8 @@ public static class SiloBuilderExtensions
         services.AddSingleton(new ModelCatalog(node.ToCatalogOptions()));
         services.AddSingleton<ModelChooser>();
         services.AddSingleton<LocalDevices>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<LocalDevices>());
+        services.AddHealthChecks().AddCheck<DeviceHealthCheck>(DeviceHealthCheck.Name);
         services.AddSingleton<PlaceholderChunks>();
         services.AddSingleton<SourceProbeCache>();
         services.AddSingleton<SourceCopies>();

@@ -8,10 +8,13 @@ using Vsr.Grains.Hosting;
 namespace Vsr.Grains.Inference;
 
 /// <summary>
-/// The inference devices this silo owns, created on first use. A device runs one chunk at a time:
-/// its model session is not shared between concurrent callers. On shutdown, running chunks are cancelled and each
-/// device is released only after its chunk has let go of it: freeing a native session under a running inference
-/// would crash the process. <c>sim:N</c> devices are simulations (<see cref="SimulatedDevice"/>); every other kind runs
+/// The inference devices this silo owns, created on first use. The provider each model device runs on is probed once,
+/// for all of them, when the silo starts (<see cref="ExecutionProviderProbe"/>): a GPU device under
+/// <see cref="InferenceOptions.RequireGpu"/> that would run on the CPU stops the start there, and the CPU threads are
+/// divided among every device that runs on the CPU provider, GPU devices that fell back included. A device runs one
+/// chunk at a time: its model session is not shared between concurrent callers. On shutdown, running chunks are
+/// cancelled and each device is released only after its chunk has let go of it: freeing a native session under a
+/// running inference would crash the process. <c>sim:N</c> devices are simulations (<see cref="SimulatedDevice"/>); every other kind runs
 /// the model.
 /// </summary>
 public sealed class LocalDevices(
@@ -21,13 +24,37 @@ public sealed class LocalDevices(
     IOptions<JobOptions> jobs,
     PlaceholderChunks placeholders,
     ModelCatalog catalog,
-    ILoggerFactory loggerFactory) : IDisposable
+    ILoggerFactory loggerFactory) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<DeviceId, Lazy<Slot>> _slots = new();
     private readonly CancellationTokenSource _shutdown = new();
+    private readonly Lazy<IReadOnlyDictionary<DeviceId, ProviderChoice>> _providers = new(() => node.Value.Devices
+        .Select(DeviceId.Parse).Distinct().Where(id => !id.IsSimulated)
+        .ToDictionary(id => id, id => ExecutionProviderProbe.Choose(id, inference.Value, loggerFactory.CreateLogger<InferenceDevice>())));
+    private DeviceProviderGauge? _gauge;
 
     public IReadOnlyList<DeviceId> Configured { get; } = node.Value.Devices.Select(DeviceId.Parse).Distinct().ToList();
+
+    /// <summary>The provider each model device (every configured one but <c>sim:N</c>) runs on; probed on first use.</summary>
+    /// <exception cref="GpuRequiredException">A GPU device would run on the CPU under <see cref="InferenceOptions.RequireGpu"/>.</exception>
+    public IReadOnlyDictionary<DeviceId, ProviderChoice> Providers => _providers.Value;
+
+    /// <summary>The inference options <paramref name="id"/>'s sessions get: its share of the CPU threads among the devices on the CPU provider.</summary>
+    public InferenceOptions OptionsFor(DeviceId id) => Providers[id].Provider == ExecutionProviderKind.Cpu
+        ? inference.Value.ForCpuDevices(Providers.Values.Count(choice => choice.Provider == ExecutionProviderKind.Cpu))
+        : inference.Value;
+
+    /// <summary>
+    /// Probes the devices' providers before the silo joins the cluster, so that a refused GPU stops the start; the
+    /// <see cref="DeviceProviderGauge"/> starts reporting then.
+    /// </summary>
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(LocalDevices), ServiceLifecycleStage.RuntimeInitialize, async cancellationToken =>
+        {
+            var providers = await Task.Run(() => Providers, cancellationToken);
+            _gauge ??= new DeviceProviderGauge(providers);
+        });
 
     /// <summary>Cancelled when the silo shuts down; chunk work links to it.</summary>
     public CancellationToken ShuttingDown => _shutdown.Token;
@@ -47,6 +74,7 @@ public sealed class LocalDevices(
 
     public void Dispose()
     {
+        _gauge?.Dispose();
         _shutdown.Cancel();
         foreach (var slot in _slots.Values.Where(s => s.IsValueCreated).Select(s => s.Value))
         {
@@ -60,7 +88,7 @@ public sealed class LocalDevices(
 
     private IChunkRunner Create(DeviceId id) => id.IsSimulated
         ? new SimulatedDevice(id, simulation.Value.FrameLatency, placeholders, loggerFactory.CreateLogger<SimulatedDevice>())
-        : new ModelChunkRunner(new InferenceDevice(id, catalog, inference.Value.ForCpuDevices(Configured.Count(d => d.Kind == "cpu")), loggerFactory), new EncodeOptions(jobs.Value.Crf, jobs.Value.Preset));
+        : new ModelChunkRunner(new InferenceDevice(id, catalog, OptionsFor(id), loggerFactory, Providers[id]), new EncodeOptions(jobs.Value.Crf, jobs.Value.Preset));
 
     private sealed record Slot(IChunkRunner Runner)
     {
