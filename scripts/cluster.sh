@@ -44,7 +44,8 @@ start() {
   scripts/setup.sh
   scripts/fetch-model.sh
   services_were_running=no
-  if scripts/services.sh status | grep -q running; then services_were_running=yes; fi
+  # Not "status | grep -q": grep leaves at the first match, and under pipefail the writer's SIGPIPE fails the test.
+  [[ "$(scripts/services.sh status)" == *running* ]] && services_were_running=yes
   trap abandon_start EXIT
   scripts/services.sh start   # services already running are left as they are
   say "building"

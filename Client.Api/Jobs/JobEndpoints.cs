@@ -166,7 +166,7 @@ public static class JobEndpoints
             {
                 if (!queued)
                 {
-                    await store.DeletePrefixAsync($"jobs/{id:N}/", CancellationToken.None);
+                    await store.DeletePrefixAsync(JobKeys.Prefix(id), CancellationToken.None);
                 }
             }
 
@@ -195,7 +195,7 @@ public static class JobEndpoints
         }
 
         // A job that has ended (or can never start) has nothing more to report: its state is the whole feed.
-        var events = IsTerminal(job) ? new[] { JobEvent.From(job) }.ToAsyncEnumerable() : JobEventFeed.ReadAsync(client, id, options.Value.EventRecheckInterval, cancellationToken);
+        var events = job.Status.IsTerminal() ? new[] { JobEvent.From(job) }.ToAsyncEnumerable() : JobEventFeed.ReadAsync(client, store, id, options.Value.EventRecheckInterval, cancellationToken);
         return TypedResults.ServerSentEvents(events.Select(JobEventView.From), eventType: "progress");
     }
 
@@ -207,7 +207,7 @@ public static class JobEndpoints
             return NotFound(id);
         }
 
-        return TypedResults.Ok(JobView.From(IsTerminal(job) ? job : await grains.GetGrain<IJobGrain>(id).Cancel()));
+        return TypedResults.Ok(JobView.From(job.Status.IsTerminal() ? job : await grains.GetGrain<IJobGrain>(id).Cancel()));
     }
 
     private static async Task<IResult> GetOutputAsync(
@@ -272,7 +272,6 @@ public static class JobEndpoints
     private static bool IsMultipartFormData(HttpRequest http) =>
         MediaTypeHeaderValue.TryParse(http.ContentType, out var type) && type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase);
 
-    private static bool IsTerminal(JobSnapshot job) => job.Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled;
 
     // A blank or path-only name ("x/", " ") is no reason to refuse a good video, but no queue consumer accepts it.
     private static string UploadName(string fileName, string extension)

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Orleans.Streams;
 using Vsr.Grains.Jobs;
+using Vsr.Storage;
 
 namespace Vsr.Api.Jobs;
 
@@ -12,7 +13,7 @@ namespace Vsr.Api.Jobs;
 public static class JobEventFeed
 {
     public static async IAsyncEnumerable<JobEvent> ReadAsync(
-        IClusterClient client, Guid id, TimeSpan recheck, [EnumeratorCancellation] CancellationToken cancellationToken)
+        IClusterClient client, IObjectStore store, Guid id, TimeSpan recheck, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var channel = Channel.CreateBounded<JobEvent>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest });
         var stream = client.GetStreamProvider(JobEvent.StreamProvider).GetStream<JobEvent>(StreamId.Create(JobEvent.StreamNamespace, id));
@@ -21,9 +22,11 @@ public static class JobEventFeed
         var subscription = await stream.SubscribeAsync((item, _) => channel.Writer.WriteAsync(item, cancellationToken).AsTask());
         try
         {
+            // Read as GET reads it, so a queued submission that fails at intake (dead-lettered) ends the feed FAILED.
             async Task<JobEvent> SnapshotAsync()
             {
-                var snapshot = await client.GetGrain<IJobGrain>(id).GetSnapshot();
+                var snapshot = await QueuedRequest.FindJobAsync(id, client, store, cancellationToken)
+                    ?? await client.GetGrain<IJobGrain>(id).GetSnapshot();
                 return JobEvent.From(snapshot.Status == JobStatus.None ? snapshot with { Status = JobStatus.Pending } : snapshot);
             }
 

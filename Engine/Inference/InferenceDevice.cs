@@ -107,7 +107,7 @@ public sealed class InferenceDevice : IDisposable
             var (session, precision) = OpenSession(path);
             return (path, session, precision);
         }
-        catch (OnnxRuntimeException e) when (_catalog.IsConverted(model))
+        catch (OnnxRuntimeException e) when (_catalog.IsConverted(model) && IsDamaged(path))
         {
             _logger.LogWarning("{Device}: the converted model {Path} does not load, converting it again: {Reason}", Id, path, e.Message);
             path = _catalog.RebuildOnnx(model, scale);
@@ -145,7 +145,7 @@ public sealed class InferenceDevice : IDisposable
     {
         var cached = _cache.HasVariant(hash, plan.ModelPrecision);
         var failure = TryOpen(() => Open(_cache.VariantPath(path, hash, plan.ModelPrecision), hash, plan), out var session);
-        if (failure is not null && cached)
+        if (failure is not null && cached && IsDamaged(_cache.VariantPath(path, hash, plan.ModelPrecision)))
         {
             _logger.LogWarning("{Device}: the cached {Precision} variant of {Path} does not load, building it again: {Reason}",
                 Id, plan.ModelPrecision, path, failure.Message);
@@ -159,6 +159,24 @@ public sealed class InferenceDevice : IDisposable
         }
 
         return session;
+    }
+
+    /// <summary>
+    /// Whether a cached file no longer reads as an ONNX model (cut short by a crash, overwritten): only then does
+    /// building it again help. A sound file that does not load (no GPU memory left, an operator the provider lacks)
+    /// is kept, since rebuilding it would fail the same way on every attempt.
+    /// </summary>
+    private static bool IsDamaged(string path)
+    {
+        try
+        {
+            OnnxModelReader.Read(File.ReadAllBytes(path));
+            return false;
+        }
+        catch (Exception e) when (e is InvalidDataException or FormatException or IOException or ArgumentException or IndexOutOfRangeException)
+        {
+            return true;
+        }
     }
 
     private static Exception? TryOpen(Func<InferenceSession> open, out InferenceSession? session)

@@ -57,14 +57,15 @@ internal static class ChunkCommandLines
     /// What turns a decoded source frame into the progressive BT.709 SDR picture the model and encoder expect.
     /// Interlaced video is deinterlaced with <c>bwdif=mode=send_frame</c>, one frame out per frame in (the field
     /// order from each frame's flags), so the frame count and timing stay the source's; upscaled without it, the
-    /// combing between fields would be baked into the output at 2–4× size. HDR and wide-gamut colours are converted
-    /// after that (see <see cref="ColorConversion"/>).
+    /// combing between fields would be baked into the output at 2–4× size. Only frames flagged interlaced are touched
+    /// (<c>deint=interlaced</c>), so the progressive parts of a mixed broadcast stream keep their full sharpness.
+    /// HDR and wide-gamut colours are converted after that (see <see cref="ColorConversion"/>).
     /// </summary>
     internal static IEnumerable<string> PictureFilters(VideoInfo video)
     {
         if (video.IsInterlaced)
         {
-            yield return "bwdif=mode=send_frame";
+            yield return "bwdif=mode=send_frame:deint=interlaced";
         }
 
         if (ColorConversion.ToBt709(video.Color) is { } toBt709)

@@ -31,11 +31,14 @@ internal static class ColorConversion
         return null;
     }
 
+    // zscale refuses subsampled frames of odd size (VP9 and AV1 allow 65×49 in 4:2:0), so YUV is first upsampled to
+    // 4:4:4 at 16 bits, which changes no value zscale then reads; RGB sources (matrix gbr) go in as they are.
     private static string Input(VideoColor color, string transfer)
     {
         var primaries = color.Primaries.Length > 0 ? color.Primaries : "bt2020";
         var matrix = color.Matrix is "bt709" or "bt2020nc" or "bt2020c" ? color.Matrix : "bt2020nc";
         var range = color.Range == "pc" ? "full" : "limited";
-        return $"zscale=tin={transfer}:pin={primaries}:min={matrix}:rin={range}";
+        var unsubsampled = color.Matrix == "gbr" ? "" : "format=yuv444p16le,";
+        return $"{unsubsampled}zscale=tin={transfer}:pin={primaries}:min={matrix}:rin={range}";
     }
 }

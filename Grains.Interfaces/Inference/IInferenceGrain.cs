@@ -7,6 +7,12 @@ namespace Vsr.Grains.Inference;
 public interface IInferenceGrain : IGrainWithStringKey
 {
     /// <summary>Decodes, enhances and encodes one chunk on this device and stores the result.</summary>
+    /// <remarks>
+    /// A call waits for the device behind the chunks of every job queued there, which no fixed timeout can bound, so
+    /// it has a day: the work itself is bounded inside by <c>Vsr:Jobs:ChunkTimeout</c>, a dead silo fails its calls
+    /// as soon as the cluster declares it dead, and the job's cancel stops the call.
+    /// </remarks>
+    [ResponseTimeout("1.00:00:00")]
     Task<ChunkResult> RunChunk(ChunkWork work, CancellationToken cancellationToken);
 
     /// <summary>

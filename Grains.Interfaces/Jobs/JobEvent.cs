@@ -15,7 +15,7 @@ public sealed record JobEvent(
     public const string StreamProvider = "jobs";
     public const string StreamNamespace = "job-progress";
 
-    public bool IsTerminal => Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled;
+    public bool IsTerminal => Status.IsTerminal();
 
     public static JobEvent From(JobSnapshot job)
     {

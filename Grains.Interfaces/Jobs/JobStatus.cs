@@ -13,3 +13,10 @@ public enum JobStatus
     /// <summary>Stopped at the user's request; chunk work was stopped and its files removed.</summary>
     Cancelled = 5,
 }
+
+/// <summary>What the statuses mean for a job's course.</summary>
+public static class JobStatusExtensions
+{
+    /// <summary>Completed, Failed or Cancelled: the job will not change again.</summary>
+    public static bool IsTerminal(this JobStatus status) => status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled;
+}

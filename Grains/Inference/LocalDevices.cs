@@ -33,6 +33,7 @@ public sealed class LocalDevices(
         .Select(DeviceId.Parse).Distinct().Where(id => !id.IsSimulated)
         .ToDictionary(id => id, id => ExecutionProviderProbe.Choose(id, inference.Value, loggerFactory.CreateLogger<InferenceDevice>())));
     private DeviceProviderGauge? _gauge;
+    private int _disposed;
 
     public IReadOnlyList<DeviceId> Configured { get; } = node.Value.Devices.Select(DeviceId.Parse).Distinct().ToList();
 
@@ -72,8 +73,15 @@ public sealed class LocalDevices(
         return new DeviceLease(slot.Runner, slot.Gate);
     }
 
+    // The container disposes this twice (as itself, and as the lifecycle participant its factory hands out); the second
+    // time would wait out DrainTimeout on each device gate the first one took.
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _gauge?.Dispose();
         _shutdown.Cancel();
         foreach (var slot in _slots.Values.Where(s => s.IsValueCreated).Select(s => s.Value))

@@ -26,6 +26,7 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
         // the device may still be stopping its chunk, so the stop below goes to these, not only to the calls still open.
         var used = new HashSet<string>(StringComparer.Ordinal);
         var noDeviceSince = (DateTimeOffset?)null;
+        var failed = false;
         try
         {
             while (true)
@@ -57,14 +58,20 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
                 await Task.WhenAny(running.Keys.Append(Task.Delay(MembershipPoll * 2, cancellationToken)));
             }
         }
+        catch (JobFailedException)
+        {
+            failed = true;
+            throw;
+        }
         finally
         {
             // On failure, pause or cancel, stop the chunks still running elsewhere and give them a moment to stop,
             // so that when the job reports its end no device is still working (or writing files) for it.
             await abandon.CancelAsync();
-            if (cancellationToken.IsCancellationRequested)
+            if (!failed)
             {
-                // The job stopped these calls itself (cancel, pause): they go back to pending with their attempts.
+                // The job stopped these calls itself (cancel, pause, or an internal error it will retry after): they go
+                // back to pending with their attempts, as none of them failed.
                 foreach (var (chunk, _) in running.Values)
                 {
                     job.Chunks[chunk] = ReturnAttempt(job.Chunks[chunk]);

@@ -1,3 +1,4 @@
+using Orleans.Storage;
 using Orleans.Streams;
 using Vsr.Engine.Media;
 using Vsr.Grains.Hosting;
@@ -34,6 +35,7 @@ public sealed class JobGrain(
     private CancellationTokenSource? _stop;
     private Task? _run;
     private bool _cancelRequested;
+    private bool _reminderHeld;
     private DateTimeOffset _lastProgressEvent;
 
     private JobState Job => state.State;
@@ -81,6 +83,7 @@ public sealed class JobGrain(
         {
             // Held until the job ends: if every silo stops before then, the reminder brings the job back.
             await this.RegisterOrUpdateReminder(ResumeReminder, options.Value.ResumeCheckPeriod, options.Value.ResumeCheckPeriod);
+            _reminderHeld = true;
             StartRun();
         }
 
@@ -195,6 +198,14 @@ public sealed class JobGrain(
                 logger.LogWarning(failure, "Job {Job} failed: {Reason}", jobId, failure.Message);
                 end = (JobStatus.Failed, failure.Message);
             }
+            catch (InconsistentStateException stale)
+            {
+                // The stored state moved on without this activation (a write whose answer was lost, another writer):
+                // every write from this copy would fail. The next activation reads the stored state and resumes from it.
+                logger.LogWarning(stale, "Job {Job}: its stored state changed under this activation; it deactivates and resumes from the stored state", jobId);
+                DeactivateOnIdle();
+                return;
+            }
             catch (Exception unexpected)
             {
                 // Errors count "in a row" while no chunk finishes between them.
@@ -305,6 +316,14 @@ public sealed class JobGrain(
         try
         {
             KeepAlive();
+            if (!_reminderHeld)
+            {
+                // A job resumed by an activation (a GET, a silo's start-up scan) holds its reminder again too, so it
+                // comes back should this silo die before the job ends.
+                await this.RegisterOrUpdateReminder(ResumeReminder, options.Value.ResumeCheckPeriod, options.Value.ResumeCheckPeriod);
+                _reminderHeld = true;
+            }
+
             var request = Job.Request!;
             await using var source = await GetSourceAsync(request, cancellationToken);
             var video = await ProbeSourceAsync(source.Path, cancellationToken);
@@ -458,7 +477,7 @@ public sealed class JobGrain(
         await CleanUpAsync(Job.Request?.SourceKey);
     }
 
-    private bool IsEnded => Job.Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled;
+    private bool IsEnded => Job.Status.IsTerminal();
 
     /// <summary>
     /// Deletes the ended job's objects but its output (the upload, the queued request, the chunks) and then forgets the
@@ -466,7 +485,7 @@ public sealed class JobGrain(
     /// </summary>
     private async Task CleanUpAsync(string? sourceKey)
     {
-        var prefix = $"jobs/{this.GetPrimaryKey():N}/";
+        var prefix = JobKeys.Prefix(this.GetPrimaryKey());
         try
         {
             await store.DeletePrefixAsync(prefix + "chunks/", CancellationToken.None);
@@ -474,7 +493,7 @@ public sealed class JobGrain(
             await store.DeletePrefixAsync(prefix + "request.json", CancellationToken.None);
             // A dead-lettered submission that was replayed and ran after all: its failure record is stale.
             await store.DeletePrefixAsync(IntakeFailure.Key(this.GetPrimaryKey()), CancellationToken.None);
-            if (sourceKey is not null && sourceKey.StartsWith(prefix, StringComparison.Ordinal) && sourceKey != Job.OutputKey)
+            if (sourceKey is not null && JobKeys.BelongsTo(sourceKey, this.GetPrimaryKey()) && sourceKey != Job.OutputKey)
             {
                 await store.DeletePrefixAsync(sourceKey, CancellationToken.None);
             }

@@ -13,14 +13,14 @@ using Vsr.Grains.Inference;
 
 namespace Vsr.Cluster.Tests.Inference;
 
-// This machine loads ONNX Runtime's CUDA provider library but not the CUDA libraries it needs, so cuda:N devices take
-// the real fallback to the CPU.
+// No node has a GPU numbered 61 to 63, so those devices take the real fallback to the CPU here (where the CUDA provider
+// lacks its CUDA libraries) and on a GPU node alike (where the probe session fails on the device number).
 public sealed class DeviceFallbackTests
 {
     [Fact]
     public async Task A_cuda_device_on_the_cpu_makes_health_degraded_with_the_reason_and_shows_in_the_device_gauges()
     {
-        await using var factory = new ApiFactory(new Dictionary<string, string> { ["Vsr:Devices:0"] = "cuda:0" });
+        await using var factory = new ApiFactory(new Dictionary<string, string> { ["Vsr:Devices:0"] = "cuda:63" });
         using var http = factory.CreateClient();
 
         using var health = await http.GetAsync(HealthEndpoint.Path);
@@ -30,12 +30,12 @@ public sealed class DeviceFallbackTests
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.Equal("Degraded", report.RootElement.GetProperty("status").GetString());
         var devices = report.RootElement.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == DeviceHealthCheck.Name);
-        Assert.Contains("cuda:0 is configured for CUDA but runs on CPU: CUDA: ", devices.GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Contains("cuda:63 is configured for CUDA but runs on CPU: CUDA: ", devices.GetProperty("description").GetString(), StringComparison.Ordinal);
         Assert.Contains(metrics.Split('\n'), line => line.StartsWith("vsr_device_info{", StringComparison.Ordinal)
-            && line.Contains("device=\"cuda:0\"", StringComparison.Ordinal) && line.Contains("configured=\"CUDA\"", StringComparison.Ordinal)
+            && line.Contains("device=\"cuda:63\"", StringComparison.Ordinal) && line.Contains("configured=\"CUDA\"", StringComparison.Ordinal)
             && line.Contains("provider=\"CPU\"", StringComparison.Ordinal) && line.Contains("} 1", StringComparison.Ordinal));
         Assert.Contains(metrics.Split('\n'), line => line.StartsWith("vsr_device_fallback{", StringComparison.Ordinal)
-            && line.Contains("device=\"cuda:0\"", StringComparison.Ordinal) && line.Contains("} 1", StringComparison.Ordinal));
+            && line.Contains("device=\"cuda:63\"", StringComparison.Ordinal) && line.Contains("} 1", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public sealed class DeviceFallbackTests
     {
         await using var factory = new ApiFactory(new Dictionary<string, string>
         {
-            ["Vsr:Devices:0"] = "cuda:0",
+            ["Vsr:Devices:0"] = "cuda:63",
             ["Vsr:Inference:RequireGpu"] = "true",
         });
 
@@ -52,14 +52,14 @@ public sealed class DeviceFallbackTests
         Assert.NotNull(refused);
         var message = refused.ToString();
         Assert.Contains("Vsr:Inference:RequireGpu", message, StringComparison.Ordinal);
-        Assert.Contains("device cuda:0 cannot use the CUDA provider", message, StringComparison.Ordinal);
+        Assert.Contains("device cuda:63 cannot use the CUDA provider", message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void The_cpu_threads_are_shared_by_every_device_on_the_cpu_provider_fallen_back_gpu_devices_included()
     {
         using var placeholders = new PlaceholderChunks();
-        using var devices = Devices(placeholders, "cuda:0", "cuda:1", "tensorrt:2", "cpu:0", "sim:0");
+        using var devices = Devices(placeholders, "cuda:63", "cuda:62", "tensorrt:61", "cpu:0", "sim:0");
 
         Assert.All(devices.Providers.Values, choice => Assert.Equal(ExecutionProviderKind.Cpu, choice.Provider));
         Assert.Equal(4, devices.Providers.Count); // sim:0 runs no model

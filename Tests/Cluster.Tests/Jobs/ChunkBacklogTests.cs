@@ -42,6 +42,33 @@ public sealed class ChunkBacklogTests
         Assert.Equal(0, gauge.Read());
     }
 
+    [Fact]
+    public async Task A_job_cancelled_with_chunks_left_leaves_no_backlog_behind()
+    {
+        await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0"],
+            extraSettings: new Dictionary<string, string?> { ["Vsr:Simulation:FrameLatency"] = "00:00:00.040" });
+        var backlogs = cluster.Cluster.Silos
+            .Select(s => cluster.Cluster.GetSiloServiceProvider(s.SiloAddress).GetRequiredService<ChunkBacklog>())
+            .ToHashSet<object>();
+        using var gauge = new BacklogReader(backlogs);
+        using var clips = new TempDirectory();
+        var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 4);
+        var job = await cluster.SubmitAsync(clip, 2);
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (gauge.Read() == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        var pendingBefore = gauge.Read();
+        var cancelled = await job.Cancel();
+
+        Assert.True(pendingBefore > 0, "the job never showed a backlog");
+        Assert.Equal(JobStatus.Cancelled, cancelled.Status);
+        Assert.Contains(cancelled.Chunks, c => c.Status != ChunkStatus.Done);
+        Assert.Equal(0, gauge.Read());
+    }
+
     /// <summary>Reads the gauge of the given silos as a metrics exporter would, summing over them as Prometheus does.</summary>
     private sealed class BacklogReader : IDisposable
     {

@@ -5,7 +5,8 @@ using Vsr.Engine.Models;
 
 namespace Vsr.Engine.Tests.Inference;
 
-// This machine has the CUDA provider library but not its CUDA dependencies, so cuda:0 takes the real fallback path.
+// No node has a GPU numbered 61 to 63, so those devices take the real fallback to the CPU here (where the CUDA provider
+// lacks its CUDA libraries) and on a GPU node alike (where the probe session fails on the device number).
 public sealed class ExecutionProviderProbeTests
 {
     [Fact]
@@ -17,7 +18,7 @@ public sealed class ExecutionProviderProbeTests
     [Fact]
     public void A_cuda_device_whose_provider_cannot_run_the_probe_gets_onnx_runtimes_reason()
     {
-        var reason = ExecutionProviderProbe.Probe(DeviceId.Parse("cuda:0"), new InferenceOptions(), ExecutionProviderKind.Cuda);
+        var reason = ExecutionProviderProbe.Probe(DeviceId.Parse("cuda:63"), new InferenceOptions(), ExecutionProviderKind.Cuda);
 
         Assert.False(string.IsNullOrWhiteSpace(reason));
     }
@@ -27,12 +28,12 @@ public sealed class ExecutionProviderProbeTests
     {
         var logs = new RecordingLoggerFactory();
 
-        var choice = ExecutionProviderProbe.Choose(DeviceId.Parse("cuda:0"), new InferenceOptions(), logs.CreateLogger("probe"));
+        var choice = ExecutionProviderProbe.Choose(DeviceId.Parse("cuda:63"), new InferenceOptions(), logs.CreateLogger("probe"));
 
         Assert.Equal(ExecutionProviderKind.Cpu, choice.Provider);
         var skipped = Assert.Single(choice.Skipped);
         Assert.Equal((ExecutionProviderKind.Cuda, ExecutionProviderKind.Cpu), (skipped.Provider, skipped.Next));
-        Assert.Contains(logs.Entries, entry => entry.Level == LogLevel.Warning && entry.Message.Contains("cuda:0") && entry.Message.Contains(skipped.Reason));
+        Assert.Contains(logs.Entries, entry => entry.Level == LogLevel.Warning && entry.Message.Contains("cuda:63") && entry.Message.Contains(skipped.Reason));
     }
 
     [Fact]
@@ -40,11 +41,11 @@ public sealed class ExecutionProviderProbeTests
     {
         var options = new InferenceOptions { RequireGpu = true };
 
-        var refused = Assert.Throws<GpuRequiredException>(() => ExecutionProviderProbe.Choose(DeviceId.Parse("cuda:0"), options, NullLogger.Instance));
+        var refused = Assert.Throws<GpuRequiredException>(() => ExecutionProviderProbe.Choose(DeviceId.Parse("cuda:63"), options, NullLogger.Instance));
 
-        Assert.Equal(DeviceId.Parse("cuda:0"), refused.Device);
+        Assert.Equal(DeviceId.Parse("cuda:63"), refused.Device);
         Assert.Contains("Vsr:Inference:RequireGpu", refused.Message);
-        Assert.Contains("cuda:0", refused.Message);
+        Assert.Contains("cuda:63", refused.Message);
         Assert.Contains(Assert.Single(refused.Choice.Skipped).Reason, refused.Message);
     }
 
@@ -53,9 +54,9 @@ public sealed class ExecutionProviderProbeTests
     {
         var options = new InferenceOptions { RequireGpu = true };
 
-        var refused = Assert.Throws<GpuRequiredException>(() => ExecutionProviderProbe.Choose(DeviceId.Parse("tensorrt:0"), options, NullLogger.Instance));
+        var refused = Assert.Throws<GpuRequiredException>(() => ExecutionProviderProbe.Choose(DeviceId.Parse("tensorrt:63"), options, NullLogger.Instance));
 
-        Assert.Contains("tensorrt:0", refused.Message);
+        Assert.Contains("tensorrt:63", refused.Message);
         Assert.Equal(2, refused.Choice.Skipped.Count);
     }
 
@@ -75,7 +76,7 @@ public sealed class ExecutionProviderProbeTests
         var known = new ProviderChoice(ExecutionProviderKind.Cpu, [new SkippedProvider(ExecutionProviderKind.Cuda, "probed at start-up", ExecutionProviderKind.Cpu)]);
         var catalog = new ModelCatalog(new ModelCatalogOptions { Directory = TestModels.Directory });
 
-        using var device = new InferenceDevice(DeviceId.Parse("cuda:0"), catalog, new InferenceOptions(), logs, known);
+        using var device = new InferenceDevice(DeviceId.Parse("cuda:63"), catalog, new InferenceOptions(), logs, known);
 
         Assert.Equal("CPU", device.ExecutionProvider);
         Assert.DoesNotContain(logs.Entries, entry => entry.Message.Contains("not usable"));

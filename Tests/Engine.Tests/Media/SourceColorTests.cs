@@ -44,6 +44,30 @@ public sealed class SourceColorTests
         }
     }
 
+    [Fact]
+    public async Task An_odd_sized_4_2_0_HDR_source_is_tone_mapped_too()
+    {
+        // VP9 allows odd sizes in 4:2:0, which zscale refuses unless the chroma is upsampled first.
+        using var scratch = new ScratchDirectory();
+        var source = scratch.File("odd-pq.webm");
+        await TestClips.RunFfmpegAsync(
+        [
+            // The colour source keeps an odd size only when it starts in 4:4:4; in 4:2:0 it rounds down to even.
+            "-f", "lavfi", "-i", "color=black:size=65x49:rate=25:duration=1,format=yuv444p10le",
+            "-vf", $"geq=lum={Pq1000Nits}:cb=512:cr=512,format=yuv420p10le",
+            "-c:v", "libvpx-vp9", "-deadline", "realtime", "-b:v", "0", "-crf", "30", "-pix_fmt", "yuv420p10le",
+            "-color_primaries", "bt2020", "-color_trc", "smpte2084", "-colorspace", "bt2020nc", source,
+        ]);
+
+        var (video, output) = await EnhancedJob.RunAsync(source, scratch);
+
+        Assert.True(video.Color.IsHdr, $"probed {video.Color}");
+        Assert.Equal((65, 49), (video.Width, video.Height));
+        var frames = await MediaInspector.GreyFramesAsync(output, 130, 98);
+        Assert.Equal(video.FrameCount, frames.Count);
+        Assert.All(frames, frame => Assert.InRange(frame.Average(b => (double)b), 240, 255));
+    }
+
     [Theory]
     [InlineData("bt2020-10")]
     [InlineData("arib-std-b67")]

@@ -1,0 +1,11 @@
+namespace Vsr.Grains.Jobs;
+
+/// <summary>Where a job's objects live in the object store: everything of job <c>id</c> is under <c>jobs/{id:N}/</c>.</summary>
+public static class JobKeys
+{
+    /// <summary>The folder of the job's objects, with its trailing '/'.</summary>
+    public static string Prefix(Guid jobId) => $"jobs/{jobId:N}/";
+
+    /// <summary>Whether <paramref name="key"/> lies in the job's own folder, so deleting it touches no other job.</summary>
+    public static bool BelongsTo(string key, Guid jobId) => key.StartsWith(Prefix(jobId), StringComparison.Ordinal);
+}
