@@ -16,10 +16,7 @@ public sealed class ChunkBacklogTests
     {
         await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0"],
             extraSettings: new Dictionary<string, string?> { ["Vsr:Simulation:FrameLatency"] = "00:00:00.040" });
-        var backlogs = cluster.Cluster.Silos
-            .Select(s => cluster.Cluster.GetSiloServiceProvider(s.SiloAddress).GetRequiredService<ChunkBacklog>())
-            .ToHashSet<object>();
-        using var gauge = new BacklogReader(backlogs);
+        using var gauge = BacklogReader.Of(cluster);
         using var clips = new TempDirectory();
         var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 2);
         Assert.Equal(0, gauge.Read());
@@ -47,10 +44,7 @@ public sealed class ChunkBacklogTests
     {
         await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0"],
             extraSettings: new Dictionary<string, string?> { ["Vsr:Simulation:FrameLatency"] = "00:00:00.040" });
-        var backlogs = cluster.Cluster.Silos
-            .Select(s => cluster.Cluster.GetSiloServiceProvider(s.SiloAddress).GetRequiredService<ChunkBacklog>())
-            .ToHashSet<object>();
-        using var gauge = new BacklogReader(backlogs);
+        using var gauge = BacklogReader.Of(cluster);
         using var clips = new TempDirectory();
         var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 4);
         var job = await cluster.SubmitAsync(clip, 2);
@@ -74,6 +68,11 @@ public sealed class ChunkBacklogTests
     {
         private readonly MeterListener _listener = new();
         private long _sum;
+
+        /// <summary>Reads the backlog of every silo of <paramref name="cluster"/>.</summary>
+        public static BacklogReader Of(VsrTestCluster cluster) => new(cluster.Cluster.Silos
+            .Select(s => cluster.Cluster.GetSiloServiceProvider(s.SiloAddress).GetRequiredService<ChunkBacklog>())
+            .ToHashSet<object>());
 
         public BacklogReader(IReadOnlySet<object> silos)
         {
