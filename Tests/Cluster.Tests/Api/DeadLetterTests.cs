@@ -43,6 +43,65 @@ public sealed class DeadLetterTests
         await AssertProblemAsync(output, 409);
     }
 
+    [Fact]
+    public async Task A_job_saved_before_its_submission_was_dead_lettered_runs_on_with_its_upload()
+    {
+        // As when the job grain saved PENDING and started, and then every delivery failed at a later step (say the
+        // reminder table): the job exists, so the dead letter must not take its upload.
+        await using var factory = new ApiFactory(
+            new Dictionary<string, string>
+            {
+                ["Vsr:Queue:InProcess:MaxDeliveries"] = MaxDeliveries.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Vsr:Queue:InProcess:RetryDelay"] = "00:00:00.050",
+                // A simulated device, slow enough that the job is still running when its submission is dead-lettered.
+                ["Vsr:Devices:0"] = "sim:0",
+                ["Vsr:Simulation:FrameLatency"] = "00:00:00.200",
+            },
+            services => services.AddSingleton<ISubmitJobHandler>(provider => new SubmitJobHandler(async (message, _) =>
+            {
+                await provider.GetRequiredService<IGrainFactory>().GetGrain<Grains.Jobs.IJobGrain>(message.JobId).Submit(new Grains.Jobs.JobRequest(
+                    message.SourceKey, message.FileName, message.Scale, message.Model, message.Content, message.Denoise, message.Deblock));
+                throw new InvalidOperationException("the reminder table is unreachable");
+            })));
+        using var http = factory.CreateClient();
+        var clip = await Support.MediaFacts.MakeClipAsync(factory.Temp.Combine("saved.mp4"), 64, 48, seconds: 1);
+
+        using var submit = await http.PostAsync("/v1/jobs", Upload(clip, "2"));
+        var id = (await submit.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var queue = factory.Services.GetRequiredService<InProcessJobQueue>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!queue.DeadLetters.Any(d => d.Message?.JobId == id) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        var letter = queue.DeadLetters.Single(d => d.Message?.JobId == id);
+        // The observers run once the letter is listed; a second is ample for them, and far short of the job's 5 s of frames.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var uploadKeptWhileRunning = File.Exists(Path.Combine(factory.ObjectsDirectory, letter.Message!.SourceKey));
+        var statusWhenDeadLettered = (await http.GetFromJsonAsync<JsonElement>($"/v1/jobs/{id}")).GetProperty("status").GetString();
+        var job = await WaitUntilEndedAsync(http, id, TimeSpan.FromMinutes(2));
+
+        Assert.True(uploadKeptWhileRunning, "the dead letter deleted the upload of a job that runs");
+        Assert.Contains(statusWhenDeadLettered, new[] { "PENDING", "PROCESSING" });
+        Assert.True(job.GetProperty("status").GetString() == "COMPLETED", job.ToString());
+        using var output = await http.GetAsync($"/v1/jobs/{id}/output");
+        Assert.Equal(HttpStatusCode.OK, output.StatusCode);
+    }
+
+    private static async Task<JsonElement> WaitUntilEndedAsync(HttpClient http, Guid id, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        JsonElement job;
+        do
+        {
+            await Task.Delay(100);
+            job = await http.GetFromJsonAsync<JsonElement>($"/v1/jobs/{id}");
+        }
+        while (job.GetProperty("status").GetString() is "PENDING" or "PROCESSING" && DateTime.UtcNow < deadline);
+        return job;
+    }
+
     private static async Task<JsonElement> WaitWhilePendingAsync(HttpClient http, Guid id, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
