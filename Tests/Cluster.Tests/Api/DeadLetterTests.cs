@@ -44,6 +44,35 @@ public sealed class DeadLetterTests
     }
 
     [Fact]
+    public async Task A_progress_feed_opened_while_queued_ends_FAILED_when_the_submission_is_dead_lettered()
+    {
+        await using var factory = new ApiFactory(
+            new Dictionary<string, string>
+            {
+                ["Vsr:Queue:InProcess:MaxDeliveries"] = MaxDeliveries.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                // Slow enough that the feed is open before the submission is given up on.
+                ["Vsr:Queue:InProcess:RetryDelay"] = "00:00:01",
+                ["Vsr:Api:EventRecheckInterval"] = "00:00:00.200",
+            },
+            services => services.AddSingleton<ISubmitJobHandler>(new SubmitJobHandler((_, _) =>
+                throw new InvalidOperationException("the job store is unreachable"))));
+        using var http = factory.CreateClient();
+        var clip = await Support.MediaFacts.MakeClipAsync(factory.Temp.Combine("watched.mp4"), 64, 48, seconds: 1);
+        using var submit = await http.PostAsync("/v1/jobs", Upload(clip, "2"));
+        var id = (await submit.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        using var feed = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var events = await http.GetAsync($"/v1/jobs/{id}/events", HttpCompletionOption.ResponseHeadersRead, feed.Token);
+        var data = (await events.Content.ReadAsStringAsync(feed.Token)).Split('\n')
+            .Where(l => l.StartsWith("data: ", StringComparison.Ordinal))
+            .Select(l => JsonDocument.Parse(l["data: ".Length..]).RootElement.GetProperty("status").GetString())
+            .ToList();
+
+        Assert.Equal("PENDING", data[0]);
+        Assert.Equal("FAILED", data[^1]);
+    }
+
+    [Fact]
     public async Task A_job_saved_before_its_submission_was_dead_lettered_runs_on_with_its_upload()
     {
         // As when the job grain saved PENDING and started, and then every delivery failed at a later step (say the
