@@ -8,6 +8,7 @@ using Vsr.Api.Jobs;
 using Vsr.Engine.Models;
 using Vsr.Grains.Hosting;
 using Vsr.Grains.Inference;
+using Vsr.Grains.Jobs;
 using Vsr.Queue;
 using Vsr.Storage;
 
@@ -41,7 +42,7 @@ builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
     .AddMeter("Microsoft.AspNetCore.Hosting")
     .AddMeter("Vsr.Queue")
     // The embedded silo's job backlog (vsr_chunks_pending); in Client mode nothing reports it here.
-    .AddMeter("Vsr.Jobs")
+    .AddMeter(ChunkBacklog.MeterName)
     .AddMeter(DeviceProviderGauge.MeterName)
     .AddPrometheusExporter());
 

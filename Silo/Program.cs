@@ -4,6 +4,7 @@ using Serilog;
 using Vsr.Database;
 using Vsr.Grains.Hosting;
 using Vsr.Grains.Inference;
+using Vsr.Grains.Jobs;
 
 // A silo process: hosts job grains and the inference grains of the devices listed in Vsr:Devices.
 // `Vsr.Silo --init-db` applies the PostgreSQL schema (idempotent) and exits: run it before the first silo, or as a
@@ -25,7 +26,7 @@ builder.UseOrleans(silo =>
     silo.AddVideoEnhancement(builder.Configuration);
     silo.AddDashboard();
 });
-builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter("Microsoft.Orleans").AddMeter("Vsr.Queue").AddMeter("Vsr.Jobs")
+builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter("Microsoft.Orleans").AddMeter("Vsr.Queue").AddMeter(ChunkBacklog.MeterName)
     .AddMeter(DeviceProviderGauge.MeterName).AddPrometheusExporter());
 
 var app = builder.Build();

@@ -36,7 +36,7 @@ abandon_start() {
 
 start() {
   local silos="${1:-2}"
-  if [ -n "$(status | grep running || true)" ]; then
+  if [[ "$(status)" == *running* ]]; then
     status >&2
     say "a cluster is already running here; run '$0 stop' first"
     exit 1

@@ -14,7 +14,7 @@ namespace Vsr.Api.Jobs;
 /// </summary>
 public static class QueuedRequest
 {
-    public static string Key(Guid id) => $"jobs/{id:N}/request.json";
+    public static string Key(Guid id) => JobKeys.Request(id);
 
     public static Task SaveAsync(IObjectStore store, SubmitJob request, CancellationToken cancellationToken) =>
         store.PutAsync(Key(request.JobId), new MemoryStream(SubmitJobCodec.Encode(request)), cancellationToken);

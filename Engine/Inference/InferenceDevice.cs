@@ -60,7 +60,7 @@ public sealed class InferenceDevice : IDisposable
             int alignment;
             try
             {
-                alignment = _catalog.UnshuffleFactor(model, scale);
+                alignment = ModelCatalog.UnshuffleFactor(model, scale, path);
             }
             catch
             {

@@ -27,19 +27,7 @@ public sealed class OptimizedModelCache(string directory)
         }
 
         var target = VariantFile(modelHash, precision);
-        void Build() => AtomicFile.Write(target, ModelVariants.Build(File.ReadAllBytes(modelPath), precision));
-        if (rebuild)
-        {
-            lock (Builders.GetOrAdd(target, _ => new Lock()))
-            {
-                Build();
-            }
-        }
-        else
-        {
-            Once(target, Build);
-        }
-
+        Once(target, () => AtomicFile.Write(target, ModelVariants.Build(File.ReadAllBytes(modelPath), precision)), force: rebuild);
         return target;
     }
 
@@ -120,16 +108,16 @@ public sealed class OptimizedModelCache(string directory)
     private string VariantFile(string modelHash, InferencePrecision precision) =>
         Path.Combine(Directory, $"{modelHash}-{precision.ToString().ToLowerInvariant()}.onnx");
 
-    private static void Once(string target, Action build)
+    private static void Once(string target, Action build, bool force = false)
     {
-        if (File.Exists(target))
+        if (!force && File.Exists(target))
         {
             return;
         }
 
         lock (Builders.GetOrAdd(target, _ => new Lock()))
         {
-            if (!File.Exists(target))
+            if (force || !File.Exists(target))
             {
                 build();
             }

@@ -44,7 +44,7 @@ public sealed class ModelCatalog(ModelCatalogOptions options)
         Known.Select(model => new ModelDescriptor(model.Name, model.Scales, model.Description, model.License, SourcesExist(model))).ToArray();
 
     /// <summary>Whether only the luma change of <paramref name="model"/>'s output is kept (its input's colour stays).</summary>
-    public bool IsLumaOnly(string model) => Known.FirstOrDefault(k => k.Name == model)?.LumaOnly ?? false;
+    public bool IsLumaOnly(string model) => Lookup(model)?.LumaOnly ?? false;
 
     /// <summary>
     /// Returns the path of the ONNX file for <paramref name="model"/> at <paramref name="scale"/>,
@@ -66,7 +66,7 @@ public sealed class ModelCatalog(ModelCatalogOptions options)
     }
 
     /// <summary>Whether the ONNX file of <paramref name="model"/> is one the catalog converted and caches, and so can rebuild.</summary>
-    public bool IsConverted(string model) => Known.FirstOrDefault(k => k.Name == model)?.SourceStem is not null;
+    public bool IsConverted(string model) => Lookup(model)?.SourceStem is not null;
 
     /// <summary>
     /// Converts <paramref name="model"/> at <paramref name="scale"/> again over its cached ONNX file, for a caller that
@@ -86,9 +86,11 @@ public sealed class ModelCatalog(ModelCatalogOptions options)
     /// the catalog's own ONNX file: a tile must start on a multiple of it to be processed as in the whole frame.
     /// </summary>
     /// <exception cref="ModelUnavailableException">As <see cref="GetOnnxPath"/>, or the file is not an ONNX model the engine reads.</exception>
-    public int UnshuffleFactor(string model, int scale)
+    public int UnshuffleFactor(string model, int scale) => UnshuffleFactor(model, scale, GetOnnxPath(model, scale));
+
+    /// <summary>As <see cref="UnshuffleFactor(string, int)"/>, for the ONNX file of the model already found at <paramref name="path"/>.</summary>
+    public static int UnshuffleFactor(string model, int scale, string path)
     {
-        var path = GetOnnxPath(model, scale);
         try
         {
             return OnnxModelReader.Read(File.ReadAllBytes(path)).Graph.UnshuffleFactor;
@@ -99,9 +101,11 @@ public sealed class ModelCatalog(ModelCatalogOptions options)
         }
     }
 
+    private static KnownModel? Lookup(string model) => Known.FirstOrDefault(k => k.Name == model);
+
     private KnownModel Find(string model, int scale)
     {
-        var known = Known.FirstOrDefault(k => k.Name == model)
+        var known = Lookup(model)
             ?? throw new ModelUnavailableException(
                 $"Unknown model '{model}'. Known models: {string.Join(", ", Known.Select(k => k.Name))}.");
         return known.Scales.Contains(scale)

@@ -6,6 +6,9 @@ public static class JobKeys
     /// <summary>The folder of the job's objects, with its trailing '/'.</summary>
     public static string Prefix(Guid jobId) => $"jobs/{jobId:N}/";
 
+    /// <summary>The API's copy of a queued submission, read while the job grain has no state.</summary>
+    public static string Request(Guid jobId) => Prefix(jobId) + "request.json";
+
     /// <summary>Whether <paramref name="key"/> lies in the job's own folder, so deleting it touches no other job.</summary>
     public static bool BelongsTo(string key, Guid jobId) => key.StartsWith(Prefix(jobId), StringComparison.Ordinal);
 }

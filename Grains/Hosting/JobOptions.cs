@@ -57,6 +57,9 @@ public sealed class JobOptions
     /// <summary>Wait before a job runs again after an internal error; doubled after each one, at most <see cref="ResumeCheckPeriod"/>.</summary>
     public TimeSpan InternalRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Upper bound on one chunk call; also the Orleans response timeout of silo-to-silo calls.</summary>
+    /// <summary>
+    /// Upper bound on one chunk's work once its device is held; plus a minute, also the Orleans response timeout of
+    /// other grain calls (the chunk call itself has its own, of a day, as it waits for the device).
+    /// </summary>
     public TimeSpan ChunkTimeout { get; set; } = TimeSpan.FromMinutes(30);
 }

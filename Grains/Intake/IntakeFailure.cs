@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Vsr.Grains.Jobs;
 using Vsr.Storage;
 
 namespace Vsr.Grains.Intake;
@@ -12,7 +13,7 @@ namespace Vsr.Grains.Intake;
 /// <param name="FailedAt">When the submission was given up on.</param>
 public sealed record IntakeFailure(string Reason, DateTimeOffset FailedAt)
 {
-    public static string Key(Guid jobId) => $"jobs/{jobId:N}/intake-failure.json";
+    public static string Key(Guid jobId) => JobKeys.Prefix(jobId) + "intake-failure.json";
 
     public Task SaveAsync(IObjectStore store, Guid jobId, CancellationToken cancellationToken) =>
         store.PutAsync(Key(jobId), new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(this)), cancellationToken);

@@ -490,7 +490,7 @@ public sealed class JobGrain(
         {
             await store.DeletePrefixAsync(prefix + "chunks/", CancellationToken.None);
             // The API's copy of the submission: it reads it only while the grain has no state, which is over now.
-            await store.DeletePrefixAsync(prefix + "request.json", CancellationToken.None);
+            await store.DeletePrefixAsync(JobKeys.Request(this.GetPrimaryKey()), CancellationToken.None);
             // A dead-lettered submission that was replayed and ran after all: its failure record is stale.
             await store.DeletePrefixAsync(IntakeFailure.Key(this.GetPrimaryKey()), CancellationToken.None);
             if (sourceKey is not null && JobKeys.BelongsTo(sourceKey, this.GetPrimaryKey()) && sourceKey != Job.OutputKey)
