@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# ./run.sh [VIDEO] [--scale 2|4] [--content auto|live|animation] [--denoise] [--deblock] [--model NAME]
+# ./run.sh [VIDEO] [--scale 2|4] [--content auto|live|animation] [--denoise] [--deblock] [--sharpen 0..1] [--model NAME]
 # Upscales VIDEO (default: a short generated sample with an audio tone) on an embedded single-node cluster:
 # one local silo co-hosted with the HTTP API, localhost clustering, in-memory state, a filesystem object store.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 
-video="" scale=2 model="" content=auto denoise=false deblock=false
+video="" scale=2 model="" content=auto denoise=false deblock=false sharpen=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --scale) scale="$2"; shift 2 ;;
@@ -17,6 +17,8 @@ while [ $# -gt 0 ]; do
     --content=*) content="${1#*=}"; shift ;;
     --denoise) denoise=true; shift ;;
     --deblock) deblock=true; shift ;;
+    --sharpen) sharpen="$2"; shift 2 ;;
+    --sharpen=*) sharpen="${1#*=}"; shift ;;
     -h|--help) sed -n '2,4p' "$0"; exit 0 ;;
     *) video="$1"; shift ;;
   esac
@@ -55,7 +57,7 @@ for _ in $(seq 1 120); do
 done
 
 echo "run.sh: uploading $video (x$scale)"
-form=(-F "file=@$video" -F "scale=$scale" -F "content=$content" -F "denoise=$denoise" -F "deblock=$deblock")
+form=(-F "file=@$video" -F "scale=$scale" -F "content=$content" -F "denoise=$denoise" -F "deblock=$deblock" -F "sharpen=$sharpen")
 [ -n "$model" ] && form+=(-F "model=$model")
 reply="$(curl -sS -w '\n%{http_code}' "${form[@]}" "$base/v1/jobs")"
 code="${reply##*$'\n'}"; body="${reply%$'\n'*}"

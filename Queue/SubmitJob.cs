@@ -13,6 +13,7 @@ namespace Vsr.Queue;
 /// <param name="Content"><c>auto</c>, <c>live</c> or <c>animation</c>.</param>
 /// <param name="Denoise">Remove noise before upscaling.</param>
 /// <param name="Deblock">Remove compression artefacts before upscaling.</param>
+/// <param name="Sharpen">Strength of the sharpening after upscaling, 0 (none) to 1.</param>
 public sealed record SubmitJob(
     Guid JobId,
     string SourceKey,
@@ -22,4 +23,9 @@ public sealed record SubmitJob(
     DateTimeOffset SubmittedAt,
     string Content = "auto",
     bool Denoise = false,
-    bool Deblock = false);
+    bool Deblock = false,
+    double Sharpen = 0)
+{
+    /// <summary>Whether <paramref name="value"/> is a sharpening strength: 0 to 1 (NaN is not).</summary>
+    public static bool IsSharpenStrength(double value) => value is >= 0 and <= 1;
+}

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using Vsr.Api.Hosting;
@@ -45,7 +46,7 @@ public static class JobEndpoints
         if (!IsMultipartFormData(http))
         {
             return Problem(StatusCodes.Status415UnsupportedMediaType, "Upload must be multipart/form-data",
-                "Send the video as a multipart/form-data field named 'file', with optional fields 'scale' (2 or 4), 'content' (auto, live or animation), 'denoise', 'deblock' (true or false) and 'model'.");
+                "Send the video as a multipart/form-data field named 'file', with optional fields 'scale' (2 or 4), 'content' (auto, live or animation), 'denoise', 'deblock' (true or false), 'sharpen' (0 to 1) and 'model'.");
         }
 
         if (http.ContentLength > options.Value.MaxUploadBytes)
@@ -100,6 +101,12 @@ public static class JobEndpoints
                 $"'denoise' and 'deblock' must be true or false, not '{form["denoise"]}' / '{form["deblock"]}'.");
         }
 
+        if (!TryReadSharpen(form, out var sharpen))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Unsupported option",
+                $"'sharpen' must be a strength from 0 to 1, or true ({DefaultSharpen}) or false, not '{form["sharpen"]}'.");
+        }
+
         var model = form["model"].FirstOrDefault();
         if (string.IsNullOrWhiteSpace(model))
         {
@@ -145,7 +152,7 @@ public static class JobEndpoints
             }
 
             var sourceKey = $"jobs/{id:N}/source{extension}";
-            var request = new SubmitJob(id, sourceKey, UploadName(file.FileName, extension), scale, model, DateTimeOffset.UtcNow, content, denoise, deblock);
+            var request = new SubmitJob(id, sourceKey, UploadName(file.FileName, extension), scale, model, DateTimeOffset.UtcNow, content, denoise, deblock, sharpen);
 
             // The upload is whole: from here a client that goes away no longer stops the submission half-way (the
             // queue's own timeouts bound the publish), and anything short of a confirmed publish removes what was stored,
@@ -287,6 +294,22 @@ public static class JobEndpoints
     }
 
     // An absent switch is off; present, it must say true or false (1/0, on/off and yes/no too, as HTML forms send).
+    /// <summary>The strength <c>sharpen=true</c> asks for.</summary>
+    public const double DefaultSharpen = 0.5;
+
+    private static bool TryReadSharpen(IFormCollection form, out double value)
+    {
+        var text = form["sharpen"].FirstOrDefault()?.Trim();
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
+        {
+            return SubmitJob.IsSharpenStrength(value);
+        }
+
+        var known = TryReadSwitch(form, "sharpen", out var on);
+        value = on ? DefaultSharpen : 0;
+        return known;
+    }
+
     private static bool TryReadSwitch(IFormCollection form, string name, out bool value)
     {
         var text = form[name].FirstOrDefault()?.Trim().ToLowerInvariant();

@@ -80,14 +80,17 @@ internal static class ChunkCommandLines
     /// RGB→YUV uses the BT.709 matrix and the stream is tagged so, which keeps colours right in players whatever the
     /// source's size. The source's pixel aspect ratio is set on the stream (the raw pipe carries none), so
     /// non-square pixels (DV, HDV) are not shown stretched. The stream is tagged progressive: interlaced sources
-    /// were deinterlaced on decoding.
+    /// were deinterlaced on decoding. Sharpening (<c>cas</c>, contrast-adaptive: it sharpens soft detail more than
+    /// edges that are already crisp, so it rings less than an unsharp mask) runs on the enhanced RGB frames, before
+    /// the conversion to YUV.
     /// </summary>
     public static IReadOnlyList<string> Encode(EncodeOptions encode, VideoInfo video, string outputPath)
     {
         var arguments = new List<string>(QuietFlags.Split(' '));
         var pixelAspect = string.Create(CultureInfo.InvariantCulture, $"{video.PixelAspectNumerator}/{video.PixelAspectDenominator}");
         arguments.AddRange(["-f", "matroska", "-i", "-", "-fps_mode", "passthrough", "-video_track_timescale", "1000000"]);
-        arguments.AddRange(["-map", "0:v", "-vf", $"scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,setsar={pixelAspect}"]);
+        var sharpen = encode.Sharpen > 0 ? string.Create(CultureInfo.InvariantCulture, $"cas=strength={encode.Sharpen:0.###},") : "";
+        arguments.AddRange(["-map", "0:v", "-vf", $"{sharpen}scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,setsar={pixelAspect}"]);
         arguments.AddRange(["-c:v", "libx264", "-preset", encode.Preset, "-crf", encode.Crf.ToString(CultureInfo.InvariantCulture)]);
         arguments.AddRange(["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv", "-field_order", "progressive"]);
         arguments.AddRange(["-y", outputPath]);

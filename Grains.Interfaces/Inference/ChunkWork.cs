@@ -2,7 +2,8 @@ namespace Vsr.Grains.Inference;
 
 /// <summary>
 /// One chunk to enhance: frames [StartFrame, StartFrame + FrameCount) of the stored source, through the x1
-/// <see cref="Restorers"/> first, in order, when there are any, then <see cref="Model"/>.
+/// <see cref="Restorers"/> first, in order, when there are any, then <see cref="Model"/>, then sharpened by
+/// <see cref="Sharpen"/> (0: not at all) as it is encoded.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ChunkWork(
@@ -14,4 +15,5 @@ public sealed record ChunkWork(
     [property: Id(5)] string Model,
     [property: Id(6)] int Scale,
     [property: Id(7)] string OutputKey,
-    [property: Id(9)] string[]? Restorers = null);
+    [property: Id(9)] string[]? Restorers = null,
+    [property: Id(10)] double Sharpen = 0);

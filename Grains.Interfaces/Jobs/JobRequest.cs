@@ -8,6 +8,7 @@ namespace Vsr.Grains.Jobs;
 /// <param name="Content"><c>auto</c>, <c>live</c> or <c>animation</c> (<see cref="JobContent"/>); ignored when a model is named.</param>
 /// <param name="Denoise">Run the restorer before upscaling to remove noise.</param>
 /// <param name="Deblock">Run the restorer before upscaling to remove compression artefacts.</param>
+/// <param name="Sharpen">Contrast-adaptive sharpening of the upscaled frames, 0 (none) to 1.</param>
 [GenerateSerializer, Immutable]
 public sealed record JobRequest(
     [property: Id(0)] string SourceKey,
@@ -16,4 +17,5 @@ public sealed record JobRequest(
     [property: Id(3)] string? Model,
     [property: Id(4)] string Content = JobContent.Auto,
     [property: Id(5)] bool Denoise = false,
-    [property: Id(6)] bool Deblock = false);
+    [property: Id(6)] bool Deblock = false,
+    [property: Id(7)] double Sharpen = 0);

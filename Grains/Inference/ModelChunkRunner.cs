@@ -6,7 +6,7 @@ namespace Vsr.Grains.Inference;
 
 /// <summary>
 /// The real device: ffmpeg decode → the model (after the x1 restorers when the job asked for them) on this device's ONNX
-/// Runtime sessions → libx264 encode.
+/// Runtime sessions → libx264 encode (sharpened first when the job asked for it).
 /// </summary>
 public sealed class ModelChunkRunner(InferenceDevice device, EncodeOptions encode) : IChunkRunner
 {
@@ -19,7 +19,7 @@ public sealed class ModelChunkRunner(InferenceDevice device, EncodeOptions encod
         var enhancer = (work.Restorers ?? []).Reverse().Aggregate(device.GetEnhancer(work.Model, work.Scale),
             (next, restorer) => new ChainedFrameEnhancer(device.GetEnhancer(restorer, 1), next));
         var chunk = new ChunkSpan(work.ChunkIndex, work.StartFrame, work.FrameCount);
-        return ChunkTranscoder.TranscodeAsync(sourcePath, video, chunk, enhancer, encode, outputPath, framesDone, cancellationToken);
+        return ChunkTranscoder.TranscodeAsync(sourcePath, video, chunk, enhancer, encode with { Sharpen = work.Sharpen }, outputPath, framesDone, cancellationToken);
     }
 
     public void Dispose() => device.Dispose();

@@ -121,7 +121,7 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
             var attempt = chunk.Attempts + 1;
             var choice = job.Choice ?? throw new InvalidOperationException("The job's models are chosen before its chunks are dispatched.");
             var work = new ChunkWork(jobId, chunk.Index, request.SourceKey, chunk.StartFrame, chunk.FrameCount, choice.Model,
-                request.Scale, $"jobs/{jobId:N}/chunks/{chunk.Index:D5}.a{attempt}{ChunkTranscoder.ChunkExtension}", choice.Restorers);
+                request.Scale, $"jobs/{jobId:N}/chunks/{chunk.Index:D5}.a{attempt}{ChunkTranscoder.ChunkExtension}", choice.Restorers, request.Sharpen);
             job.Chunks[chunk.Index] = chunk with
             {
                 Status = ChunkStatus.Running,

@@ -172,11 +172,30 @@ public sealed class JobApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Contains("no-such-model", problem.GetProperty("detail").GetString());
     }
 
+    [Fact]
+    public async Task Sharpen_sharpens_the_upscaled_video_and_shows_on_the_job()
+    {
+        var clip = await MediaFacts.MakeClipAsync(api.Factory.Temp.Combine("sharpen.mp4"), 64, 48, seconds: 1);
+        var plainForm = Upload(clip, "2");
+        var sharpForm = Upload(clip, "2");
+        sharpForm.Add(new StringContent("1"), "sharpen");
+
+        var plain = await CompletedOutputAsync(plainForm, "sharpen-plain.mp4");
+        var sharp = await CompletedOutputAsync(sharpForm, "sharpen-1.mp4");
+
+        Assert.Equal((0.0, 1.0), (plain.Job.GetProperty("sharpen").GetDouble(), sharp.Job.GetProperty("sharpen").GetDouble()));
+        var (plainDetail, sharpDetail) = (await DetailAsync(plain.Output), await DetailAsync(sharp.Output));
+        Assert.True(sharpDetail > plainDetail * 1.15, $"mean |Laplacian| {sharpDetail:F2} with sharpen=1 vs {plainDetail:F2} without");
+    }
+
     [Theory]
     [InlineData("content", "cartoon", "'content' must be one of auto, live, animation")]
     [InlineData("denoise", "maybe", "'denoise' and 'deblock' must be true or false")]
     [InlineData("deblock", "2", "'denoise' and 'deblock' must be true or false")]
     [InlineData("model", "denoise-x1", "is not offered")]
+    [InlineData("sharpen", "1.5", "'sharpen' must be a strength from 0 to 1")]
+    [InlineData("sharpen", "NaN", "'sharpen' must be a strength from 0 to 1")]
+    [InlineData("sharpen", "crisp", "'sharpen' must be a strength from 0 to 1")]
     public async Task An_unknown_option_value_gets_400_naming_the_allowed_values(string field, string value, string detail)
     {
         var clip = await MediaFacts.MakeClipAsync(api.Factory.Temp.Combine($"option-{field}.mp4"), 64, 48, seconds: 1);
@@ -218,5 +237,61 @@ public sealed class JobApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal([2, 4], model.GetProperty("scales").EnumerateArray().Select(s => s.GetInt32()).ToArray());
         Assert.True(model.GetProperty("available").GetBoolean());
         Assert.Contains("BSD-3-Clause", model.GetProperty("license").GetString());
+    }
+
+    private async Task<(JsonElement Job, string Output)> CompletedOutputAsync(MultipartFormDataContent form, string name)
+    {
+        using var submit = await Http.PostAsync("/v1/jobs", form);
+        Assert.Equal(HttpStatusCode.Accepted, submit.StatusCode);
+        var id = (await submit.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        JsonElement job;
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        do
+        {
+            await Task.Delay(200);
+            job = await Http.GetFromJsonAsync<JsonElement>($"/v1/jobs/{id}");
+        }
+        while (job.GetProperty("status").GetString() is "PENDING" or "PROCESSING" && DateTime.UtcNow < deadline);
+
+        Assert.Equal("COMPLETED", job.GetProperty("status").GetString());
+        var path = api.Factory.Temp.Combine(name);
+        await File.WriteAllBytesAsync(path, await Http.GetByteArrayAsync($"/v1/jobs/{id}/output"));
+        return (job, path);
+    }
+
+    /// <summary>Mean absolute 4-neighbour Laplacian of the luma over every frame: how much fine detail the video holds.</summary>
+    private static async Task<double> DetailAsync(string path)
+    {
+        var facts = await MediaFacts.ReadAsync(path);
+        var (w, h) = (facts.Width, facts.Height);
+        var start = new System.Diagnostics.ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "-v", "error", "-i", path, "-f", "rawvideo", "-pix_fmt", "gray", "-" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var ffmpeg = System.Diagnostics.Process.Start(start)!;
+        using var pixels = new MemoryStream();
+        var errors = ffmpeg.StandardError.ReadToEndAsync();
+        await ffmpeg.StandardOutput.BaseStream.CopyToAsync(pixels);
+        await ffmpeg.WaitForExitAsync();
+        Assert.True(ffmpeg.ExitCode == 0, await errors);
+        var all = pixels.ToArray();
+        double sum = 0;
+        long count = 0;
+        for (var frame = 0; frame + (w * h) <= all.Length; frame += w * h)
+        {
+            for (var y = 1; y < h - 1; y++)
+            {
+                for (var x = 1; x < w - 1; x++)
+                {
+                    var i = frame + (y * w) + x;
+                    sum += Math.Abs((4 * all[i]) - all[i - 1] - all[i + 1] - all[i - w] - all[i + w]);
+                    count++;
+                }
+            }
+        }
+
+        return sum / count;
     }
 }

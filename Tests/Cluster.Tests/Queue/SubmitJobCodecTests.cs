@@ -8,7 +8,7 @@ public sealed class SubmitJobCodecTests
     [Fact]
     public void Options_travel_and_a_missing_model_means_the_content_chooses()
     {
-        var sent = new SubmitJob(Guid.NewGuid(), "jobs/a/source.mp4", "a.mp4", 4, null, DateTimeOffset.UnixEpoch, "live", Denoise: true, Deblock: false);
+        var sent = new SubmitJob(Guid.NewGuid(), "jobs/a/source.mp4", "a.mp4", 4, null, DateTimeOffset.UnixEpoch, "live", Denoise: true, Deblock: false, Sharpen: 0.25);
 
         var received = SubmitJobCodec.Decode(SubmitJobCodec.Encode(sent));
 
@@ -22,7 +22,7 @@ public sealed class SubmitJobCodecTests
 
         var received = SubmitJobCodec.Decode(Encoding.UTF8.GetBytes(body));
 
-        Assert.Equal(("realesr-animevideov3", "auto", false, false), (received.Model, received.Content, received.Denoise, received.Deblock));
+        Assert.Equal(("realesr-animevideov3", "auto", false, false, 0.0), (received.Model, received.Content, received.Denoise, received.Deblock, received.Sharpen));
     }
 
     [Fact]
@@ -33,5 +33,15 @@ public sealed class SubmitJobCodecTests
         var error = Assert.Throws<MalformedMessageException>(() => SubmitJobCodec.Decode(Encoding.UTF8.GetBytes(body)));
 
         Assert.Contains("content", error.Message);
+    }
+
+    [Fact]
+    public void A_sharpen_strength_outside_0_to_1_is_malformed_and_says_why()
+    {
+        var body = """{"schemaVersion":1,"jobId":"6a1f0e1e-9a55-4a4e-9d1c-3f4c6f0e2b11","sourceKey":"k","fileName":"x.mp4","scale":2,"submittedAt":"2026-11-25T00:00:00Z","sharpen":3}""";
+
+        var error = Assert.Throws<MalformedMessageException>(() => SubmitJobCodec.Decode(Encoding.UTF8.GetBytes(body)));
+
+        Assert.Contains("sharpen", error.Message);
     }
 }
