@@ -9,7 +9,8 @@ namespace Vsr.Engine.Inference;
 /// One device's ONNX Runtime sessions, one per (model, scale), created on first use and kept. The provider is the one
 /// the device id asks for when a probe session runs on it, else the next one down (TensorRT → CUDA → CPU), with the
 /// reason logged (<see cref="ExecutionProviderProbe"/>); a host that probed its devices already passes the choice in.
-/// Sessions open the model at the configured precision from the <see cref="OptimizedModelCache"/>.
+/// Sessions open the model at the configured precision from the <see cref="OptimizedModelCache"/>; a TensorRT session
+/// is created under its engine cache's <see cref="EngineCacheLock"/>.
 /// </summary>
 public sealed class InferenceDevice : IDisposable
 {
@@ -201,7 +202,9 @@ public sealed class InferenceDevice : IDisposable
             return _cache.Open(variantPath, key, () => CreateSessionOptions(key, plan));
         }
 
-        // TensorRT compiles its part of the graph, which ONNX Runtime cannot save; it keeps its own engine cache instead.
+        // TensorRT compiles its part of the graph, which ONNX Runtime cannot save; it keeps its own engine cache instead,
+        // whose files other devices and silos build too: one builds them under the lock, the rest load them after.
+        using var builder = EngineCacheLock.Acquire(_cache.TensorRtEngineDirectory(key), Id.ToString(), _logger);
         using var options = CreateSessionOptions(key, plan);
         return new InferenceSession(variantPath, options);
     }
@@ -225,18 +228,9 @@ public sealed class InferenceDevice : IDisposable
 
         if (Provider == ExecutionProviderKind.TensorRt)
         {
-            var engines = _cache.TensorRtEngineDirectory(key);
-            try
-            {
-                Directory.CreateDirectory(engines);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                _logger.LogWarning("{Device}: the TensorRT engine cache {Path} cannot be created, engines will be rebuilt: {Reason}", Id, engines, e.Message);
-            }
-
+            // The engine cache directory exists by now, or its lock said why it cannot.
             using var tensorRt = new OrtTensorRTProviderOptions();
-            tensorRt.UpdateOptions(plan.TensorRtOptions(Id.Index, engines));
+            tensorRt.UpdateOptions(plan.TensorRtOptions(Id.Index, _cache.TensorRtEngineDirectory(key)));
             sessionOptions.AppendExecutionProvider_Tensorrt(tensorRt);
         }
 

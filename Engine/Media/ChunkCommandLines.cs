@@ -41,6 +41,7 @@ internal static class ChunkCommandLines
             }
         }
 
+        arguments.AddRange(DecoderOptions(video));
         arguments.AddRange(["-i", sourcePath, "-map", $"0:{video.VideoStreamIndex.ToString(CultureInfo.InvariantCulture)}", "-an", "-sn", "-dn"]);
         filters.AddRange(PictureFilters(video));
         if (filters.Count > 0)
@@ -54,11 +55,21 @@ internal static class ChunkCommandLines
     }
 
     /// <summary>
+    /// The input options (before <c>-i</c>) that go with <see cref="PictureFilters"/> wherever the source's frames are
+    /// decoded: <c>-noautorotate</c> where those filters turn the picture upright themselves.
+    /// </summary>
+    internal static IEnumerable<string> DecoderOptions(VideoInfo video) =>
+        TurnsAfterDeinterlacing(video) ? ["-noautorotate"] : [];
+
+    /// <summary>
     /// What turns a decoded source frame into the progressive BT.709 SDR picture the model and encoder expect.
     /// Interlaced video is deinterlaced with <c>bwdif=mode=send_frame</c>, one frame out per frame in (the field
     /// order from each frame's flags), so the frame count and timing stay the source's; upscaled without it, the
     /// combing between fields would be baked into the output at 2–4× size. Only frames flagged interlaced are touched
     /// (<c>deint=interlaced</c>), so the progressive parts of a mixed broadcast stream keep their full sharpness.
+    /// ffmpeg turns a picture by its display matrix before any filter, which would lay the fields of a turned
+    /// interlaced source in columns; such a source is decoded unturned (<see cref="DecoderOptions"/>) and turned the
+    /// same way right after the deinterlacer. Any other source is left to ffmpeg's own turning.
     /// HDR and wide-gamut colours are converted after that (see <see cref="ColorConversion"/>).
     /// </summary>
     internal static IEnumerable<string> PictureFilters(VideoInfo video)
@@ -66,6 +77,14 @@ internal static class ChunkCommandLines
         if (video.IsInterlaced)
         {
             yield return "bwdif=mode=send_frame:deint=interlaced";
+        }
+
+        if (TurnsAfterDeinterlacing(video))
+        {
+            foreach (var turn in DisplayRotation.Filters(video.Rotation))
+            {
+                yield return turn;
+            }
         }
 
         if (ColorConversion.ToBt709(video.Color) is { } toBt709)
@@ -96,6 +115,8 @@ internal static class ChunkCommandLines
         arguments.AddRange(["-y", outputPath]);
         return arguments;
     }
+
+    private static bool TurnsAfterDeinterlacing(VideoInfo video) => video.IsInterlaced && DisplayRotation.Filters(video.Rotation).Any();
 
     private static int KeyframeOrdinal(VideoInfo video, ChunkSpan chunk)
     {

@@ -60,6 +60,7 @@ public static class FrameSampler
             string[] arguments =
             [
                 "-nostdin", "-v", "error", "-ss", ChunkCommandLines.SeekSeconds(video, video.KeyframePts[keyframe]), "-noaccurate_seek",
+                .. ChunkCommandLines.DecoderOptions(video),
                 "-i", path, "-map", $"0:{video.VideoStreamIndex.ToString(CultureInfo.InvariantCulture)}", "-frames:v", "1",
                 .. AsChunksSeeIt(video, []), "-f", "rawvideo", "-pix_fmt", "rgb24", "-",
             ];
@@ -74,14 +75,18 @@ public static class FrameSampler
         var select = string.Join('+', indices.Select(i => string.Create(CultureInfo.InvariantCulture, $"eq(n\\,{i})")));
         string[] arguments =
         [
-            "-nostdin", "-v", "error", "-i", path, "-map", $"0:{video.VideoStreamIndex.ToString(CultureInfo.InvariantCulture)}",
+            "-nostdin", "-v", "error", .. ChunkCommandLines.DecoderOptions(video),
+            "-i", path, "-map", $"0:{video.VideoStreamIndex.ToString(CultureInfo.InvariantCulture)}",
             .. AsChunksSeeIt(video, [$"select='{select}'"]), "-fps_mode", "passthrough",
             "-frames:v", indices.Count.ToString(CultureInfo.InvariantCulture), "-f", "rawvideo", "-pix_fmt", "rgb24", "-",
         ];
         return ReadFramesAsync(arguments, video, indices.Count, cancellationToken);
     }
 
-    /// <summary>The <c>-vf</c> that makes the sampled frames look as the chunk decoder delivers them to the model.</summary>
+    /// <summary>
+    /// The <c>-vf</c> that makes the sampled frames look as the chunk decoder delivers them to the model; it goes with
+    /// <see cref="ChunkCommandLines.DecoderOptions"/> before the input.
+    /// </summary>
     private static string[] AsChunksSeeIt(VideoInfo video, List<string> filters)
     {
         filters.AddRange(ChunkCommandLines.PictureFilters(video));

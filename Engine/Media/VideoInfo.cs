@@ -90,6 +90,12 @@ public sealed record VideoInfo(
     public bool IsInterlaced => FieldOrder is "tt" or "bb" or "tb" or "bt";
 
     /// <summary>
+    /// Degrees the stream's display matrix turns the stored picture anticlockwise, as ffprobe reports it; 0 when it has
+    /// none. <see cref="Width"/> and <see cref="Height"/> are already those of the picture turned upright.
+    /// </summary>
+    public double Rotation { get; init; }
+
+    /// <summary>
     /// What the pipeline does to this source's pictures besides enhancing them, in words for the job's user: empty for
     /// progressive BT.709 SDR video with square pixels shown as stored.
     /// </summary>

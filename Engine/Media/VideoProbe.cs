@@ -34,9 +34,10 @@ public static class VideoProbe
             throw new InvalidVideoException("the video stream has no picture size");
         }
 
-        // ffmpeg's decoder turns the picture upright by the display matrix, so a quarter turn swaps the size the
-        // pipeline reads from it.
-        var quarterTurn = IsQuarterTurn(Rotation(video));
+        // The pipeline decodes the picture turned upright by the display matrix (ffmpeg's autorotate, or for an
+        // interlaced source the same turn after deinterlacing), so a quarter turn swaps the size it reads.
+        var rotation = Rotation(video);
+        var quarterTurn = DisplayRotation.IsQuarterTurn(rotation);
         var (width, height) = quarterTurn ? (storedHeight, storedWidth) : (storedWidth, storedHeight);
         var (aspectNumerator, aspectDenominator) = PixelAspect(video);
         if (quarterTurn)
@@ -82,6 +83,7 @@ public static class VideoProbe
             PixelAspectDenominator = aspectDenominator,
             Color = new VideoColor(Text(video, "color_transfer"), Text(video, "color_primaries"), Text(video, "color_space"), Text(video, "color_range")),
             FieldOrder = Text(video, "field_order"),
+            Rotation = rotation,
         };
     }
 
@@ -194,13 +196,6 @@ public static class VideoProbe
         }
 
         return 0;
-    }
-
-    /// <summary>Whether ffmpeg's automatic rotation transposes the picture: it does so within a degree of ±90.</summary>
-    private static bool IsQuarterTurn(double degrees)
-    {
-        var turned = ((degrees % 360) + 360) % 360;
-        return Math.Abs(turned - 90) < 1 || Math.Abs(turned - 270) < 1;
     }
 
     private static int IntOrZero(JsonElement element, string name) =>

@@ -53,16 +53,21 @@ public static class MediaInspector
         (await ProbeAsync(["-select_streams", "v:0", "-show_entries", entries, "-of", "csv=p=0", path])).Trim();
 
     /// <summary>Every frame of the first video stream as ffmpeg decodes it (upright), one grey byte per pixel.</summary>
-    public static Task<List<byte[]>> GreyFramesAsync(string path, int width, int height) =>
-        RawFramesAsync(path, "gray", width * height);
+    /// <param name="filters">A <c>-vf</c> chain to run the frames through first, for a reference made by hand.</param>
+    public static Task<List<byte[]>> GreyFramesAsync(string path, int width, int height, string? filters = null) =>
+        RawFramesAsync(path, "gray", width * height, filters);
 
     /// <summary>Every frame of the first video stream as ffmpeg decodes it (upright), packed RGB24 (the BT.709 matrix for YUV).</summary>
     public static Task<List<byte[]>> RgbFramesAsync(string path, int width, int height) =>
-        RawFramesAsync(path, "rgb24", width * height * 3);
+        RawFramesAsync(path, "rgb24", width * height * 3, filters: null);
 
-    private static async Task<List<byte[]>> RawFramesAsync(string path, string pixelFormat, int frameSize)
+    private static async Task<List<byte[]>> RawFramesAsync(string path, string pixelFormat, int frameSize, string? filters)
     {
-        string[] arguments = ["-nostdin", "-v", "error", "-i", path, "-map", "0:v:0", "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", pixelFormat, "-"];
+        string[] arguments =
+        [
+            "-nostdin", "-v", "error", "-i", path, "-map", "0:v:0", .. filters is null ? Array.Empty<string>() : ["-vf", filters],
+            "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", pixelFormat, "-",
+        ];
         await using var ffmpeg = FfmpegProcess.Start(FfmpegProcess.Ffmpeg, arguments, readsOutput: true, CancellationToken.None);
         ffmpeg.Input.Close();
         var frames = new List<byte[]>();

@@ -42,6 +42,36 @@ public sealed class SourceGeometryTests
         }
     }
 
+    [Theory]
+    [InlineData(90)]
+    [InlineData(180)]
+    [InlineData(270)]
+    [InlineData(45)]
+    public async Task A_source_the_decoder_turns_itself_after_deinterlacing_is_turned_exactly_as_ffmpeg_turns_it(int rotate)
+    {
+        using var scratch = new ScratchDirectory();
+        var stored = scratch.File("stored.mp4");
+        var source = scratch.File("rotated.mp4");
+        await TestClips.RunFfmpegAsync(
+        [
+            "-f", "lavfi", "-i", $"testsrc2=size={Width}x{Height}:rate=25:duration=0.4",
+            "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", stored,
+        ]);
+        await TestClips.RunFfmpegAsync(["-i", stored, "-c", "copy", "-metadata:s:v:0", $"rotate={rotate}", source]);
+        var video = await VideoProbe.ProbeAsync(source, CancellationToken.None);
+        var chunk = new ChunkSpan(0, 0, video.FrameCount);
+        // Progressive frames taken for interlaced ones: the deinterlacer passes them untouched, so the two decodes
+        // differ only in who turns the picture, ffmpeg before the filters or the decoder's own filters after them.
+        var ownTurn = ChunkCommandLines.Decode(source, video with { FieldOrder = "tt" }, chunk);
+        Assert.Contains("-noautorotate", ownTurn);
+
+        var expected = await DecodeAsync(ChunkCommandLines.Decode(source, video, chunk));
+        var actual = await DecodeAsync(ownTurn);
+
+        Assert.Equal(video.FrameCount * video.Width * video.Height * 3, expected.Length);
+        Assert.Equal(expected, actual);
+    }
+
     [Fact]
     public async Task Non_square_pixels_keep_their_aspect_ratio()
     {
@@ -59,5 +89,15 @@ public sealed class SourceGeometryTests
         Assert.Equal((16, 15), (video.PixelAspectNumerator, video.PixelAspectDenominator));
         Assert.Equal("16:15", await MediaInspector.VideoStreamFieldAsync(output, "stream=sample_aspect_ratio"));
         Assert.Equal($"{Width * 2},{Height * 2}", await MediaInspector.VideoStreamFieldAsync(output, "stream=width,height"));
+    }
+
+    private static async Task<byte[]> DecodeAsync(IReadOnlyList<string> arguments)
+    {
+        await using var ffmpeg = FfmpegProcess.Start(FfmpegProcess.Ffmpeg, arguments, readsOutput: true, CancellationToken.None);
+        ffmpeg.Input.Close();
+        using var frames = new MemoryStream();
+        await ffmpeg.Output.CopyToAsync(frames);
+        await ffmpeg.WaitForSuccessAsync(CancellationToken.None);
+        return frames.ToArray();
     }
 }

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Vsr.Engine.Inference;
+using Vsr.Engine.Models;
+
+namespace Vsr.Engine.Tests.Inference;
+
+public sealed class EngineCacheLockTests : IDisposable
+{
+    private static readonly TimeSpan Retry = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan StillWaiting = TimeSpan.FromMilliseconds(500);
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("vsr-engines-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task A_second_builder_of_one_engine_cache_gets_the_lock_only_once_the_first_lets_go_and_says_once_that_it_waits()
+    {
+        var logs = new RecordingLoggerFactory();
+        var engines = Path.Combine(_directory, "engines");
+        var first = EngineCacheLock.Acquire(engines, "tensorrt:0", NullLogger.Instance);
+        Assert.True(first.IsHeld);
+
+        var second = Task.Run(() => EngineCacheLock.Acquire(engines, "tensorrt:1", logs.CreateLogger("test"), Retry, Timeout()));
+        await Task.Delay(StillWaiting);
+        Assert.False(second.IsCompleted);
+        first.Dispose();
+        using var held = await second;
+
+        Assert.True(held.IsHeld);
+        var waited = Assert.Single(logs.Entries);
+        Assert.Equal(LogLevel.Information, waited.Level);
+        Assert.Contains("tensorrt:1", waited.Message);
+    }
+
+    [Fact]
+    public void Builders_of_different_engine_caches_do_not_wait_for_each_other()
+    {
+        var logs = new RecordingLoggerFactory();
+        using var first = EngineCacheLock.Acquire(Path.Combine(_directory, "a"), "tensorrt:0", logs.CreateLogger("test"));
+
+        using var second = EngineCacheLock.Acquire(Path.Combine(_directory, "b"), "tensorrt:1", logs.CreateLogger("test"), Retry, Timeout());
+
+        Assert.True(first.IsHeld && second.IsHeld);
+        Assert.Empty(logs.Entries);
+    }
+
+    [Fact]
+    public async Task The_lock_excludes_a_builder_in_another_process_both_ways()
+    {
+        var engines = Path.Combine(_directory, "engines");
+        var lockFile = Path.Combine(engines, EngineCacheLock.FileName);
+        using (var held = EngineCacheLock.Acquire(engines, "tensorrt:0", NullLogger.Instance))
+        {
+            Assert.Equal(1, await Flock("-n", lockFile, "true"));
+        }
+
+        Assert.Equal(0, await Flock("-n", lockFile, "true"));
+
+        // flock(1) holds the file until its child's stdin closes.
+        using var other = Process.Start(new ProcessStartInfo("flock", [lockFile, "sh", "-c", "echo held; cat"])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+        })!;
+        Assert.Equal("held", await other.StandardOutput.ReadLineAsync());
+        var ours = Task.Run(() => EngineCacheLock.Acquire(engines, "tensorrt:0", NullLogger.Instance, Retry, Timeout()));
+        await Task.Delay(StillWaiting);
+        Assert.False(ours.IsCompleted);
+        other.StandardInput.Close();
+        using var acquired = await ours;
+
+        Assert.True(acquired.IsHeld);
+    }
+
+    [Fact]
+    public async Task Waiting_for_the_lock_ends_when_cancelled()
+    {
+        var engines = Path.Combine(_directory, "engines");
+        using var first = EngineCacheLock.Acquire(engines, "tensorrt:0", NullLogger.Instance);
+        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Task.Run(() => EngineCacheLock.Acquire(engines, "tensorrt:1", NullLogger.Instance, Retry, stop.Token)));
+    }
+
+    [Fact]
+    public void An_engine_cache_that_cannot_be_created_is_built_without_the_lock_and_says_so()
+    {
+        var logs = new RecordingLoggerFactory();
+        var blocker = Path.Combine(_directory, "a-file");
+        File.WriteAllBytes(blocker, [0]);
+
+        using var unlocked = EngineCacheLock.Acquire(Path.Combine(blocker, "engines"), "tensorrt:0", logs.CreateLogger("test"), Retry, Timeout());
+
+        Assert.False(unlocked.IsHeld);
+        Assert.Contains(logs.Entries, entry => entry.Level == LogLevel.Warning && entry.Message.Contains("building without the lock"));
+    }
+
+    [Fact]
+    public async Task A_tensorrt_device_does_not_create_its_session_while_another_builder_holds_its_engine_cache()
+    {
+        var catalog = new ModelCatalog(new ModelCatalogOptions { Directory = TestModels.Directory });
+        var options = new InferenceOptions { IntraOpThreads = 2, OptimizedCacheDirectory = _directory };
+        var key = new VariantKey(VariantKey.HashOf(catalog.GetOnnxPath(ModelCatalog.DefaultModel, 2)), ExecutionProviderKind.TensorRt,
+            InferencePrecision.Fp32, options.TileSizeFor(ExecutionProviderKind.TensorRt));
+        var engines = new OptimizedModelCache(_directory).TensorRtEngineDirectory(key);
+        using var device = new InferenceDevice(DeviceId.Parse("tensorrt:0"), catalog, options, NullLoggerFactory.Instance,
+            new ProviderChoice(ExecutionProviderKind.TensorRt, []));
+        var other = EngineCacheLock.Acquire(engines, "tensorrt:1", NullLogger.Instance);
+
+        // Without TensorRT on the machine the session then fails to open; with it, it builds. Either way, only afterwards.
+        var opening = Task.Run(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
+        await Task.Delay(StillWaiting);
+        Assert.False(opening.IsCompleted);
+        other.Dispose();
+        await Task.WhenAny(opening, Task.Delay(TimeSpan.FromMinutes(5)));
+
+        Assert.True(opening.IsCompleted);
+    }
+
+    private static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
+
+    private static async Task<int> Flock(params string[] arguments)
+    {
+        using var flock = Process.Start("flock", arguments);
+        await flock.WaitForExitAsync();
+        return flock.ExitCode;
+    }
+}
