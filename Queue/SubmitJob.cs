@@ -14,6 +14,7 @@ namespace Vsr.Queue;
 /// <param name="Denoise">Remove noise before upscaling.</param>
 /// <param name="Deblock">Remove compression artefacts before upscaling.</param>
 /// <param name="Sharpen">Strength of the sharpening after upscaling, 0 (none) to 1.</param>
+/// <param name="CallbackUrl">An absolute http(s) URL to POST the job's end to, or null.</param>
 public sealed record SubmitJob(
     Guid JobId,
     string SourceKey,
@@ -24,8 +25,13 @@ public sealed record SubmitJob(
     string Content = "auto",
     bool Denoise = false,
     bool Deblock = false,
-    double Sharpen = 0)
+    double Sharpen = 0,
+    string? CallbackUrl = null)
 {
     /// <summary>Whether <paramref name="value"/> is a sharpening strength: 0 to 1 (NaN is not).</summary>
     public static bool IsSharpenStrength(double value) => value is >= 0 and <= 1;
+
+    /// <summary>Whether <paramref name="text"/> can be a callback URL: absolute http or https, with no user name or password in it.</summary>
+    public static bool IsCallbackUrl(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && url.UserInfo.Length == 0 && text.Length <= 2048;
 }

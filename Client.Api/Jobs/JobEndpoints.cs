@@ -46,7 +46,7 @@ public static class JobEndpoints
         if (!IsMultipartFormData(http))
         {
             return Problem(StatusCodes.Status415UnsupportedMediaType, "Upload must be multipart/form-data",
-                "Send the video as a multipart/form-data field named 'file', with optional fields 'scale' (2 or 4), 'content' (auto, live or animation), 'denoise', 'deblock' (true or false), 'sharpen' (0 to 1) and 'model'.");
+                "Send the video as a multipart/form-data field named 'file', with optional fields 'scale' (2 or 4), 'content' (auto, live or animation), 'denoise', 'deblock' (true or false), 'sharpen' (0 to 1), 'callbackUrl' and 'model'.");
         }
 
         if (http.ContentLength > options.Value.MaxUploadBytes)
@@ -107,6 +107,22 @@ public static class JobEndpoints
                 $"'sharpen' must be a strength from 0 to 1, or true ({DefaultSharpen}) or false, not '{form["sharpen"]}'.");
         }
 
+        var callbackUrl = form["callbackUrl"].FirstOrDefault();
+        if (string.IsNullOrWhiteSpace(callbackUrl))
+        {
+            callbackUrl = null;
+        }
+        else if (!SubmitJob.IsCallbackUrl(callbackUrl))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Unsupported callback URL",
+                $"'callbackUrl' must be an absolute http or https URL without a user name or password, not '{callbackUrl}'.");
+        }
+        else if (options.Value.CallbackHosts is { Count: > 0 } hosts && !hosts.Contains(new Uri(callbackUrl).Host, StringComparer.OrdinalIgnoreCase))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Callback host not allowed",
+                $"'callbackUrl' may name only these hosts (Vsr:Api:CallbackHosts): {string.Join(", ", hosts)}.");
+        }
+
         var model = form["model"].FirstOrDefault();
         if (string.IsNullOrWhiteSpace(model))
         {
@@ -152,7 +168,7 @@ public static class JobEndpoints
             }
 
             var sourceKey = $"jobs/{id:N}/source{extension}";
-            var request = new SubmitJob(id, sourceKey, UploadName(file.FileName, extension), scale, model, DateTimeOffset.UtcNow, content, denoise, deblock, sharpen);
+            var request = new SubmitJob(id, sourceKey, UploadName(file.FileName, extension), scale, model, DateTimeOffset.UtcNow, content, denoise, deblock, sharpen, callbackUrl);
 
             // The upload is whole: from here a client that goes away no longer stops the submission half-way (the
             // queue's own timeouts bound the publish), and anything short of a confirmed publish removes what was stored,

@@ -13,6 +13,8 @@ public sealed record JobView(
     bool Denoise,
     bool Deblock,
     double Sharpen,
+    string? CallbackUrl,
+    WebhookView? Callback,
     ModelChoice? ModelChoice,
     JobProgress Progress,
     string? Error,
@@ -36,6 +38,8 @@ public sealed record JobView(
         job.Request?.Denoise ?? false,
         job.Request?.Deblock ?? false,
         job.Request?.Sharpen ?? 0,
+        job.Request?.CallbackUrl,
+        job.Webhook is { } webhook ? new WebhookView(webhook.Status.ToString().ToUpperInvariant(), webhook.Attempts, webhook.LastError, webhook.LastAttemptAt) : null,
         job.Choice,
         job.Progress,
         job.Error,
@@ -47,3 +51,6 @@ public sealed record JobView(
         job.Coordinator,
         job.Chunks.Select(ChunkView.From).ToList());
 }
+
+/// <summary>Where the job's callback stands: <c>PENDING</c>, <c>DELIVERED</c> or <c>FAILED</c>, with the attempts made.</summary>
+public sealed record WebhookView(string Status, int Attempts, string? LastError, DateTimeOffset? LastAttemptAt);

@@ -16,6 +16,7 @@ using Vsr.Queue;
 using Vsr.Grains.Jobs;
 using Vsr.Grains.Placement;
 using Vsr.Grains.State;
+using Vsr.Grains.Webhooks;
 using Vsr.Storage;
 
 namespace Vsr.Grains.Hosting;
@@ -38,6 +39,10 @@ public static class SiloBuilderExtensions
         services.AddOptions<JobOptions>().Bind(configuration.GetSection(JobOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<InferenceOptions>().Bind(configuration.GetSection("Vsr:Inference"));
         services.AddOptions<SimulationOptions>().Bind(configuration.GetSection(SimulationOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section)).ValidateDataAnnotations()
+            .Validate(o => TrySigningKey(o), $"{WebhookOptions.Section}:SigningSecret must be 'whsec_' followed by a base64 key.")
+            .ValidateOnStart();
+        services.AddSingleton<WebhookSender>();
 
         services.AddSingleton(new ModelCatalog(node.ToCatalogOptions()));
         services.AddSingleton<ModelChooser>();
@@ -99,6 +104,19 @@ public static class SiloBuilderExtensions
         }
 
         return silo;
+    }
+
+    private static bool TrySigningKey(WebhookOptions options)
+    {
+        try
+        {
+            options.SigningKey();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private static bool TryParseDevice(string text)

@@ -4,6 +4,7 @@ using Vsr.Engine.Media;
 using Vsr.Grains.Hosting;
 using Vsr.Grains.Inference;
 using Vsr.Grains.Intake;
+using Vsr.Grains.Webhooks;
 using Vsr.Storage;
 
 namespace Vsr.Grains.Jobs;
@@ -12,7 +13,9 @@ namespace Vsr.Grains.Jobs;
 /// Owns one job from submission to a terminal state. The work runs as a background loop on this activation;
 /// requests (status, progress reports) interleave with it at its awaits. If the activation is lost while the job
 /// is unfinished, the next activation resumes from the persisted chunk ledger; a reminder held while the job is
-/// unfinished makes sure there is a next activation even after the whole cluster restarted.
+/// unfinished makes sure there is a next activation even after the whole cluster restarted. A job submitted with a
+/// callback URL reports its end there (<see cref="WebhookSender"/>), retried until delivered or given up; the reminder
+/// stays held until then, for the same reason.
 /// </summary>
 public sealed class JobGrain(
     [PersistentState(stateName: JobGrain.StateName, storageName: JobGrain.StorageName)] IPersistentState<JobState> state,
@@ -24,6 +27,8 @@ public sealed class JobGrain(
     ILocalSiloDetails localSilo,
     IOptions<NodeOptions> node,
     IOptions<JobOptions> options,
+    WebhookSender webhooks,
+    IOptions<WebhookOptions> webhookOptions,
     ILogger<JobGrain> logger) : Grain, IJobGrain, IRemindable
 {
     public const string StorageName = "jobStore";
@@ -32,8 +37,10 @@ public sealed class JobGrain(
     private static readonly TimeSpan ProgressEventInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly Dictionary<int, int> _runningFrames = [];
+    private readonly CancellationTokenSource _callbackStop = new();
     private CancellationTokenSource? _stop;
     private Task? _run;
+    private Task? _callback;
     private bool _cancelRequested;
     private bool _reminderHeld;
     private DateTimeOffset _lastProgressEvent;
@@ -48,6 +55,7 @@ public sealed class JobGrain(
             StartRun();
         }
 
+        StartCallback();
         return Task.CompletedTask;
     }
 
@@ -57,6 +65,13 @@ public sealed class JobGrain(
         {
             await _stop.CancelAsync();
             await _run.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Current);
+        }
+
+        if (_callback is not null)
+        {
+            // A callback still pending is picked up again by the next activation or the reminder.
+            await _callbackStop.CancelAsync();
+            await _callback.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Current);
         }
     }
 
@@ -141,6 +156,7 @@ public sealed class JobGrain(
         else if (IsEnded)
         {
             await CleanUpAsync(Job.Request?.SourceKey);
+            StartCallback();
         }
         else
         {
@@ -462,6 +478,8 @@ public sealed class JobGrain(
 
         var (previousStatus, previousError, previousCompletedAt) = (Job.Status, Job.Error, Job.CompletedAt);
         (Job.Status, Job.Error, Job.CompletedAt) = (status, error, DateTimeOffset.UtcNow);
+        // Saved with the end itself, so the callback cannot be lost between the two.
+        Job.Webhook = Job.Request?.CallbackUrl is null ? null : new WebhookDelivery(WebhookStatus.Pending, 0, null, null);
         try
         {
             await state.WriteStateAsync();
@@ -469,12 +487,98 @@ public sealed class JobGrain(
         catch
         {
             // Not saved, so not ended: the run, the reminder or the user's next cancel tries again.
-            (Job.Status, Job.Error, Job.CompletedAt) = (previousStatus, previousError, previousCompletedAt);
+            (Job.Status, Job.Error, Job.CompletedAt, Job.Webhook) = (previousStatus, previousError, previousCompletedAt, null);
             throw;
         }
 
         await PublishAsync();
         await CleanUpAsync(Job.Request?.SourceKey);
+        StartCallback();
+    }
+
+    private bool CallbackPending => IsEnded && Job.Webhook is { Status: WebhookStatus.Pending };
+
+    private void StartCallback()
+    {
+        if (!CallbackPending || _callback is { IsCompleted: false })
+        {
+            return;
+        }
+
+        _callback = DeliverCallbackAsync(_callbackStop.Token);
+    }
+
+    /// <summary>
+    /// POSTs the job's end to its callback URL until the receiver answers 2xx or <see cref="WebhookOptions.MaxAttempts"/>
+    /// attempts have failed, waiting <see cref="WebhookOptions.Delays"/> between them; each attempt is saved, so a
+    /// new activation goes on from the count it reached. The job's own state never depends on the callback.
+    /// </summary>
+    private async Task DeliverCallbackAsync(CancellationToken cancellationToken)
+    {
+        var jobId = this.GetPrimaryKey();
+        var settings = webhookOptions.Value;
+        while (CallbackPending && !cancellationToken.IsCancellationRequested)
+        {
+            var attempt = Job.Webhook!.Attempts;
+            if (attempt > 0)
+            {
+                // The wait after the attempt before, counted from when it was made (it may have been another activation's).
+                var due = Job.Webhook.LastAttemptAt.GetValueOrDefault() + settings.Delays[Math.Min(attempt, settings.Delays.Count) - 1];
+                var wait = due - DateTimeOffset.UtcNow;
+                if (wait > TimeSpan.Zero)
+                {
+                    DelayDeactivation(wait + settings.Timeout + TimeSpan.FromMinutes(1));
+                    try
+                    {
+                        await Task.Delay(wait, cancellationToken);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+                }
+            }
+
+            DelayDeactivation(settings.Timeout + TimeSpan.FromMinutes(1));
+            string? failure;
+            try
+            {
+                failure = await webhooks.SendAsync(Snapshot(), cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            var attempts = attempt + 1;
+            var (status, verdict) = failure is null ? (WebhookStatus.Delivered, "delivered")
+                : attempts >= settings.MaxAttempts ? (WebhookStatus.Failed, "given up") : (WebhookStatus.Pending, "to be tried again");
+            Job.Webhook = new WebhookDelivery(status, attempts, failure, DateTimeOffset.UtcNow);
+            if (failure is null)
+            {
+                logger.LogInformation("Job {Job}: callback delivered (attempt {Attempt})", jobId, attempts);
+            }
+            else
+            {
+                logger.LogWarning("Job {Job}: callback attempt {Attempt} of {Max} failed, {Verdict}: {Reason}", jobId, attempts, settings.MaxAttempts, verdict, failure);
+            }
+
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch (Exception e)
+            {
+                // Unsaved, the count goes back to what storage holds on the next activation; the receiver may see a repeat.
+                logger.LogWarning(e, "Job {Job}: the callback's progress could not be saved", jobId);
+            }
+        }
+
+        if (IsEnded && !CallbackPending)
+        {
+            // Nothing left to report: the clean-up lets go of the reminder once its own work is done too.
+            await CleanUpAsync(Job.Request?.SourceKey);
+        }
     }
 
     private bool IsEnded => Job.Status.IsTerminal();
@@ -498,7 +602,10 @@ public sealed class JobGrain(
                 await store.DeletePrefixAsync(sourceKey, CancellationToken.None);
             }
 
-            await ForgetReminderAsync();
+            if (!CallbackPending)
+            {
+                await ForgetReminderAsync();
+            }
         }
         catch (Exception e)
         {
@@ -541,7 +648,7 @@ public sealed class JobGrain(
         var fps = elapsed.TotalSeconds > 0 ? framesDone / elapsed.TotalSeconds : 0;
         var progress = new JobProgress(framesDone, framesTotal, Job.Chunks.Count(c => c.Status == ChunkStatus.Done), Job.Chunks.Count, Math.Round(fps, 3));
         return new JobSnapshot(this.GetPrimaryKey(), Job.Status, Job.Request, progress, Job.Error, Job.OutputKey, Job.CreatedAt,
-            Job.CompletedAt, Job.Chunks.ToList(), localSilo.SiloAddress.ToParsableString(), Job.Source, Job.Output, Job.Choice);
+            Job.CompletedAt, Job.Chunks.ToList(), localSilo.SiloAddress.ToParsableString(), Job.Source, Job.Output, Job.Choice, Job.Webhook);
     }
 
     private static VideoSummary Summarize(VideoInfo video) => new(video.Width, video.Height, video.FrameCount,

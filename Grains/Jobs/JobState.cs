@@ -15,4 +15,5 @@ public sealed class JobState
     [Id(8)] public VideoSummary? Source { get; set; }
     [Id(9)] public VideoSummary? Output { get; set; }
     [Id(10)] public ModelChoice? Choice { get; set; }
+    [Id(11)] public WebhookDelivery? Webhook { get; set; }
 }
