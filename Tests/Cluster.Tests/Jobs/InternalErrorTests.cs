@@ -72,6 +72,31 @@ public sealed class InternalErrorTests
     }
 
     [Fact]
+    public async Task A_job_whose_stored_state_changed_under_it_reactivates_once_and_completes_from_the_stored_state()
+    {
+        var state = new FaultyGrainStorage.Faults();
+        await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0", "sim:1"], extraSettings: Settings,
+            services: s => FaultyGrainStorage.Install(s, state));
+        using var clips = new TempDirectory();
+        var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 2);
+        var changed = state.Spoil(FaultyGrainStorage.Fault.ChangedBehind, job => job.Chunks.Any(c => c.Status == ChunkStatus.Done));
+
+        var job = await cluster.SubmitAsync(clip, 2);
+        var done = await VsrTestCluster.WaitForEndAsync(job, TimeSpan.FromMinutes(1), _ =>
+        {
+            // An activation that ran on with the stale copy would write it again, and be refused again, for ever.
+            Assert.True(state.StaleWrites <= 1, $"the job's stale copy was written {state.StaleWrites} times");
+            return Task.CompletedTask;
+        });
+
+        Assert.Equal(1, changed.Spoiled);
+        Assert.True(done.Status == JobStatus.Completed, $"job ended {done.Status}: {done.Error}");
+        Assert.Equal(1, state.StaleWrites);
+        Assert.Equal(2, state.Reads(job.GetGrainId()));
+        Assert.True(await cluster.Store.ExistsAsync(done.OutputKey!, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_storage_error_that_lasts_fails_the_job_after_the_retry_limit_with_a_reason_to_act_on()
     {
         await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0"], extraSettings: Settings);

@@ -7,7 +7,9 @@ namespace Vsr.Cluster.Tests.Support;
 
 /// <summary>
 /// The silos' job state storage with faults on demand: each rule spoils the writes of the job states it matches, a given
-/// number of times, failing them as a database error would.
+/// number of times, either failing them as a database error would or by having another writer save the stored record
+/// just before, so that the storage's own ETag check refuses them. It also counts each grain's reads, one per activation,
+/// and the writes the storage refused as stale.
 /// </summary>
 public sealed class FaultyGrainStorage(IGrainStorage inner, FaultyGrainStorage.Faults faults) : IGrainStorage
 {
@@ -23,15 +25,35 @@ public sealed class FaultyGrainStorage(IGrainStorage inner, FaultyGrainStorage.F
             faults));
     }
 
-    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        inner.ReadStateAsync(stateName, grainId, grainState);
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        faults.CountRead(grainId);
+        return inner.ReadStateAsync(stateName, grainId, grainState);
+    }
 
-    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        (grainState.State is JobState job ? faults.Take(job) : null) switch
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        switch (grainState.State is JobState job ? faults.Take(job) : null)
         {
-            Fault.Error => Task.FromException(new IOException($"Injected fault: the write of {grainId} failed; the database is unavailable.")),
-            _ => inner.WriteStateAsync(stateName, grainId, grainState),
-        };
+            case Fault.Error:
+                throw new IOException($"Injected fault: the write of {grainId} failed; the database is unavailable.");
+            case Fault.ChangedBehind:
+                var other = new GrainState<T>();
+                await inner.ReadStateAsync(stateName, grainId, other);
+                await inner.WriteStateAsync(stateName, grainId, other);
+                break;
+        }
+
+        try
+        {
+            await inner.WriteStateAsync(stateName, grainId, grainState);
+        }
+        catch (InconsistentStateException)
+        {
+            faults.CountStale();
+            throw;
+        }
+    }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         inner.ClearStateAsync(stateName, grainId, grainState);
@@ -40,12 +62,23 @@ public sealed class FaultyGrainStorage(IGrainStorage inner, FaultyGrainStorage.F
     {
         /// <summary>The write fails with an <see cref="IOException"/>, as when the database cannot be reached.</summary>
         Error,
+
+        /// <summary>Another writer saves the stored record first, so the write carries a stale ETag.</summary>
+        ChangedBehind,
     }
 
-    /// <summary>The rules of one test's cluster, shared by its silos.</summary>
+    /// <summary>The rules and counts of one test's cluster, shared by its silos.</summary>
     public sealed class Faults
     {
         private readonly ConcurrentQueue<Rule> _rules = new();
+        private readonly ConcurrentDictionary<GrainId, int> _reads = new();
+        private int _stale;
+
+        /// <summary>How many times <paramref name="grain"/>'s state was read: once per activation.</summary>
+        public int Reads(GrainId grain) => _reads.GetValueOrDefault(grain);
+
+        /// <summary>How many writes the storage refused because the record had changed since the writer read it.</summary>
+        public int StaleWrites => Volatile.Read(ref _stale);
 
         /// <summary>Spoils the next <paramref name="times"/> writes of a job state that matches <paramref name="when"/> (-1: every one).</summary>
         public Rule Spoil(Fault fault, Func<JobState, bool> when, int times = 1)
@@ -54,6 +87,10 @@ public sealed class FaultyGrainStorage(IGrainStorage inner, FaultyGrainStorage.F
             _rules.Enqueue(rule);
             return rule;
         }
+
+        internal void CountRead(GrainId grain) => _reads.AddOrUpdate(grain, 1, (_, n) => n + 1);
+
+        internal void CountStale() => Interlocked.Increment(ref _stale);
 
         internal Fault? Take(JobState job) => _rules.FirstOrDefault(rule => rule.TryTake(job))?.Fault;
     }
