@@ -1,12 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Vsr.Cluster.Tests.Api;
 using Vsr.Cluster.Tests.Support;
 using Vsr.Engine.Inference;
-using Vsr.Engine.Models;
 using Vsr.Engine.Simulation;
 using Vsr.Grains.Hosting;
 using Vsr.Grains.Inference;
@@ -59,7 +56,7 @@ public sealed class DeviceFallbackTests
     public void The_cpu_threads_are_shared_by_every_device_on_the_cpu_provider_fallen_back_gpu_devices_included()
     {
         using var placeholders = new PlaceholderChunks();
-        using var devices = Devices(placeholders, "cuda:63", "cuda:62", "tensorrt:61", "cpu:0", "sim:0");
+        using var devices = SiloDevices.Create(placeholders, "cuda:63", "cuda:62", "tensorrt:61", "cpu:0", "sim:0");
 
         Assert.All(devices.Providers.Values, choice => Assert.Equal(ExecutionProviderKind.Cpu, choice.Provider));
         Assert.Equal(4, devices.Providers.Count); // sim:0 runs no model
@@ -74,19 +71,10 @@ public sealed class DeviceFallbackTests
     public async Task Devices_on_the_provider_they_ask_for_are_healthy()
     {
         using var placeholders = new PlaceholderChunks();
-        using var devices = Devices(placeholders, "cpu:0", "cpu:1");
+        using var devices = SiloDevices.Create(placeholders, "cpu:0", "cpu:1");
 
         var result = await new DeviceHealthCheck(devices).CheckHealthAsync(new HealthCheckContext());
 
         Assert.Equal(HealthStatus.Healthy, result.Status);
     }
-
-    private static LocalDevices Devices(PlaceholderChunks placeholders, params string[] ids) => new(
-        Options.Create(new NodeOptions { Devices = [.. ids] }),
-        Options.Create(new InferenceOptions()),
-        Options.Create(new SimulationOptions()),
-        Options.Create(new JobOptions()),
-        placeholders,
-        new ModelCatalog(new ModelCatalogOptions { Directory = RepoPaths.ModelsDirectory }),
-        NullLoggerFactory.Instance);
 }

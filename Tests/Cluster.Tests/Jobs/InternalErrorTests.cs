@@ -33,6 +33,70 @@ public sealed class InternalErrorTests
     }
 
     [Fact]
+    public async Task A_ledger_write_error_while_chunks_run_costs_those_chunks_no_attempt()
+    {
+        var state = new FaultyGrainStorage.Faults();
+        await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0", "sim:1"], extraSettings: Settings,
+            services: s => FaultyGrainStorage.Install(s, state));
+        using var clips = new TempDirectory();
+        var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 2);
+        var fault = state.Spoil(FaultyGrainStorage.Fault.Error, job => job.Chunks.Count(c => c.Status == ChunkStatus.Running) >= 2);
+
+        var done = await VsrTestCluster.WaitForEndAsync(await cluster.SubmitAsync(clip, 2), TimeSpan.FromMinutes(2));
+
+        Assert.Equal(1, fault.Spoiled);
+        Assert.True(done.Status == JobStatus.Completed, $"job ended {done.Status}: {done.Error}");
+        Assert.All(done.Chunks, c => Assert.Equal(1, c.Attempts));
+    }
+
+    [Fact]
+    public async Task A_chunk_stopped_by_a_ledger_write_error_still_has_its_second_attempt_when_it_then_fails_once()
+    {
+        var state = new FaultyGrainStorage.Faults();
+        var settings = new Dictionary<string, string?>(Settings) { ["Vsr:Jobs:MaxAttempts"] = "2" };
+        await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0", "sim:1"], extraSettings: settings,
+            services: s => FaultyGrainStorage.Install(s, state));
+        using var clips = new TempDirectory();
+        var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 2);
+        var ledger = state.Spoil(FaultyGrainStorage.Fault.Error, job => job.Chunks is [{ Status: ChunkStatus.Running }, ..]);
+        // The chunk's own failure, on the run after the ledger error: its output cannot be stored.
+        var upload = cluster.SiloStore.Fail(nameof(cluster.Store.PutFileAsync),
+            key => ledger.Spoiled > 0 && key.Contains("/chunks/00000.", StringComparison.Ordinal));
+
+        var done = await VsrTestCluster.WaitForEndAsync(await cluster.SubmitAsync(clip, 2), TimeSpan.FromMinutes(2));
+
+        Assert.Equal(1, ledger.Spoiled);
+        Assert.Equal(1, upload.Failed);
+        Assert.True(done.Status == JobStatus.Completed, $"job ended {done.Status}: {done.Error}");
+        Assert.Equal(2, done.Chunks[0].Attempts);
+    }
+
+    [Fact]
+    public async Task A_job_whose_stored_state_changed_under_it_reactivates_once_and_completes_from_the_stored_state()
+    {
+        var state = new FaultyGrainStorage.Faults();
+        await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0", "sim:1"], extraSettings: Settings,
+            services: s => FaultyGrainStorage.Install(s, state));
+        using var clips = new TempDirectory();
+        var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 2);
+        var changed = state.Spoil(FaultyGrainStorage.Fault.ChangedBehind, job => job.Chunks.Any(c => c.Status == ChunkStatus.Done));
+
+        var job = await cluster.SubmitAsync(clip, 2);
+        var done = await VsrTestCluster.WaitForEndAsync(job, TimeSpan.FromMinutes(1), _ =>
+        {
+            // An activation that ran on with the stale copy would write it again, and be refused again, for ever.
+            Assert.True(state.StaleWrites <= 1, $"the job's stale copy was written {state.StaleWrites} times");
+            return Task.CompletedTask;
+        });
+
+        Assert.Equal(1, changed.Spoiled);
+        Assert.True(done.Status == JobStatus.Completed, $"job ended {done.Status}: {done.Error}");
+        Assert.Equal(1, state.StaleWrites);
+        Assert.Equal(2, state.Reads(job.GetGrainId()));
+        Assert.True(await cluster.Store.ExistsAsync(done.OutputKey!, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_storage_error_that_lasts_fails_the_job_after_the_retry_limit_with_a_reason_to_act_on()
     {
         await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0"], extraSettings: Settings);
