@@ -9,6 +9,7 @@ using Vsr.Engine.Models;
 using Vsr.Grains.Hosting;
 using Vsr.Grains.Inference;
 using Vsr.Grains.Jobs;
+using Vsr.Grains.Webhooks;
 using Vsr.Queue;
 using Vsr.Storage;
 
@@ -22,6 +23,8 @@ builder.Services.Configure<ApiOptions>(builder.Configuration.GetSection(ApiOptio
 builder.Services.TryAddSingleton(new ModelCatalog(node.ToCatalogOptions()));
 builder.Services.AddObjectStore(builder.Configuration);
 builder.Services.AddSingleton<SubmissionLocks>();
+// The silos check callbacks against the same Vsr:Webhooks settings before each POST; the API refuses early what they would.
+builder.Services.AddSingleton(new CallbackPolicy(builder.Configuration.GetSection(WebhookOptions.Section).Get<WebhookOptions>() ?? new WebhookOptions()));
 if (!OrleansHosting.IsEmbedded(builder.Configuration))
 {
     // Embedded mode shares the silo's queue; a separate API publishes to the broker the silos consume from.

@@ -25,10 +25,4 @@ public sealed class ApiOptions
     /// lost terminal event still ends the feed, and an idle connection still sees traffic.
     /// </summary>
     public TimeSpan EventRecheckInterval { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>
-    /// The hosts a job's <c>callbackUrl</c> may name (exact host names, case-insensitive); empty allows any. The silos
-    /// POST to that URL, so on a shared network list the receivers here, or bound the silos' egress.
-    /// </summary>
-    public List<string> CallbackHosts { get; set; } = [];
 }

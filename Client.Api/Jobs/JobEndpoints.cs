@@ -5,6 +5,7 @@ using Vsr.Api.Hosting;
 using Vsr.Engine.Media;
 using Vsr.Engine.Models;
 using Vsr.Grains.Jobs;
+using Vsr.Grains.Webhooks;
 using Vsr.Queue;
 using Vsr.Storage;
 
@@ -33,7 +34,7 @@ public static class JobEndpoints
 
     private static async Task<Results<Accepted<SubmitResponse>, ProblemHttpResult>> SubmitAsync(
         HttpRequest http, IGrainFactory grains, IObjectStore store, IJobQueue queue, ModelCatalog catalog, IOptions<ApiOptions> options,
-        SubmissionLocks locks, ILogger<JobRequest> logger, CancellationToken cancellationToken)
+        SubmissionLocks locks, CallbackPolicy callbacks, ILogger<JobRequest> logger, CancellationToken cancellationToken)
     {
         var idempotencyKey = http.Headers["Idempotency-Key"].FirstOrDefault();
         var id = string.IsNullOrWhiteSpace(idempotencyKey) ? Guid.NewGuid() : QueuedRequest.IdFor(idempotencyKey);
@@ -112,15 +113,9 @@ public static class JobEndpoints
         {
             callbackUrl = null;
         }
-        else if (!SubmitJob.IsCallbackUrl(callbackUrl))
+        else if (callbacks.Refusal(callbackUrl) is { } refusal)
         {
-            return Problem(StatusCodes.Status400BadRequest, "Unsupported callback URL",
-                $"'callbackUrl' must be an absolute http or https URL without a user name or password, not '{callbackUrl}'.");
-        }
-        else if (options.Value.CallbackHosts is { Count: > 0 } hosts && !hosts.Contains(new Uri(callbackUrl).Host, StringComparer.OrdinalIgnoreCase))
-        {
-            return Problem(StatusCodes.Status400BadRequest, "Callback host not allowed",
-                $"'callbackUrl' may name only these hosts (Vsr:Api:CallbackHosts): {string.Join(", ", hosts)}.");
+            return Problem(StatusCodes.Status400BadRequest, "Unsupported callback URL", $"{refusal}.");
         }
 
         var model = form["model"].FirstOrDefault();

@@ -28,6 +28,10 @@ public sealed record JobView(
 {
     public static string StatusName(JobStatus status) => status.ToString().ToUpperInvariant();
 
+    /// <summary>The callback URL without its query, which often carries the receiver's token: anyone with the job id reads this.</summary>
+    private static string? Redacted(string? url) =>
+        url is null || !Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Query.Length == 0 ? url : parsed.GetLeftPart(UriPartial.Path) + "?…";
+
     public static JobView From(JobSnapshot job) => new(
         job.Id,
         StatusName(job.Status),
@@ -38,7 +42,7 @@ public sealed record JobView(
         job.Request?.Denoise ?? false,
         job.Request?.Deblock ?? false,
         job.Request?.Sharpen ?? 0,
-        job.Request?.CallbackUrl,
+        Redacted(job.Request?.CallbackUrl),
         job.Webhook is { } webhook ? new WebhookView(webhook.Status.ToString().ToUpperInvariant(), webhook.Attempts, webhook.LastError, webhook.LastAttemptAt) : null,
         job.Choice,
         job.Progress,

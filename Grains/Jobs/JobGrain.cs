@@ -41,6 +41,8 @@ public sealed class JobGrain(
     private CancellationTokenSource? _stop;
     private Task? _run;
     private Task? _callback;
+    private bool _ending;
+    private (bool Done, string? SourceKey) _cleanedUp;
     private bool _cancelRequested;
     private bool _reminderHeld;
     private DateTimeOffset _lastProgressEvent;
@@ -73,6 +75,9 @@ public sealed class JobGrain(
             await _callbackStop.CancelAsync();
             await _callback.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Current);
         }
+
+        _callbackStop.Dispose();
+        _stop?.Dispose();
     }
 
     async ValueTask<JobSnapshot> IJobGrain.Submit(JobRequest request)
@@ -88,8 +93,18 @@ public sealed class JobGrain(
         }
         else if (IsEnded && Job.Request is null)
         {
-            // Cancelled while queued: only this late submission names the upload, which nothing will read now.
+            // Cancelled while queued: only this late submission names the upload, which nothing will read now, and the
+            // callback to tell of the cancel.
+            if (request.CallbackUrl is not null)
+            {
+                Job.Request = request;
+                Job.Webhook = new WebhookDelivery(WebhookStatus.Pending, 0, null, null);
+                await state.WriteStateAsync();
+                await this.RegisterOrUpdateReminder(ResumeReminder, options.Value.ResumeCheckPeriod, options.Value.ResumeCheckPeriod);
+            }
+
             await CleanUpAsync(request.SourceKey);
+            StartCallback();
         }
 
         // Also for a job already known: a redelivered submission may follow one that saved PENDING and then failed
@@ -152,6 +167,10 @@ public sealed class JobGrain(
         if (Job.Status is JobStatus.Pending or JobStatus.Processing && Job.Request is not null)
         {
             StartRun();
+        }
+        else if (_ending)
+        {
+            // The run is saving the end right now; it cleans up and reports when the save holds.
         }
         else if (IsEnded)
         {
@@ -480,6 +499,7 @@ public sealed class JobGrain(
         (Job.Status, Job.Error, Job.CompletedAt) = (status, error, DateTimeOffset.UtcNow);
         // Saved with the end itself, so the callback cannot be lost between the two.
         Job.Webhook = Job.Request?.CallbackUrl is null ? null : new WebhookDelivery(WebhookStatus.Pending, 0, null, null);
+        _ending = true;
         try
         {
             await state.WriteStateAsync();
@@ -490,13 +510,17 @@ public sealed class JobGrain(
             (Job.Status, Job.Error, Job.CompletedAt, Job.Webhook) = (previousStatus, previousError, previousCompletedAt, null);
             throw;
         }
+        finally
+        {
+            _ending = false;
+        }
 
         await PublishAsync();
         await CleanUpAsync(Job.Request?.SourceKey);
         StartCallback();
     }
 
-    private bool CallbackPending => IsEnded && Job.Webhook is { Status: WebhookStatus.Pending };
+    private bool CallbackPending => IsEnded && !_ending && Job.Webhook is { Status: WebhookStatus.Pending };
 
     private void StartCallback()
     {
@@ -553,6 +577,7 @@ public sealed class JobGrain(
             var attempts = attempt + 1;
             var (status, verdict) = failure is null ? (WebhookStatus.Delivered, "delivered")
                 : attempts >= settings.MaxAttempts ? (WebhookStatus.Failed, "given up") : (WebhookStatus.Pending, "to be tried again");
+            var before = Job.Webhook;
             Job.Webhook = new WebhookDelivery(status, attempts, failure, DateTimeOffset.UtcNow);
             if (failure is null)
             {
@@ -567,16 +592,26 @@ public sealed class JobGrain(
             {
                 await state.WriteStateAsync();
             }
+            catch (InconsistentStateException stale)
+            {
+                // As in the run: this copy can no longer write; the next activation goes on from the stored state.
+                logger.LogWarning(stale, "Job {Job}: its stored state changed under this activation; the callback goes on from the stored state", jobId);
+                Job.Webhook = before;
+                DeactivateOnIdle();
+                return;
+            }
             catch (Exception e)
             {
-                // Unsaved, the count goes back to what storage holds on the next activation; the receiver may see a repeat.
-                logger.LogWarning(e, "Job {Job}: the callback's progress could not be saved", jobId);
+                // What is not saved did not happen: the attempt is made again after the wait (the receiver sees the same
+                // webhook-id twice at worst), and the reminder stays held meanwhile.
+                logger.LogWarning(e, "Job {Job}: the callback's progress could not be saved; the attempt will be repeated", jobId);
+                Job.Webhook = before with { LastAttemptAt = DateTimeOffset.UtcNow };
             }
         }
 
         if (IsEnded && !CallbackPending)
         {
-            // Nothing left to report: the clean-up lets go of the reminder once its own work is done too.
+            // Nothing left to report, and that is saved: the reminder can go once the clean-up's own work is done.
             await CleanUpAsync(Job.Request?.SourceKey);
         }
     }
@@ -592,6 +627,17 @@ public sealed class JobGrain(
         var prefix = JobKeys.Prefix(this.GetPrimaryKey());
         try
         {
+            if (_cleanedUp == (true, sourceKey))
+            {
+                // Done by this activation already (a pending callback keeps the reminder ticking): only the reminder is left.
+                if (!CallbackPending)
+                {
+                    await ForgetReminderAsync();
+                }
+
+                return;
+            }
+
             await store.DeletePrefixAsync(prefix + "chunks/", CancellationToken.None);
             // The API's copy of the submission: it reads it only while the grain has no state, which is over now.
             await store.DeletePrefixAsync(JobKeys.Request(this.GetPrimaryKey()), CancellationToken.None);
@@ -602,6 +648,7 @@ public sealed class JobGrain(
                 await store.DeletePrefixAsync(sourceKey, CancellationToken.None);
             }
 
+            _cleanedUp = (true, sourceKey);
             if (!CallbackPending)
             {
                 await ForgetReminderAsync();

@@ -4,8 +4,9 @@ namespace Vsr.Grains.State;
 
 /// <summary>
 /// With <c>FileSystem</c> job state the reminders live in memory, so after every silo stopped no reminder brings an
-/// unfinished job back. Once this silo is active, it finds the PENDING and PROCESSING jobs in the state directory and
-/// calls each once: the activation resumes the job from its ledger. Several silos on one directory call the same
+/// unfinished job back. Once this silo is active, it finds the PENDING and PROCESSING jobs in the state directory, and
+/// the ended ones whose callback is still to be delivered, and calls each once: the activation resumes the job from its
+/// ledger, or the callback from its last attempt. Several silos on one directory call the same
 /// jobs; a job has one activation, so that is harmless.
 /// </summary>
 public sealed class UnfinishedJobResumer(FileGrainStorage storage, IGrainFactory grains, ILogger<UnfinishedJobResumer> logger)
@@ -40,7 +41,8 @@ public sealed class UnfinishedJobResumer(FileGrainStorage storage, IGrainFactory
             {
                 var state = new GrainState<JobState>();
                 await storage.ReadStateAsync(JobGrain.StateName, grain, state);
-                if (state.State is { Status: JobStatus.Pending or JobStatus.Processing, Request: not null })
+                if (state.State is { Status: JobStatus.Pending or JobStatus.Processing, Request: not null }
+                    or { Webhook.Status: WebhookStatus.Pending })
                 {
                     await grains.GetGrain<IJobGrain>(grain).GetSnapshot();
                     resumed++;

@@ -37,7 +37,22 @@ public sealed class WebhookOptions
 
     public int MaxAttempts => Delays.Count + 1;
 
-    /// <summary>The HMAC key of <see cref="SigningSecret"/>; null when there is none; throws when it is not <c>whsec_</c> + base64.</summary>
+    /// <summary>
+    /// The only hosts a callback URL may name, as <c>host</c> (any port) or <c>host:port</c>, case-insensitive; empty
+    /// allows any host. A listed host may also resolve to a private address.
+    /// </summary>
+    public List<string> AllowedHosts { get; set; } = [];
+
+    /// <summary>
+    /// Lets callbacks reach loopback, private and link-local addresses on any host. Off, only hosts in
+    /// <see cref="AllowedHosts"/> may: the silos make the request, from inside the operator's network.
+    /// </summary>
+    public bool AllowPrivateNetworks { get; set; }
+
+    /// <summary>
+    /// The HMAC key of <see cref="SigningSecret"/>; null when there is none; throws when it is not <c>whsec_</c> + base64
+    /// of 24 to 64 bytes, the key sizes Standard Webhooks asks for (an empty key would let anyone sign).
+    /// </summary>
     public byte[]? SigningKey()
     {
         if (string.IsNullOrWhiteSpace(SigningSecret))
@@ -48,11 +63,12 @@ public sealed class WebhookOptions
         const string prefix = "whsec_";
         try
         {
-            return SigningSecret.StartsWith(prefix, StringComparison.Ordinal) ? Convert.FromBase64String(SigningSecret[prefix.Length..]) : throw new FormatException();
+            var key = SigningSecret.StartsWith(prefix, StringComparison.Ordinal) ? Convert.FromBase64String(SigningSecret[prefix.Length..]) : throw new FormatException();
+            return key.Length is >= 24 and <= 64 ? key : throw new FormatException();
         }
         catch (FormatException)
         {
-            throw new InvalidOperationException($"{Section}:SigningSecret must be 'whsec_' followed by a base64 key.");
+            throw new InvalidOperationException($"{Section}:SigningSecret must be 'whsec_' followed by the base64 of a 24 to 64 byte key.");
         }
     }
 }

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -11,7 +13,9 @@ namespace Vsr.Grains.Webhooks;
 /// POSTs a job's end to its callback URL as a Standard Webhooks event: headers <c>webhook-id</c> (the same on every
 /// attempt, so a receiver can drop repeats), <c>webhook-timestamp</c> and, with a signing secret,
 /// <c>webhook-signature</c>; a JSON body <c>{"type":"job.completed"|"job.failed"|"job.cancelled","timestamp",
-/// "data":{…}}</c>.
+/// "data":{…}}</c>. <see cref="CallbackPolicy"/> decides where it may connect; what went wrong is reported to the job
+/// in a few words (a status code, "could not connect") and logged in full, so the job's JSON tells a client nothing
+/// about the network beyond that.
 /// </summary>
 public sealed class WebhookSender : IDisposable
 {
@@ -19,13 +23,22 @@ public sealed class WebhookSender : IDisposable
     private readonly HttpClient _http;
     private readonly WebhookOptions _options;
     private readonly byte[]? _key;
+    private readonly CallbackPolicy _policy;
+    private readonly ILogger<WebhookSender> _logger;
 
     public WebhookSender(IOptions<WebhookOptions> options, ILogger<WebhookSender> logger)
     {
-        _options = options.Value;
+        (_options, _logger) = (options.Value, logger);
         _key = _options.SigningKey();
-        // Redirects are not followed: a receiver that moved says so with its status, and the POST is not re-sent elsewhere.
-        _http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        _policy = new CallbackPolicy(_options);
+        // Redirects are not followed: a receiver that moved says so with its status, and the POST is not re-sent
+        // elsewhere. Connections go only to addresses the policy allows, checked after name resolution.
+        _http = new HttpClient(new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ConnectCallback = ConnectAsync,
+        })
         {
             Timeout = _options.Timeout,
         };
@@ -42,6 +55,11 @@ public sealed class WebhookSender : IDisposable
     public async Task<string?> SendAsync(JobSnapshot job, CancellationToken cancellationToken)
     {
         var url = job.Request?.CallbackUrl ?? throw new ArgumentException("The job has no callback URL.", nameof(job));
+        if (_policy.Refusal(url) is { } refusal)
+        {
+            return $"not sent: {refusal}";
+        }
+
         var messageId = $"{job.Id:N}-{job.Status.ToString().ToLowerInvariant()}";
         var now = DateTimeOffset.UtcNow;
         var body = JsonSerializer.SerializeToUtf8Bytes(new
@@ -74,18 +92,52 @@ public sealed class WebhookSender : IDisposable
 
         try
         {
-            using var response = await _http.SendAsync(request, cancellationToken);
-            return response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+            // Headers only: the receiver's body is never read, so a large one costs nothing.
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            return response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}";
+        }
+        catch (HttpRequestException e) when (e.InnerException is PrivateAddressException)
+        {
+            return $"not sent: the host resolves to an internal address (allow it in {WebhookOptions.Section}:AllowedHosts)";
         }
         catch (HttpRequestException e)
         {
-            return e.Message;
+            _logger.LogInformation(e, "Callback of job {Job} to {Url} could not connect", job.Id, url);
+            return "could not connect";
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return $"no answer within {_options.Timeout.TotalSeconds:0.#} s ({WebhookOptions.Section}:Timeout)";
         }
     }
+
+    /// <summary>Resolves the host and connects to the first address the policy allows; refuses when it allows none.</summary>
+    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var url = context.InitialRequestMessage.RequestUri!;
+        var addresses = IPAddress.TryParse(context.DnsEndPoint.Host, out var literal)
+            ? [literal]
+            : await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, cancellationToken);
+        var allowed = addresses.Where(a => _policy.MayConnect(url, a)).ToArray();
+        if (allowed.Length == 0)
+        {
+            throw new PrivateAddressException();
+        }
+
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(allowed, context.DnsEndPoint.Port, cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private sealed class PrivateAddressException() : IOException("the callback host resolves only to internal addresses");
 
     /// <summary>The Standard Webhooks signature: base64 of HMAC-SHA256 over "{id}.{timestamp}.{body}".</summary>
     public static string Sign(byte[] key, string messageId, string timestamp, ReadOnlySpan<byte> body)

@@ -1,11 +1,11 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Vsr.Cluster.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Vsr.Grains.Jobs;
 using Vsr.Grains.Webhooks;
 using static Vsr.Cluster.Tests.Api.ApiProblems;
 
@@ -65,7 +65,7 @@ public sealed class WebhookTests(WebhookTests.Fixture api) : IClassFixture<Webho
         using var receiver = new CallbackReceiver(HttpStatusCode.OK);
         var clip = await MediaFacts.MakeClipAsync(api.Factory.Temp.Combine("cancel-hook.mp4"), 128, 96, seconds: 4);
         var form = Upload(clip, "2");
-        form.Add(new StringContent(receiver.Url), "callbackUrl");
+        form.Add(new StringContent(receiver.Url + "?token=s3cret"), "callbackUrl");
 
         var id = await SubmitAsync(form);
         using var cancel = await api.Client.DeleteAsync($"/v1/jobs/{id}");
@@ -73,6 +73,7 @@ public sealed class WebhookTests(WebhookTests.Fixture api) : IClassFixture<Webho
         var job = await WaitForCallbackAsync(id, "DELIVERED");
 
         Assert.Equal("CANCELLED", job.GetProperty("status").GetString());
+        Assert.Equal(receiver.Url + "?…", job.GetProperty("callbackUrl").GetString());
         var post = Assert.Single(receiver.Received);
         AssertSigned(post);
         using var body = JsonDocument.Parse(post.Body);
@@ -80,11 +81,29 @@ public sealed class WebhookTests(WebhookTests.Fixture api) : IClassFixture<Webho
         Assert.Equal(JsonValueKind.Null, body.RootElement.GetProperty("data").GetProperty("outputUrl").ValueKind);
     }
 
+    [Fact]
+    public async Task A_job_cancelled_before_its_submission_arrived_reports_the_cancel_when_it_does()
+    {
+        using var receiver = new CallbackReceiver(HttpStatusCode.OK);
+        var id = Guid.NewGuid();
+        var job = api.Factory.Services.GetRequiredService<IGrainFactory>().GetGrain<IJobGrain>(id);
+
+        Assert.Equal(JobStatus.Cancelled, (await job.Cancel()).Status);
+        await job.Submit(new JobRequest($"jobs/{id:N}/source.mp4", "late.mp4", 2, null, CallbackUrl: receiver.Url));
+        var seen = await WaitForCallbackAsync(id, "DELIVERED");
+
+        Assert.Equal("CANCELLED", seen.GetProperty("status").GetString());
+        var post = Assert.Single(receiver.Received);
+        AssertSigned(post);
+        using var body = JsonDocument.Parse(post.Body);
+        Assert.Equal("job.cancelled", body.RootElement.GetProperty("type").GetString());
+    }
+
     [Theory]
     [InlineData("ftp://127.0.0.1/hook", "'callbackUrl' must be an absolute http or https URL")]
     [InlineData("/relative/hook", "'callbackUrl' must be an absolute http or https URL")]
     [InlineData("http://user:secret@127.0.0.1/hook", "without a user name or password")]
-    [InlineData("https://elsewhere.example/hook", "may name only these hosts (Vsr:Api:CallbackHosts): 127.0.0.1")]
+    [InlineData("https://elsewhere.example/hook", "may name only these hosts (Vsr:Webhooks:AllowedHosts): 127.0.0.1")]
     public async Task A_callback_url_that_is_not_allowed_gets_400(string url, string detail)
     {
         var clip = await MediaFacts.MakeClipAsync(api.Factory.Temp.Combine("bad-hook.mp4"), 64, 48, seconds: 1);
@@ -111,6 +130,8 @@ public sealed class WebhookTests(WebhookTests.Fixture api) : IClassFixture<Webho
     [Theory]
     [InlineData("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")]
     [InlineData("whsec_REPLACE_ME")]
+    [InlineData("whsec_")]
+    [InlineData("whsec_AAECAwQFBgcICQoLDA0ODw==")]
     public void A_signing_secret_that_is_not_whsec_and_base64_is_refused(string secret)
     {
         var error = Assert.Throws<InvalidOperationException>(() => new WebhookOptions { SigningSecret = secret }.SigningKey());
@@ -157,7 +178,7 @@ public sealed class WebhookTests(WebhookTests.Fixture api) : IClassFixture<Webho
             ["Vsr:Webhooks:Timeout"] = "00:00:05",
             ["Vsr:Webhooks:RetryDelays:0"] = "00:00:00.200",
             ["Vsr:Webhooks:RetryDelays:1"] = "00:00:00.200",
-            ["Vsr:Api:CallbackHosts:0"] = "127.0.0.1",
+            ["Vsr:Webhooks:AllowedHosts:0"] = "127.0.0.1",
         });
 
         public HttpClient Client { get; private set; } = null!;
@@ -173,61 +194,5 @@ public sealed class WebhookTests(WebhookTests.Fixture api) : IClassFixture<Webho
             Client.Dispose();
             await Factory.DisposeAsync();
         }
-    }
-
-    /// <summary>A local HTTP endpoint that answers each POST with the next scripted status (the last one repeats) and keeps what it got.</summary>
-    private sealed class CallbackReceiver : IDisposable
-    {
-        private readonly HttpListener _listener = new();
-        private readonly HttpStatusCode[] _answers;
-        private readonly Task _loop;
-
-        public CallbackReceiver(params HttpStatusCode[] answers)
-        {
-            _answers = answers;
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            Url = $"http://127.0.0.1:{port}/hook/";
-            _listener.Prefixes.Add(Url);
-            _listener.Start();
-            _loop = Task.Run(ServeAsync);
-        }
-
-        public string Url { get; }
-
-        public ConcurrentQueue<Post> Received { get; } = new();
-
-        private async Task ServeAsync()
-        {
-            while (_listener.IsListening)
-            {
-                HttpListenerContext context;
-                try
-                {
-                    context = await _listener.GetContextAsync();
-                }
-                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-                {
-                    return;
-                }
-
-                using var body = new MemoryStream();
-                await context.Request.InputStream.CopyToAsync(body);
-                var headers = context.Request.Headers;
-                Received.Enqueue(new Post(headers["webhook-id"] ?? "", headers["webhook-timestamp"] ?? "", headers["webhook-signature"] ?? "", body.ToArray()));
-                context.Response.StatusCode = (int)_answers[Math.Min(Received.Count, _answers.Length) - 1];
-                context.Response.Close();
-            }
-        }
-
-        public void Dispose()
-        {
-            _listener.Close();
-            _loop.Wait(TimeSpan.FromSeconds(5));
-        }
-
-        public sealed record Post(string Id, string Timestamp, string Signature, byte[] Body);
     }
 }

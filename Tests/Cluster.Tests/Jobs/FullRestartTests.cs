@@ -1,3 +1,4 @@
+using System.Net;
 using Vsr.Cluster.Tests.Support;
 using Vsr.Grains.Jobs;
 
@@ -32,6 +33,33 @@ public sealed class FullRestartTests
         var done = await second.Cluster.Client.GetGrain<IJobGrain>(id).GetSnapshot();
         Assert.True(done.Status == JobStatus.Completed, $"job ended {done.Status}: {done.Error}");
         Assert.Equal(done.Progress.FramesTotal, done.Progress.FramesDone);
+    }
+
+    [Fact]
+    public async Task A_callback_still_to_be_delivered_at_a_full_restart_is_delivered_after_it_with_filesystem_state()
+    {
+        using var root = new TempDirectory("vsr-restart-hook");
+        using var clips = new TempDirectory();
+        using var receiver = new CallbackReceiver(HttpStatusCode.ServiceUnavailable, HttpStatusCode.NoContent);
+        var clip = await MediaFacts.MakeClipAsync(Path.Combine(clips.Path, "restart-hook.mp4"), 64, 48, seconds: 1);
+        var hooks = new Dictionary<string, string?> { ["Vsr:Webhooks:AllowedHosts:0"] = "127.0.0.1" };
+        Guid id;
+        // The first cluster's second attempt would wait an hour: it stops before that.
+        await using (var first = await VsrTestCluster.StartAsync(silos: 1, devices: ["sim:0"], chunkSeconds: 1,
+            extraSettings: new Dictionary<string, string?>(hooks) { ["Vsr:Webhooks:RetryDelays:0"] = "01:00:00" }, root: root))
+        {
+            var job = await first.SubmitAsync(clip, 2, callbackUrl: receiver.Url);
+            id = job.GetPrimaryKey();
+            await WaitUntilAsync(async () => (await job.GetSnapshot()).Webhook is { Attempts: 1 }, TimeSpan.FromMinutes(2));
+        }
+
+        await using var second = await VsrTestCluster.StartAsync(silos: 1, devices: ["sim:0"], chunkSeconds: 1,
+            extraSettings: new Dictionary<string, string?>(hooks) { ["Vsr:Webhooks:RetryDelays:0"] = "00:00:00.100" }, root: root);
+
+        // Nobody calls the job: only the silo's own start can bring the callback back.
+        await WaitUntilAsync(() => Task.FromResult(receiver.Received.Count == 2), TimeSpan.FromMinutes(1));
+        var done = await second.Cluster.Client.GetGrain<IJobGrain>(id).GetSnapshot();
+        Assert.Equal((JobStatus.Completed, WebhookStatus.Delivered, 2), (done.Status, done.Webhook?.Status, done.Webhook?.Attempts));
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
