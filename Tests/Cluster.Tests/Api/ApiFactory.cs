@@ -29,6 +29,16 @@ public sealed class ApiFactory(IReadOnlyDictionary<string, string>? settings = n
     /// <summary>Where the filesystem object store keeps its objects.</summary>
     public string ObjectsDirectory => _temp.Combine("objects");
 
+    /// <summary>The object keys stored under <c>jobs/{id}/</c>, '/'-separated.</summary>
+    public IReadOnlyList<string> StoredKeys(Guid id)
+    {
+        var directory = Path.Combine(ObjectsDirectory, "jobs", id.ToString("N"));
+        return Directory.Exists(directory)
+            ? Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
+                .Select(f => Path.GetRelativePath(ObjectsDirectory, f).Replace('\\', '/')).Order().ToList()
+            : [];
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Orleans:Mode", "Embedded");
