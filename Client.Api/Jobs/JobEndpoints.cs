@@ -37,10 +37,18 @@ public static class JobEndpoints
         var idempotencyKey = http.Headers["Idempotency-Key"].FirstOrDefault();
         var keyed = !string.IsNullOrWhiteSpace(idempotencyKey);
         var id = string.IsNullOrWhiteSpace(idempotencyKey) ? Guid.NewGuid() : QueuedRequest.IdFor(idempotencyKey);
-        if (keyed && await QueuedRequest.FindJobAsync(id, grains, store, cancellationToken) is { } existing)
+        if (keyed)
         {
-            // A retried request: the job exists already, so answer as the first time did and store nothing again.
-            return AcceptedAs(existing);
+            // Looked up in turn: a request with the key that is storing or publishing right now may still fail and remove
+            // what it stored, so a retry answers with that job only once the submission is settled.
+            await using (await claims.EnterAsync(id, cancellationToken))
+            {
+                if (await QueuedRequest.FindJobAsync(id, grains, store, cancellationToken) is { } existing)
+                {
+                    // A retried request: the job exists already, so answer as the first time did and store nothing again.
+                    return AcceptedAs(existing);
+                }
+            }
         }
 
         if (!IsMultipartFormData(http))

@@ -41,6 +41,27 @@ public sealed class IdempotencyAcrossReplicasTests(ApiReplicasFixture replicas) 
     }
 
     [Fact]
+    public async Task A_retry_on_the_other_replica_while_the_first_request_publishes_waits_for_it_and_makes_the_job_when_the_publish_fails()
+    {
+        var video = await File.ReadAllBytesAsync(await MediaFacts.MakeClipAsync(replicas.First.Temp.Combine("retried.mp4"), 64, 48, seconds: 1));
+        var key = Guid.NewGuid().ToString();
+        var (firstPublishing, secondPublishing, failFirst) = FailTheFirstPublish();
+
+        // The first request has stored its upload and request and hangs in the publish, as behind a slow broker; its
+        // client gives up and retries with the same key, and the load balancer sends the retry to the other replica.
+        var first = PostAsync(replicas.FirstClient, new MemoryStream(video), key);
+        await firstPublishing.WaitAsync(TimeSpan.FromSeconds(60));
+        var retry = PostAsync(replicas.SecondClient, new MemoryStream(video), key);
+        await Task.WhenAny(retry, secondPublishing, Task.Delay(Lease * 2.5));
+        failFirst.SetResult();
+        var (firstStatus, firstBody) = await first;
+
+        Assert.True(firstStatus == HttpStatusCode.ServiceUnavailable, $"{firstStatus}: {firstBody}");
+        // Not the first request's job, which its failed publish removed: the retry made its own.
+        await AssertOneIntactPendingJobAsync(key, await retry);
+    }
+
+    [Fact]
     public async Task A_claim_whose_holder_never_gives_it_back_is_taken_over_once_its_lease_runs_out()
     {
         var video = await File.ReadAllBytesAsync(await MediaFacts.MakeClipAsync(replicas.First.Temp.Combine("orphaned.mp4"), 64, 48, seconds: 1));
