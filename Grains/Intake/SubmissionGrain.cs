@@ -10,7 +10,7 @@ namespace Vsr.Grains.Intake;
 public sealed class SubmissionGrain(ILogger<SubmissionGrain> logger) : Grain, ISubmissionGrain
 {
     /// <summary>How long one claim call waits, far below the 30 s response timeout.</summary>
-    public static readonly TimeSpan LongestWait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan LongestWait = TimeSpan.FromSeconds(10);
 
     private Guid? _holder;
     private DateTime _leaseEnds;
@@ -19,22 +19,25 @@ public sealed class SubmissionGrain(ILogger<SubmissionGrain> logger) : Grain, IS
     async ValueTask<bool> ISubmissionGrain.Claim(Guid claimant, TimeSpan lease)
     {
         var giveUp = DateTime.UtcNow + LongestWait;
-        while (!TryTake(claimant, lease))
+        while (true)
         {
             var now = DateTime.UtcNow;
+            if (TryTake(claimant, lease, now))
+            {
+                return true;
+            }
+
             if (now >= giveUp)
             {
                 return false;
             }
 
-            // Woken by a release, else when the holder's lease (as it stands now) or this call's wait runs out.
+            // Woken by a release, else when the holder's lease (as it stands now, after now) or this call's wait runs out.
             await Task.WhenAny(_released.Task, Task.Delay((_leaseEnds < giveUp ? _leaseEnds : giveUp) - now));
         }
-
-        return true;
     }
 
-    ValueTask<bool> ISubmissionGrain.Renew(Guid claimant, TimeSpan lease) => ValueTask.FromResult(TryTake(claimant, lease));
+    ValueTask<bool> ISubmissionGrain.Renew(Guid claimant, TimeSpan lease) => ValueTask.FromResult(TryTake(claimant, lease, DateTime.UtcNow));
 
     ValueTask ISubmissionGrain.Release(Guid claimant)
     {
@@ -49,9 +52,8 @@ public sealed class SubmissionGrain(ILogger<SubmissionGrain> logger) : Grain, IS
         return ValueTask.CompletedTask;
     }
 
-    private bool TryTake(Guid claimant, TimeSpan lease)
+    private bool TryTake(Guid claimant, TimeSpan lease, DateTime now)
     {
-        var now = DateTime.UtcNow;
         if (_holder is { } holder && holder != claimant)
         {
             if (now < _leaseEnds)
