@@ -19,10 +19,12 @@ builder.AddOrleans();
 
 var api = builder.Configuration.GetSection(ApiOptions.Section).Get<ApiOptions>() ?? new ApiOptions();
 var node = builder.Configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new NodeOptions();
-builder.Services.Configure<ApiOptions>(builder.Configuration.GetSection(ApiOptions.Section));
+builder.Services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(ApiOptions.Section))
+    .Validate(o => o.SubmissionLease >= TimeSpan.FromSeconds(1), $"{ApiOptions.Section}:SubmissionLease must be at least 00:00:01: its holder renews it every third of it.")
+    .ValidateOnStart();
 builder.Services.TryAddSingleton(new ModelCatalog(node.ToCatalogOptions()));
 builder.Services.AddObjectStore(builder.Configuration);
-builder.Services.AddSingleton<SubmissionLocks>();
+builder.Services.AddSingleton<SubmissionClaims>();
 // The silos check callbacks against the same Vsr:Webhooks settings before each POST; the API refuses early what they would.
 builder.Services.AddSingleton(new CallbackPolicy(builder.Configuration.GetSection(WebhookOptions.Section).Get<WebhookOptions>() ?? new WebhookOptions()));
 if (!OrleansHosting.IsEmbedded(builder.Configuration))

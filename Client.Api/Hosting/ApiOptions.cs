@@ -25,4 +25,11 @@ public sealed class ApiOptions
     /// lost terminal event still ends the feed, and an idle connection still sees traffic.
     /// </summary>
     public TimeSpan EventRecheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a request's claim on a job id lasts unrenewed. Requests that share an <c>Idempotency-Key</c> store and
+    /// publish one at a time, across every API replica; the one holding the claim renews it every third of this for as
+    /// long as a large upload takes, and a replica that dies holding it keeps that key's retries waiting this long at most.
+    /// </summary>
+    public TimeSpan SubmissionLease { get; set; } = TimeSpan.FromMinutes(1);
 }

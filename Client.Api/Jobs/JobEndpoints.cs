@@ -34,14 +34,23 @@ public static class JobEndpoints
 
     private static async Task<Results<Accepted<SubmitResponse>, ProblemHttpResult>> SubmitAsync(
         HttpRequest http, IGrainFactory grains, IObjectStore store, IJobQueue queue, ModelCatalog catalog, IOptions<ApiOptions> options,
-        SubmissionLocks locks, CallbackPolicy callbacks, ILogger<JobRequest> logger, CancellationToken cancellationToken)
+        SubmissionClaims claims, CallbackPolicy callbacks, ILogger<JobRequest> logger, CancellationToken cancellationToken)
     {
         var idempotencyKey = http.Headers["Idempotency-Key"].FirstOrDefault();
+        var keyed = !string.IsNullOrWhiteSpace(idempotencyKey);
         var id = string.IsNullOrWhiteSpace(idempotencyKey) ? Guid.NewGuid() : QueuedRequest.IdFor(idempotencyKey);
-        if (idempotencyKey is not null && await QueuedRequest.FindJobAsync(id, grains, store, cancellationToken) is { } existing)
+        if (keyed)
         {
-            // A retried request: the job exists already, so answer as the first time did and store nothing again.
-            return AcceptedAs(existing);
+            // Looked up in turn: a request with the key that is storing or publishing right now may still fail and remove
+            // what it stored, so a retry answers with that job only once the submission is settled.
+            await using (await claims.EnterAsync(id, cancellationToken))
+            {
+                if (await QueuedRequest.FindJobAsync(id, grains, store, cancellationToken) is { } existing)
+                {
+                    // A retried request: the job exists already, so answer as the first time did and store nothing again.
+                    return AcceptedAs(existing);
+                }
+            }
         }
 
         if (!IsMultipartFormData(http))
@@ -155,8 +164,9 @@ public static class JobEndpoints
                 return OutputTooLarge(video, scale);
             }
 
-            await using var gate = await locks.EnterAsync(id, cancellationToken);
-            if (idempotencyKey is not null && await QueuedRequest.FindJobAsync(id, grains, store, cancellationToken) is { } made)
+            // A fresh id is this request's alone; a keyed one may be another request's too, on this replica or another.
+            await using var claim = keyed ? await claims.EnterAsync(id, cancellationToken) : null;
+            if (keyed && await QueuedRequest.FindJobAsync(id, grains, store, cancellationToken) is { } made)
             {
                 // A request with the same key got here first and made the job while this upload was read.
                 return AcceptedAs(made);

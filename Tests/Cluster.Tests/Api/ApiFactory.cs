@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -15,16 +18,32 @@ public sealed class ApiFactory(IReadOnlyDictionary<string, string>? settings = n
 {
     private readonly TempDirectory _temp = new("vsr-api");
 
+    /// <summary>The co-hosted silo's ports, free ones of its own: other test runs on the machine use fixed ones.</summary>
+    public int SiloPort { get; } = FreePort();
+
+    /// <inheritdoc cref="SiloPort"/>
+    public int GatewayPort { get; } = FreePort();
+
     public TempDirectory Temp => _temp;
 
     /// <summary>Where the filesystem object store keeps its objects.</summary>
     public string ObjectsDirectory => _temp.Combine("objects");
 
+    /// <summary>The object keys stored under <c>jobs/{id}/</c>, '/'-separated.</summary>
+    public IReadOnlyList<string> StoredKeys(Guid id)
+    {
+        var directory = Path.Combine(ObjectsDirectory, "jobs", id.ToString("N"));
+        return Directory.Exists(directory)
+            ? Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
+                .Select(f => Path.GetRelativePath(ObjectsDirectory, f).Replace('\\', '/')).Order().ToList()
+            : [];
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Orleans:Mode", "Embedded");
-        builder.UseSetting("Orleans:SiloPort", "21111");
-        builder.UseSetting("Orleans:GatewayPort", "40000");
+        builder.UseSetting("Orleans:SiloPort", SiloPort.ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Orleans:GatewayPort", GatewayPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Vsr:ModelsDirectory", RepoPaths.ModelsDirectory);
         builder.UseSetting("Vsr:WorkDirectory", _temp.Combine("work"));
         builder.UseSetting("Vsr:ObjectStoreDirectory", ObjectsDirectory);
@@ -47,5 +66,12 @@ public sealed class ApiFactory(IReadOnlyDictionary<string, string>? settings = n
     {
         await base.DisposeAsync();
         _temp.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

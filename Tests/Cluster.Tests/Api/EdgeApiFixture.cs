@@ -23,15 +23,8 @@ public sealed class EdgeApiFixture : IAsyncLifetime
 
     public ScriptedJobQueue Queue => Factory.Services.GetRequiredService<ScriptedJobQueue>();
 
-    /// <summary>The object keys stored under <c>jobs/{id}/</c>, '/'-separated.</summary>
-    public IReadOnlyList<string> StoredKeys(Guid id)
-    {
-        var directory = Path.Combine(Factory.ObjectsDirectory, "jobs", id.ToString("N"));
-        return Directory.Exists(directory)
-            ? Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
-                .Select(f => Path.GetRelativePath(Factory.ObjectsDirectory, f).Replace('\\', '/')).Order().ToList()
-            : [];
-    }
+    /// <inheritdoc cref="ApiFactory.StoredKeys"/>
+    public IReadOnlyList<string> StoredKeys(Guid id) => Factory.StoredKeys(id);
 
     public Task InitializeAsync()
     {
