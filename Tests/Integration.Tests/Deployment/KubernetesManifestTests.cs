@@ -43,6 +43,9 @@ public sealed class KubernetesManifestTests
         "Vsr:Queue:RabbitMq:MaxDeliveries", "Vsr:Queue:RabbitMq:Prefetch", "Vsr:Queue:RabbitMq:RedeliveryDelay",
         "Vsr:Queue:RabbitMq:PublishRetryLimit", "Vsr:Queue:RabbitMq:PublishRetryDelay",
         "Vsr:Queue:RabbitMq:PublishTimeout", "Vsr:Queue:RabbitMq:ReconnectInterval",
+        "Vsr:Api:SubmissionLease",
+        "Vsr:Webhooks:SigningSecret", "Vsr:Webhooks:PublicBaseUrl", "Vsr:Webhooks:Timeout", "Vsr:Webhooks:RetryDelays",
+        "Vsr:Webhooks:AllowedHosts", "Vsr:Webhooks:AllowPrivateNetworks",
     };
 
     private static readonly string[] ConfigurationPrefixes = ["Vsr__", "Orleans__", "ConnectionStrings__"];
