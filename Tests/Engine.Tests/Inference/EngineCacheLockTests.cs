@@ -10,6 +10,8 @@ public sealed class EngineCacheLockTests : IDisposable
 {
     private static readonly TimeSpan Retry = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan StillWaiting = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan Prompt = TimeSpan.FromSeconds(10);
+    private static readonly ModelCatalog Catalog = new(new ModelCatalogOptions { Directory = TestModels.Directory });
 
     private readonly string _directory = Directory.CreateTempSubdirectory("vsr-engines-").FullName;
 
@@ -101,13 +103,8 @@ public sealed class EngineCacheLockTests : IDisposable
     [Fact]
     public async Task A_tensorrt_device_does_not_create_its_session_while_another_builder_holds_its_engine_cache()
     {
-        var catalog = new ModelCatalog(new ModelCatalogOptions { Directory = TestModels.Directory });
-        var options = new InferenceOptions { IntraOpThreads = 2, OptimizedCacheDirectory = _directory };
-        var key = new VariantKey(VariantKey.HashOf(catalog.GetOnnxPath(ModelCatalog.DefaultModel, 2)), ExecutionProviderKind.TensorRt,
-            InferencePrecision.Fp32, options.TileSizeFor(ExecutionProviderKind.TensorRt));
-        var engines = new OptimizedModelCache(_directory).TensorRtEngineDirectory(key);
-        using var device = new InferenceDevice(DeviceId.Parse("tensorrt:0"), catalog, options, NullLoggerFactory.Instance,
-            new ProviderChoice(ExecutionProviderKind.TensorRt, []));
+        var (device, engines) = TensorRtDevice();
+        using var _ = device;
         var other = EngineCacheLock.Acquire(engines, "tensorrt:1", NullLogger.Instance);
 
         // Without TensorRT on the machine the session then fails to open; with it, it builds. Either way, only afterwards.
@@ -118,6 +115,49 @@ public sealed class EngineCacheLockTests : IDisposable
         await Task.WhenAny(opening, Task.Delay(TimeSpan.FromMinutes(5)));
 
         Assert.True(opening.IsCompleted);
+    }
+
+    [Fact]
+    public async Task A_tensorrt_device_waiting_for_another_builder_of_its_engine_cache_stops_when_its_caller_cancels()
+    {
+        var (device, engines) = TensorRtDevice();
+        using var _ = device;
+        using var other = EngineCacheLock.Acquire(engines, "tensorrt:1", NullLogger.Instance);
+        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            Task.Run(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2, stop.Token)).WaitAsync(Prompt));
+    }
+
+    [Fact]
+    public async Task Disposing_a_tensorrt_device_does_not_wait_for_another_builder_of_its_engine_cache()
+    {
+        var (device, engines) = TensorRtDevice();
+        var other = EngineCacheLock.Acquire(engines, "tensorrt:1", NullLogger.Instance);
+        var opening = Task.Run(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
+        await Task.Delay(StillWaiting);
+        Assert.False(opening.IsCompleted);
+
+        var disposing = Task.Run(device.Dispose);
+        var disposedAtOnce = await Task.WhenAny(disposing, Task.Delay(Prompt)) == disposing;
+        other.Dispose();
+        await Task.WhenAny(opening, Task.Delay(TimeSpan.FromMinutes(5)));
+
+        Assert.True(disposedAtOnce);
+        // Without TensorRT on the machine the session fails to open; with it, it opens and is dropped, as the device is gone.
+        Assert.True(opening.IsFaulted);
+        Assert.Throws<ObjectDisposedException>(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
+    }
+
+    // A TensorRT device over the test models, and its engine cache directory for the default model at x2.
+    private (InferenceDevice Device, string Engines) TensorRtDevice()
+    {
+        var options = new InferenceOptions { IntraOpThreads = 2, OptimizedCacheDirectory = _directory };
+        var key = new VariantKey(VariantKey.HashOf(Catalog.GetOnnxPath(ModelCatalog.DefaultModel, 2)), ExecutionProviderKind.TensorRt,
+            InferencePrecision.Fp32, options.TileSizeFor(ExecutionProviderKind.TensorRt));
+        var device = new InferenceDevice(DeviceId.Parse("tensorrt:0"), Catalog, options, NullLoggerFactory.Instance,
+            new ProviderChoice(ExecutionProviderKind.TensorRt, []));
+        return (device, new OptimizedModelCache(_directory).TensorRtEngineDirectory(key));
     }
 
     private static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
