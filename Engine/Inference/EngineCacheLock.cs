@@ -3,10 +3,13 @@ using Microsoft.Extensions.Logging;
 namespace Vsr.Engine.Inference;
 
 /// <summary>
-/// An exclusive advisory lock on one TensorRT engine cache directory, held while a session is created over it.
-/// ONNX Runtime names its engine files per model and GPU model, not per device, so two devices (or two silos sharing
-/// the cache volume) that open the same model at once would build the same files side by side, and one could load the
-/// other's half-written engine. Under the lock the first builder builds and the others then load its engines.
+/// An exclusive advisory lock on one TensorRT engine cache directory, held while a TensorRT session is created over it
+/// and while the session runs an input shape it has not run before: for a model with dynamic input dimensions and no
+/// explicit profile shapes, ONNX Runtime's TensorRT provider builds the engine at the first run of a shape (and again,
+/// rewriting the cache, for a shape outside the profile it cached), not when the session is created. ONNX Runtime names
+/// its engine files per model and GPU model, not per device, so two devices (or two silos sharing the cache volume)
+/// that build the same engine at once would write the same files side by side, and one could load the other's
+/// half-written engine. Under the lock the first builder builds and the others then load its engines.
 /// The lock is a file in the directory opened with <see cref="FileShare.None"/>, which .NET on Linux takes with
 /// <c>flock</c>: it excludes other threads and other processes alike (<c>flock(1)</c> sees it too), and the kernel
 /// releases it when its holder dies. It is void where file locking is switched off

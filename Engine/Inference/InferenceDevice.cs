@@ -10,7 +10,7 @@ namespace Vsr.Engine.Inference;
 /// the device id asks for when a probe session runs on it, else the next one down (TensorRT → CUDA → CPU), with the
 /// reason logged (<see cref="ExecutionProviderProbe"/>); a host that probed its devices already passes the choice in.
 /// Sessions open the model at the configured precision from the <see cref="OptimizedModelCache"/>; a TensorRT session
-/// is created under its engine cache's <see cref="EngineCacheLock"/>.
+/// is created, and runs each input shape it has not run before, under its engine cache's <see cref="EngineCacheLock"/>.
 /// </summary>
 public sealed class InferenceDevice : IDisposable
 {
@@ -101,7 +101,7 @@ public sealed class InferenceDevice : IDisposable
 
     private (OnnxFrameEnhancer Session, IFrameEnhancer Front) Load(string model, int scale, CancellationToken cancellationToken)
     {
-        var (path, session, precision) = OpenModel(model, scale, cancellationToken);
+        var (path, session, key) = OpenModel(model, scale, cancellationToken);
         int alignment;
         try
         {
@@ -113,35 +113,39 @@ public sealed class InferenceDevice : IDisposable
             throw;
         }
 
+        // TensorRT builds the engine of a model with dynamic input dimensions on its first run of each shape, not when
+        // the session is created: those runs take the engine cache's lock too.
+        var engines = Provider == ExecutionProviderKind.TensorRt ? _cache.TensorRtEngineDirectory(key) : null;
         var enhancer = new OnnxFrameEnhancer(session, scale, _options, _options.TileSizeFor(Provider), uniformTiles: Provider != ExecutionProviderKind.Cpu,
-            tileAlignment: alignment);
+            tileAlignment: alignment,
+            engineBuildLock: engines is null ? null : token => EngineCacheLock.Acquire(engines, Id.ToString(), _logger, token));
         IFrameEnhancer front = _catalog.IsLumaOnly(model) ? new LumaOnlyFrameEnhancer(enhancer) : enhancer;
         _logger.LogInformation("Loaded {Model} x{Scale} on {Device} with the {Provider} provider at {Precision} from {Path}",
-            model, scale, Id, ExecutionProvider, precision, path);
+            model, scale, Id, ExecutionProvider, key.Precision, path);
         return (enhancer, front);
     }
 
     // A converted model that does not load was likely left damaged by a crash; converted again once, it heals the node
     // instead of failing every job on it. A bundled model has no such cache: its failure is the answer.
-    private (string Path, InferenceSession Session, InferencePrecision Precision) OpenModel(string model, int scale, CancellationToken cancellationToken)
+    private (string Path, InferenceSession Session, VariantKey Key) OpenModel(string model, int scale, CancellationToken cancellationToken)
     {
         var path = _catalog.GetOnnxPath(model, scale);
         try
         {
-            var (session, precision) = OpenSession(path, cancellationToken);
-            return (path, session, precision);
+            var (session, key) = OpenSession(path, cancellationToken);
+            return (path, session, key);
         }
         catch (OnnxRuntimeException e) when (_catalog.IsConverted(model) && IsDamaged(path))
         {
             _logger.LogWarning("{Device}: the converted model {Path} does not load, converting it again: {Reason}", Id, path, e.Message);
             path = _catalog.RebuildOnnx(model, scale);
-            var (session, precision) = OpenSession(path, cancellationToken);
-            return (path, session, precision);
+            var (session, key) = OpenSession(path, cancellationToken);
+            return (path, session, key);
         }
     }
 
     // A variant that cannot be built or does not load costs speed, not the job: the fp32 model runs instead.
-    private (InferenceSession Session, InferencePrecision Precision) OpenSession(string path, CancellationToken cancellationToken)
+    private (InferenceSession Session, VariantKey Key) OpenSession(string path, CancellationToken cancellationToken)
     {
         var hash = VariantKey.HashOf(path);
         var plan = PrecisionPlan.For(Provider, _options.Precision);
@@ -154,13 +158,13 @@ public sealed class InferenceDevice : IDisposable
         {
             if (OpenVariant(path, hash, plan, cancellationToken) is { } variant)
             {
-                return (variant, plan.ModelPrecision);
+                return (variant, KeyOf(hash, plan));
             }
 
             plan = PrecisionPlan.For(Provider, InferencePrecision.Fp32);
         }
 
-        return (Open(path, hash, plan, cancellationToken), plan.ModelPrecision);
+        return (Open(path, hash, plan, cancellationToken), KeyOf(hash, plan));
     }
 
     // A cached variant that does not load is built once more before giving up on it: a crash may have damaged it, and
@@ -219,18 +223,21 @@ public sealed class InferenceDevice : IDisposable
 
     private InferenceSession Open(string variantPath, string hash, PrecisionPlan plan, CancellationToken cancellationToken)
     {
-        var key = new VariantKey(hash, Provider, plan.ModelPrecision, _options.TileSizeFor(Provider));
+        var key = KeyOf(hash, plan);
         if (Provider != ExecutionProviderKind.TensorRt)
         {
             return _cache.Open(variantPath, key, () => CreateSessionOptions(key, plan));
         }
 
         // TensorRT compiles its part of the graph, which ONNX Runtime cannot save; it keeps its own engine cache instead,
-        // whose files other devices and silos build too: one builds them under the lock, the rest load them after.
+        // whose files other devices and silos build too: one builds them under the lock, the rest load them after. It
+        // builds here only for fixed input shapes; for dynamic ones it builds at the first run of a shape (see Load).
         using var builder = EngineCacheLock.Acquire(_cache.TensorRtEngineDirectory(key), Id.ToString(), _logger, cancellationToken);
         using var options = CreateSessionOptions(key, plan);
         return new InferenceSession(variantPath, options);
     }
+
+    private VariantKey KeyOf(string hash, PrecisionPlan plan) => new(hash, Provider, plan.ModelPrecision, _options.TileSizeFor(Provider));
 
     private SessionOptions CreateSessionOptions(VariantKey key, PrecisionPlan plan)
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.ML.OnnxRuntime;
 using Vsr.Engine.Inference;
 using Vsr.Engine.Models;
 
@@ -149,6 +150,71 @@ public sealed class EngineCacheLockTests : IDisposable
         Assert.Throws<ObjectDisposedException>(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
     }
 
+    [Fact]
+    public void A_tensorrt_session_runs_each_input_shape_it_has_not_run_before_under_the_engine_cache_lock_and_a_seen_one_without()
+    {
+        var engines = Directory.CreateDirectory(Path.Combine(_directory, "engines")).FullName;
+        var taken = 0;
+        using var enhancer = Enhancer(token =>
+        {
+            taken++;
+            return EngineCacheLock.Acquire(engines, "tensorrt:0", NullLogger.Instance, token);
+        });
+        var lockedDuringRun = new List<bool>();
+        enhancer.RunObserver = _ => lockedDuringRun.Add(IsLocked(engines));
+
+        enhancer.Enhance([new byte[8 * 6 * 3]], 8, 6, CancellationToken.None);
+        enhancer.Enhance([new byte[8 * 6 * 3]], 8, 6, CancellationToken.None);
+        enhancer.Enhance([new byte[10 * 6 * 3]], 10, 6, CancellationToken.None);
+
+        Assert.Equal([true, false, true], lockedDuringRun);
+        Assert.Equal(2, taken);
+        Assert.False(IsLocked(engines));
+    }
+
+    [Fact]
+    public async Task A_tensorrt_session_runs_a_new_input_shape_only_once_another_builder_lets_go_of_the_engine_cache()
+    {
+        var engines = Path.Combine(_directory, "engines");
+        using var enhancer = Enhancer(token => EngineCacheLock.Acquire(engines, "tensorrt:0", NullLogger.Instance, Retry, token));
+        var runs = 0;
+        enhancer.RunObserver = _ => Interlocked.Increment(ref runs);
+        var other = EngineCacheLock.Acquire(engines, "tensorrt:1", NullLogger.Instance);
+
+        var enhancing = Task.Run(() => enhancer.Enhance([new byte[8 * 6 * 3]], 8, 6, Timeout()));
+        await Task.Delay(StillWaiting);
+        Assert.False(enhancing.IsCompleted);
+        Assert.Equal(0, Volatile.Read(ref runs));
+        other.Dispose();
+        var output = await enhancing;
+
+        Assert.Equal(16 * 12 * 3, Assert.Single(output).Length);
+        Assert.Equal(1, runs);
+    }
+
+    [Fact]
+    public async Task A_tensorrt_session_waiting_for_another_builder_to_run_a_new_input_shape_stops_when_cancelled()
+    {
+        var engines = Path.Combine(_directory, "engines");
+        using var enhancer = Enhancer(token => EngineCacheLock.Acquire(engines, "tensorrt:0", NullLogger.Instance, token));
+        var other = EngineCacheLock.Acquire(engines, "tensorrt:1", NullLogger.Instance);
+        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        var enhancing = Task.Run(() => enhancer.Enhance([new byte[8 * 6 * 3]], 8, 6, stop.Token));
+        var stoppedAtOnce = await Task.WhenAny(enhancing, Task.Delay(Prompt)) == enhancing;
+        // A call that did not stop runs once the other lets go; it must end before its session is disposed.
+        other.Dispose();
+        await Task.WhenAny(enhancing, Task.Delay(Prompt));
+
+        Assert.True(stoppedAtOnce);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => enhancing);
+    }
+
+    // Whole frames, as a GPU device runs them by default: every new frame size is a new input shape.
+    private static OnnxFrameEnhancer Enhancer(Func<CancellationToken, IDisposable> engineBuildLock) =>
+        new(new InferenceSession(Catalog.GetOnnxPath(ModelCatalog.DefaultModel, 2)), 2, new InferenceOptions { TileSize = 0, IntraOpThreads = 2 },
+            engineBuildLock: engineBuildLock);
+
     // A TensorRT device over the test models, and its engine cache directory for the default model at x2.
     private (InferenceDevice Device, string Engines) TensorRtDevice()
     {
@@ -158,6 +224,20 @@ public sealed class EngineCacheLockTests : IDisposable
         var device = new InferenceDevice(DeviceId.Parse("tensorrt:0"), Catalog, options, NullLoggerFactory.Instance,
             new ProviderChoice(ExecutionProviderKind.TensorRt, []));
         return (device, new OptimizedModelCache(_directory).TensorRtEngineDirectory(key));
+    }
+
+    // Another exclusive open of the lock file fails while a holder has it, in this process as in any other.
+    private static bool IsLocked(string engines)
+    {
+        try
+        {
+            using var probe = new FileStream(Path.Combine(engines, EngineCacheLock.FileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            return false;
+        }
+        catch (IOException e) when (e.GetType() == typeof(IOException))
+        {
+            return true;
+        }
     }
 
     private static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
