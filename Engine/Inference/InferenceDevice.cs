@@ -10,7 +10,7 @@ namespace Vsr.Engine.Inference;
 /// the device id asks for when a probe session runs on it, else the next one down (TensorRT → CUDA → CPU), with the
 /// reason logged (<see cref="ExecutionProviderProbe"/>); a host that probed its devices already passes the choice in.
 /// Sessions open the model at the configured precision from the <see cref="OptimizedModelCache"/>; a TensorRT session
-/// is created under its engine cache's <see cref="EngineCacheLock"/>.
+/// is created, and runs each input shape it has not run before, under its engine cache's <see cref="EngineCacheLock"/>.
 /// </summary>
 public sealed class InferenceDevice : IDisposable
 {
@@ -46,8 +46,9 @@ public sealed class InferenceDevice : IDisposable
     public ExecutionProviderKind Provider => _provider.Value.Provider;
 
     /// <summary>The enhancer for this model and scale on this device. Callers serialise their use of it.</summary>
+    /// <param name="cancellationToken">Ends a wait for another builder of the model's TensorRT engines.</param>
     /// <exception cref="ModelUnavailableException">The model or scale is unknown, or its weights are missing.</exception>
-    public IFrameEnhancer GetEnhancer(string model, int scale)
+    public IFrameEnhancer GetEnhancer(string model, int scale, CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
@@ -56,27 +57,27 @@ public sealed class InferenceDevice : IDisposable
             {
                 return existing.Front;
             }
-
-            var (path, session, precision) = OpenModel(model, scale);
-            int alignment;
-            try
-            {
-                alignment = ModelCatalog.UnshuffleFactor(model, scale, path);
-            }
-            catch
-            {
-                session.Dispose();
-                throw;
-            }
-
-            var enhancer = new OnnxFrameEnhancer(session, scale, _options, _options.TileSizeFor(Provider), uniformTiles: Provider != ExecutionProviderKind.Cpu,
-                tileAlignment: alignment);
-            IFrameEnhancer front = _catalog.IsLumaOnly(model) ? new LumaOnlyFrameEnhancer(enhancer) : enhancer;
-            _enhancers.Add((model, scale), (enhancer, front));
-            _logger.LogInformation("Loaded {Model} x{Scale} on {Device} with the {Provider} provider at {Precision} from {Path}",
-                model, scale, Id, ExecutionProvider, precision, path);
-            return front;
         }
+
+        // Opened outside the gate: a TensorRT session may wait for another process's engine build, and neither Dispose
+        // nor this device's other models wait with it. Of two first callers of one model, the second's session is dropped.
+        var opened = Load(model, scale, cancellationToken);
+        IFrameEnhancer? front = null;
+        lock (_gate)
+        {
+            if (!_disposed)
+            {
+                front = _enhancers.TryAdd((model, scale), opened) ? opened.Front : _enhancers[(model, scale)].Front;
+            }
+        }
+
+        if (front != opened.Front)
+        {
+            opened.Session.Dispose();
+        }
+
+        ObjectDisposedException.ThrowIf(front is null, this);
+        return front;
     }
 
     public void Dispose()
@@ -98,27 +99,53 @@ public sealed class InferenceDevice : IDisposable
         }
     }
 
+    private (OnnxFrameEnhancer Session, IFrameEnhancer Front) Load(string model, int scale, CancellationToken cancellationToken)
+    {
+        var (path, session, key) = OpenModel(model, scale, cancellationToken);
+        int alignment;
+        try
+        {
+            alignment = ModelCatalog.UnshuffleFactor(model, scale, path);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+
+        // TensorRT builds the engine of a model with dynamic input dimensions on its first run of each shape, not when
+        // the session is created: those runs take the engine cache's lock too.
+        var engines = Provider == ExecutionProviderKind.TensorRt ? _cache.TensorRtEngineDirectory(key) : null;
+        var enhancer = new OnnxFrameEnhancer(session, scale, _options, _options.TileSizeFor(Provider), uniformTiles: Provider != ExecutionProviderKind.Cpu,
+            tileAlignment: alignment,
+            engineBuildLock: engines is null ? null : token => EngineCacheLock.Acquire(engines, Id.ToString(), _logger, token));
+        IFrameEnhancer front = _catalog.IsLumaOnly(model) ? new LumaOnlyFrameEnhancer(enhancer) : enhancer;
+        _logger.LogInformation("Loaded {Model} x{Scale} on {Device} with the {Provider} provider at {Precision} from {Path}",
+            model, scale, Id, ExecutionProvider, key.Precision, path);
+        return (enhancer, front);
+    }
+
     // A converted model that does not load was likely left damaged by a crash; converted again once, it heals the node
     // instead of failing every job on it. A bundled model has no such cache: its failure is the answer.
-    private (string Path, InferenceSession Session, InferencePrecision Precision) OpenModel(string model, int scale)
+    private (string Path, InferenceSession Session, VariantKey Key) OpenModel(string model, int scale, CancellationToken cancellationToken)
     {
         var path = _catalog.GetOnnxPath(model, scale);
         try
         {
-            var (session, precision) = OpenSession(path);
-            return (path, session, precision);
+            var (session, key) = OpenSession(path, cancellationToken);
+            return (path, session, key);
         }
         catch (OnnxRuntimeException e) when (_catalog.IsConverted(model) && IsDamaged(path))
         {
             _logger.LogWarning("{Device}: the converted model {Path} does not load, converting it again: {Reason}", Id, path, e.Message);
             path = _catalog.RebuildOnnx(model, scale);
-            var (session, precision) = OpenSession(path);
-            return (path, session, precision);
+            var (session, key) = OpenSession(path, cancellationToken);
+            return (path, session, key);
         }
     }
 
     // A variant that cannot be built or does not load costs speed, not the job: the fp32 model runs instead.
-    private (InferenceSession Session, InferencePrecision Precision) OpenSession(string path)
+    private (InferenceSession Session, VariantKey Key) OpenSession(string path, CancellationToken cancellationToken)
     {
         var hash = VariantKey.HashOf(path);
         var plan = PrecisionPlan.For(Provider, _options.Precision);
@@ -129,28 +156,28 @@ public sealed class InferenceDevice : IDisposable
 
         if (plan.ModelPrecision != InferencePrecision.Fp32)
         {
-            if (OpenVariant(path, hash, plan) is { } variant)
+            if (OpenVariant(path, hash, plan, cancellationToken) is { } variant)
             {
-                return (variant, plan.ModelPrecision);
+                return (variant, KeyOf(hash, plan));
             }
 
             plan = PrecisionPlan.For(Provider, InferencePrecision.Fp32);
         }
 
-        return (Open(path, hash, plan), plan.ModelPrecision);
+        return (Open(path, hash, plan, cancellationToken), KeyOf(hash, plan));
     }
 
     // A cached variant that does not load is built once more before giving up on it: a crash may have damaged it, and
     // kept, it would mean fp32 for good. A variant that fails fresh from the builder is not built twice.
-    private InferenceSession? OpenVariant(string path, string hash, PrecisionPlan plan)
+    private InferenceSession? OpenVariant(string path, string hash, PrecisionPlan plan, CancellationToken cancellationToken)
     {
         var cached = _cache.HasVariant(hash, plan.ModelPrecision);
-        var failure = TryOpen(() => Open(_cache.VariantPath(path, hash, plan.ModelPrecision), hash, plan), out var session);
+        var failure = TryOpen(() => Open(_cache.VariantPath(path, hash, plan.ModelPrecision), hash, plan, cancellationToken), out var session);
         if (failure is not null && cached && IsDamaged(_cache.VariantPath(path, hash, plan.ModelPrecision)))
         {
             _logger.LogWarning("{Device}: the cached {Precision} variant of {Path} does not load, building it again: {Reason}",
                 Id, plan.ModelPrecision, path, failure.Message);
-            failure = TryOpen(() => Open(_cache.VariantPath(path, hash, plan.ModelPrecision, rebuild: true), hash, plan), out session);
+            failure = TryOpen(() => Open(_cache.VariantPath(path, hash, plan.ModelPrecision, rebuild: true), hash, plan, cancellationToken), out session);
         }
 
         if (failure is not null)
@@ -194,20 +221,23 @@ public sealed class InferenceDevice : IDisposable
         }
     }
 
-    private InferenceSession Open(string variantPath, string hash, PrecisionPlan plan)
+    private InferenceSession Open(string variantPath, string hash, PrecisionPlan plan, CancellationToken cancellationToken)
     {
-        var key = new VariantKey(hash, Provider, plan.ModelPrecision, _options.TileSizeFor(Provider));
+        var key = KeyOf(hash, plan);
         if (Provider != ExecutionProviderKind.TensorRt)
         {
             return _cache.Open(variantPath, key, () => CreateSessionOptions(key, plan));
         }
 
         // TensorRT compiles its part of the graph, which ONNX Runtime cannot save; it keeps its own engine cache instead,
-        // whose files other devices and silos build too: one builds them under the lock, the rest load them after.
-        using var builder = EngineCacheLock.Acquire(_cache.TensorRtEngineDirectory(key), Id.ToString(), _logger);
+        // whose files other devices and silos build too: one builds them under the lock, the rest load them after. It
+        // builds here only for fixed input shapes; for dynamic ones it builds at the first run of a shape (see Load).
+        using var builder = EngineCacheLock.Acquire(_cache.TensorRtEngineDirectory(key), Id.ToString(), _logger, cancellationToken);
         using var options = CreateSessionOptions(key, plan);
         return new InferenceSession(variantPath, options);
     }
+
+    private VariantKey KeyOf(string hash, PrecisionPlan plan) => new(hash, Provider, plan.ModelPrecision, _options.TileSizeFor(Provider));
 
     private SessionOptions CreateSessionOptions(VariantKey key, PrecisionPlan plan)
     {

@@ -16,6 +16,8 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly Lock _gate = new();
+    private readonly Func<CancellationToken, IDisposable>? _engineBuildLock;
+    private readonly HashSet<(int Items, int Height, int Width)> _shapesRun = [];
     private float[] _input = [];
     private float[] _output = [];
 
@@ -31,13 +33,20 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
     /// The model's unshuffle factor (<see cref="Models.ModelCatalog.UnshuffleFactor"/>): tiles are cut on its
     /// multiples, so each is unshuffled at the same phase as the whole frame and the stitched frame shows no seams.
     /// </param>
-    public OnnxFrameEnhancer(InferenceSession session, int scale, InferenceOptions options, int? tileSize = null, bool uniformTiles = true, int tileAlignment = 1)
+    /// <param name="engineBuildLock">
+    /// Taken (and disposed) around each run of an input shape this session has not run before; ending the wait it gets
+    /// the call's cancellation token. A TensorRT session builds its engine for a model with dynamic input dimensions
+    /// at such a run, into the cache its <see cref="EngineCacheLock"/> guards. Null for providers that build nothing.
+    /// </param>
+    public OnnxFrameEnhancer(InferenceSession session, int scale, InferenceOptions options, int? tileSize = null, bool uniformTiles = true, int tileAlignment = 1,
+        Func<CancellationToken, IDisposable>? engineBuildLock = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(scale);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tileAlignment);
         ArgumentOutOfRangeException.ThrowIfNegative(tileSize ?? 0);
         _session = session;
         _options = options;
+        _engineBuildLock = engineBuildLock;
         TileSize = tileSize ?? options.TileSize;
         UniformTiles = uniformTiles || options.TilesPerRun > 1;
         _inputNames = [session.InputNames.Single()];
@@ -137,7 +146,7 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            RunItems(runOptions, frames, outputs, width, tiles, first, count, slots);
+            RunItems(runOptions, frames, outputs, width, tiles, first, count, slots, cancellationToken);
         }
         catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
         {
@@ -145,7 +154,8 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
         }
     }
 
-    private void RunItems(RunOptions runOptions, IReadOnlyList<byte[]> frames, byte[][] outputs, int width, IReadOnlyList<FrameTile> tiles, int first, int count, int slots)
+    private void RunItems(RunOptions runOptions, IReadOnlyList<byte[]> frames, byte[][] outputs, int width, IReadOnlyList<FrameTile> tiles, int first, int count, int slots,
+        CancellationToken cancellationToken)
     {
         // RunSizing keeps slots x the output item within one array, so every length and offset below fits an int.
         var context = tiles[0].Context;
@@ -170,12 +180,21 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
             Unpack(frames[item / tiles.Count], width, tiles[item % tiles.Count].Context, _input.AsSpan(slot * inputItem, inputItem));
         }
 
+        // A shape is marked as run only once its run succeeded: a cancelled first run may have left its engine unbuilt.
+        var shape = (slots, context.Height, context.Width);
+        var building = _engineBuildLock is not null && !_shapesRun.Contains(shape);
         long[] inputShape = [slots, 3, context.Height, context.Width];
-        RunObserver?.Invoke(inputShape);
+        using (var engineBuild = building ? _engineBuildLock?.Invoke(cancellationToken) : null)
         using (var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _input.AsMemory(0, inputLength), inputShape))
         using (var output = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _output.AsMemory(0, outputLength), [slots, 3, context.Height * Scale, context.Width * Scale]))
         {
+            RunObserver?.Invoke(inputShape);
             _session.Run(runOptions, _inputNames, [input], _outputNames, [output]);
+        }
+
+        if (building)
+        {
+            _shapesRun.Add(shape);
         }
 
         for (var slot = 0; slot < count; slot++)

@@ -16,8 +16,8 @@ public sealed class ModelChunkRunner(InferenceDevice device, EncodeOptions encod
         CancellationToken cancellationToken)
     {
         // restorer 1 → restorer 2 → … → the upscaler, built from the back.
-        var enhancer = (work.Restorers ?? []).Reverse().Aggregate(device.GetEnhancer(work.Model, work.Scale),
-            (next, restorer) => new ChainedFrameEnhancer(device.GetEnhancer(restorer, 1), next));
+        var enhancer = (work.Restorers ?? []).Reverse().Aggregate(device.GetEnhancer(work.Model, work.Scale, cancellationToken),
+            (next, restorer) => new ChainedFrameEnhancer(device.GetEnhancer(restorer, 1, cancellationToken), next));
         var chunk = new ChunkSpan(work.ChunkIndex, work.StartFrame, work.FrameCount);
         return ChunkTranscoder.TranscodeAsync(sourcePath, video, chunk, enhancer, encode with { Sharpen = work.Sharpen }, outputPath, framesDone, cancellationToken);
     }

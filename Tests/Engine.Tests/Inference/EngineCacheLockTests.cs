@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.ML.OnnxRuntime;
 using Vsr.Engine.Inference;
 using Vsr.Engine.Models;
 
@@ -10,6 +11,8 @@ public sealed class EngineCacheLockTests : IDisposable
 {
     private static readonly TimeSpan Retry = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan StillWaiting = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan Prompt = TimeSpan.FromSeconds(10);
+    private static readonly ModelCatalog Catalog = new(new ModelCatalogOptions { Directory = TestModels.Directory });
 
     private readonly string _directory = Directory.CreateTempSubdirectory("vsr-engines-").FullName;
 
@@ -101,13 +104,8 @@ public sealed class EngineCacheLockTests : IDisposable
     [Fact]
     public async Task A_tensorrt_device_does_not_create_its_session_while_another_builder_holds_its_engine_cache()
     {
-        var catalog = new ModelCatalog(new ModelCatalogOptions { Directory = TestModels.Directory });
-        var options = new InferenceOptions { IntraOpThreads = 2, OptimizedCacheDirectory = _directory };
-        var key = new VariantKey(VariantKey.HashOf(catalog.GetOnnxPath(ModelCatalog.DefaultModel, 2)), ExecutionProviderKind.TensorRt,
-            InferencePrecision.Fp32, options.TileSizeFor(ExecutionProviderKind.TensorRt));
-        var engines = new OptimizedModelCache(_directory).TensorRtEngineDirectory(key);
-        using var device = new InferenceDevice(DeviceId.Parse("tensorrt:0"), catalog, options, NullLoggerFactory.Instance,
-            new ProviderChoice(ExecutionProviderKind.TensorRt, []));
+        var (device, engines) = TensorRtDevice();
+        using var _ = device;
         var other = EngineCacheLock.Acquire(engines, "tensorrt:1", NullLogger.Instance);
 
         // Without TensorRT on the machine the session then fails to open; with it, it builds. Either way, only afterwards.
@@ -118,6 +116,128 @@ public sealed class EngineCacheLockTests : IDisposable
         await Task.WhenAny(opening, Task.Delay(TimeSpan.FromMinutes(5)));
 
         Assert.True(opening.IsCompleted);
+    }
+
+    [Fact]
+    public async Task A_tensorrt_device_waiting_for_another_builder_of_its_engine_cache_stops_when_its_caller_cancels()
+    {
+        var (device, engines) = TensorRtDevice();
+        using var _ = device;
+        using var other = EngineCacheLock.Acquire(engines, "tensorrt:1", NullLogger.Instance);
+        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            Task.Run(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2, stop.Token)).WaitAsync(Prompt));
+    }
+
+    [Fact]
+    public async Task Disposing_a_tensorrt_device_does_not_wait_for_another_builder_of_its_engine_cache()
+    {
+        var (device, engines) = TensorRtDevice();
+        var other = EngineCacheLock.Acquire(engines, "tensorrt:1", NullLogger.Instance);
+        var opening = Task.Run(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
+        await Task.Delay(StillWaiting);
+        Assert.False(opening.IsCompleted);
+
+        var disposing = Task.Run(device.Dispose);
+        var disposedAtOnce = await Task.WhenAny(disposing, Task.Delay(Prompt)) == disposing;
+        other.Dispose();
+        await Task.WhenAny(opening, Task.Delay(TimeSpan.FromMinutes(5)));
+
+        Assert.True(disposedAtOnce);
+        // Without TensorRT on the machine the session fails to open; with it, it opens and is dropped, as the device is gone.
+        Assert.True(opening.IsFaulted);
+        Assert.Throws<ObjectDisposedException>(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
+    }
+
+    [Fact]
+    public void A_tensorrt_session_runs_each_input_shape_it_has_not_run_before_under_the_engine_cache_lock_and_a_seen_one_without()
+    {
+        var engines = Directory.CreateDirectory(Path.Combine(_directory, "engines")).FullName;
+        var taken = 0;
+        using var enhancer = Enhancer(token =>
+        {
+            taken++;
+            return EngineCacheLock.Acquire(engines, "tensorrt:0", NullLogger.Instance, token);
+        });
+        var lockedDuringRun = new List<bool>();
+        enhancer.RunObserver = _ => lockedDuringRun.Add(IsLocked(engines));
+
+        enhancer.Enhance([new byte[8 * 6 * 3]], 8, 6, CancellationToken.None);
+        enhancer.Enhance([new byte[8 * 6 * 3]], 8, 6, CancellationToken.None);
+        enhancer.Enhance([new byte[10 * 6 * 3]], 10, 6, CancellationToken.None);
+
+        Assert.Equal([true, false, true], lockedDuringRun);
+        Assert.Equal(2, taken);
+        Assert.False(IsLocked(engines));
+    }
+
+    [Fact]
+    public async Task A_tensorrt_session_runs_a_new_input_shape_only_once_another_builder_lets_go_of_the_engine_cache()
+    {
+        var engines = Path.Combine(_directory, "engines");
+        using var enhancer = Enhancer(token => EngineCacheLock.Acquire(engines, "tensorrt:0", NullLogger.Instance, Retry, token));
+        var runs = 0;
+        enhancer.RunObserver = _ => Interlocked.Increment(ref runs);
+        var other = EngineCacheLock.Acquire(engines, "tensorrt:1", NullLogger.Instance);
+
+        var enhancing = Task.Run(() => enhancer.Enhance([new byte[8 * 6 * 3]], 8, 6, Timeout()));
+        await Task.Delay(StillWaiting);
+        Assert.False(enhancing.IsCompleted);
+        Assert.Equal(0, Volatile.Read(ref runs));
+        other.Dispose();
+        var output = await enhancing;
+
+        Assert.Equal(16 * 12 * 3, Assert.Single(output).Length);
+        Assert.Equal(1, runs);
+    }
+
+    [Fact]
+    public async Task A_tensorrt_session_waiting_for_another_builder_to_run_a_new_input_shape_stops_when_cancelled()
+    {
+        var engines = Path.Combine(_directory, "engines");
+        using var enhancer = Enhancer(token => EngineCacheLock.Acquire(engines, "tensorrt:0", NullLogger.Instance, token));
+        var other = EngineCacheLock.Acquire(engines, "tensorrt:1", NullLogger.Instance);
+        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        var enhancing = Task.Run(() => enhancer.Enhance([new byte[8 * 6 * 3]], 8, 6, stop.Token));
+        var stoppedAtOnce = await Task.WhenAny(enhancing, Task.Delay(Prompt)) == enhancing;
+        // A call that did not stop runs once the other lets go; it must end before its session is disposed.
+        other.Dispose();
+        await Task.WhenAny(enhancing, Task.Delay(Prompt));
+
+        Assert.True(stoppedAtOnce);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => enhancing);
+    }
+
+    // Whole frames, as a GPU device runs them by default: every new frame size is a new input shape.
+    private static OnnxFrameEnhancer Enhancer(Func<CancellationToken, IDisposable> engineBuildLock) =>
+        new(new InferenceSession(Catalog.GetOnnxPath(ModelCatalog.DefaultModel, 2)), 2, new InferenceOptions { TileSize = 0, IntraOpThreads = 2 },
+            engineBuildLock: engineBuildLock);
+
+    // A TensorRT device over the test models, and its engine cache directory for the default model at x2.
+    private (InferenceDevice Device, string Engines) TensorRtDevice()
+    {
+        var options = new InferenceOptions { IntraOpThreads = 2, OptimizedCacheDirectory = _directory };
+        var key = new VariantKey(VariantKey.HashOf(Catalog.GetOnnxPath(ModelCatalog.DefaultModel, 2)), ExecutionProviderKind.TensorRt,
+            InferencePrecision.Fp32, options.TileSizeFor(ExecutionProviderKind.TensorRt));
+        var device = new InferenceDevice(DeviceId.Parse("tensorrt:0"), Catalog, options, NullLoggerFactory.Instance,
+            new ProviderChoice(ExecutionProviderKind.TensorRt, []));
+        return (device, new OptimizedModelCache(_directory).TensorRtEngineDirectory(key));
+    }
+
+    // Another exclusive open of the lock file fails while a holder has it, in this process as in any other.
+    private static bool IsLocked(string engines)
+    {
+        try
+        {
+            using var probe = new FileStream(Path.Combine(engines, EngineCacheLock.FileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            return false;
+        }
+        catch (IOException e) when (e.GetType() == typeof(IOException))
+        {
+            return true;
+        }
     }
 
     private static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
