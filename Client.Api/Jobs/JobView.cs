@@ -28,9 +28,12 @@ public sealed record JobView(
 {
     public static string StatusName(JobStatus status) => status.ToString().ToUpperInvariant();
 
-    /// <summary>The callback URL without its query, which often carries the receiver's token: anyone with the job id reads this.</summary>
+    /// <summary>
+    /// Only the callback URL's scheme and host: its path and query often carry the receiver's token (Slack, Teams and
+    /// Discord put it in the path), and anyone with the job id reads this.
+    /// </summary>
     private static string? Redacted(string? url) =>
-        url is null || !Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Query.Length == 0 ? url : parsed.GetLeftPart(UriPartial.Path) + "?…";
+        url is null || !Uri.TryCreate(url, UriKind.Absolute, out var parsed) ? url : $"{parsed.Scheme}://{parsed.Authority}/…";
 
     public static JobView From(JobSnapshot job) => new(
         job.Id,

@@ -40,7 +40,7 @@ public static class SiloBuilderExtensions
         services.AddOptions<InferenceOptions>().Bind(configuration.GetSection("Vsr:Inference"));
         services.AddOptions<SimulationOptions>().Bind(configuration.GetSection(SimulationOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section)).ValidateDataAnnotations()
-            .Validate(o => TrySigningKey(o), $"{WebhookOptions.Section}:SigningSecret must be 'whsec_' followed by a base64 key.")
+            .Validate(o => TrySigningKey(o), $"{WebhookOptions.Section}:SigningSecret must be 'whsec_' followed by the base64 of a 24 to 64 byte key.")
             .ValidateOnStart();
         services.AddSingleton<WebhookSender>();
 

@@ -42,6 +42,7 @@ public sealed class JobGrain(
     private Task? _run;
     private Task? _callback;
     private bool _ending;
+    private bool _callbackUnsaved;
     private (bool Done, string? SourceKey) _cleanedUp;
     private bool _cancelRequested;
     private bool _reminderHeld;
@@ -49,7 +50,7 @@ public sealed class JobGrain(
 
     private JobState Job => state.State;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (Job.Status is JobStatus.Pending or JobStatus.Processing && Job.Request is not null)
         {
@@ -57,8 +58,9 @@ public sealed class JobGrain(
             StartRun();
         }
 
+        // After a restart with in-memory reminders (FileSystem state) the reminder of a pending callback is gone: hold it again.
+        await HoldReminderWhileCallbackPendingAsync();
         StartCallback();
-        return Task.CompletedTask;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -76,8 +78,6 @@ public sealed class JobGrain(
             await _callback.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Current);
         }
 
-        _callbackStop.Dispose();
-        _stop?.Dispose();
     }
 
     async ValueTask<JobSnapshot> IJobGrain.Submit(JobRequest request)
@@ -91,18 +91,27 @@ public sealed class JobGrain(
             logger.LogInformation("Job {Job} accepted: {File} x{Scale}, model {Model}, content {Content}", this.GetPrimaryKey(), request.FileName, request.Scale,
                 request.Model ?? "(by content)", request.Content);
         }
-        else if (IsEnded && Job.Request is null)
+        else if (IsEnded && Job.Request is null && request.CallbackUrl is not null)
         {
-            // Cancelled while queued: only this late submission names the upload, which nothing will read now, and the
-            // callback to tell of the cancel.
-            if (request.CallbackUrl is not null)
+            // Cancelled while queued: only this late submission names the callback that tells of the cancel.
+            (Job.Request, Job.Webhook) = (request, new WebhookDelivery(WebhookStatus.Pending, 0, null, null));
+            try
             {
-                Job.Request = request;
-                Job.Webhook = new WebhookDelivery(WebhookStatus.Pending, 0, null, null);
                 await state.WriteStateAsync();
-                await this.RegisterOrUpdateReminder(ResumeReminder, options.Value.ResumeCheckPeriod, options.Value.ResumeCheckPeriod);
             }
+            catch
+            {
+                // Not saved: the queue delivers the submission again, and it finds the job as it was.
+                (Job.Request, Job.Webhook) = (null, null);
+                throw;
+            }
+        }
 
+        if (IsEnded)
+        {
+            // Cancelled while queued, or the submission of an ended job delivered again: its upload is not needed (only a
+            // late submission names it), and a callback still pending goes on. All of it is idempotent.
+            await HoldReminderWhileCallbackPendingAsync();
             await CleanUpAsync(request.SourceKey);
             StartCallback();
         }
@@ -541,77 +550,85 @@ public sealed class JobGrain(
     {
         var jobId = this.GetPrimaryKey();
         var settings = webhookOptions.Value;
-        while (CallbackPending && !cancellationToken.IsCancellationRequested)
+        while ((CallbackPending || _callbackUnsaved) && !cancellationToken.IsCancellationRequested)
         {
+            // The wait after the attempt before, counted from when it was made (it may have been another activation's);
+            // after a failed save, the first delay before the save is tried again.
             var attempt = Job.Webhook!.Attempts;
-            if (attempt > 0)
+            var delay = _callbackUnsaved ? settings.Delays[0] : attempt > 0 ? settings.Delays[Math.Min(attempt, settings.Delays.Count) - 1] : TimeSpan.Zero;
+            var wait = Job.Webhook.LastAttemptAt.GetValueOrDefault() + delay - DateTimeOffset.UtcNow;
+            if (wait > TimeSpan.Zero)
             {
-                // The wait after the attempt before, counted from when it was made (it may have been another activation's).
-                var due = Job.Webhook.LastAttemptAt.GetValueOrDefault() + settings.Delays[Math.Min(attempt, settings.Delays.Count) - 1];
-                var wait = due - DateTimeOffset.UtcNow;
-                if (wait > TimeSpan.Zero)
+                DelayDeactivation(wait + settings.Timeout + TimeSpan.FromMinutes(1));
+                try
                 {
-                    DelayDeactivation(wait + settings.Timeout + TimeSpan.FromMinutes(1));
-                    try
-                    {
-                        await Task.Delay(wait, cancellationToken);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        return;
-                    }
+                    await Task.Delay(wait, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
                 }
             }
 
-            DelayDeactivation(settings.Timeout + TimeSpan.FromMinutes(1));
-            string? failure;
-            try
+            if (!_callbackUnsaved)
             {
-                failure = await webhooks.SendAsync(Snapshot(), cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+                DelayDeactivation(settings.Timeout + TimeSpan.FromMinutes(1));
+                string? failure;
+                try
+                {
+                    failure = await webhooks.SendAsync(Snapshot(), cancellationToken);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e)
+                {
+                    // Counted like any failed attempt, so an unforeseen error cannot retry for ever.
+                    logger.LogError(e, "Job {Job}: the callback could not be sent", jobId);
+                    failure = "internal error";
+                }
 
-            var attempts = attempt + 1;
-            var (status, verdict) = failure is null ? (WebhookStatus.Delivered, "delivered")
-                : attempts >= settings.MaxAttempts ? (WebhookStatus.Failed, "given up") : (WebhookStatus.Pending, "to be tried again");
-            var before = Job.Webhook;
-            Job.Webhook = new WebhookDelivery(status, attempts, failure, DateTimeOffset.UtcNow);
-            if (failure is null)
-            {
-                logger.LogInformation("Job {Job}: callback delivered (attempt {Attempt})", jobId, attempts);
-            }
-            else
-            {
-                logger.LogWarning("Job {Job}: callback attempt {Attempt} of {Max} failed, {Verdict}: {Reason}", jobId, attempts, settings.MaxAttempts, verdict, failure);
+                var attempts = attempt + 1;
+                var (status, verdict) = failure is null ? (WebhookStatus.Delivered, "delivered")
+                    : attempts >= settings.MaxAttempts ? (WebhookStatus.Failed, "given up") : (WebhookStatus.Pending, "to be tried again");
+                Job.Webhook = new WebhookDelivery(status, attempts, failure, DateTimeOffset.UtcNow);
+                if (failure is null)
+                {
+                    logger.LogInformation("Job {Job}: callback delivered (attempt {Attempt})", jobId, attempts);
+                }
+                else
+                {
+                    logger.LogWarning("Job {Job}: callback attempt {Attempt} of {Max} failed, {Verdict}: {Reason}", jobId, attempts, settings.MaxAttempts, verdict, failure);
+                }
             }
 
             try
             {
                 await state.WriteStateAsync();
+                _callbackUnsaved = false;
             }
             catch (InconsistentStateException stale)
             {
-                // As in the run: this copy can no longer write; the next activation goes on from the stored state.
+                // As in the run: this copy can no longer write; the next activation goes on from the stored state (and may
+                // send the same webhook-id again).
                 logger.LogWarning(stale, "Job {Job}: its stored state changed under this activation; the callback goes on from the stored state", jobId);
-                Job.Webhook = before;
                 DeactivateOnIdle();
                 return;
             }
             catch (Exception e)
             {
-                // What is not saved did not happen: the attempt is made again after the wait (the receiver sees the same
-                // webhook-id twice at worst), and the reminder stays held meanwhile.
-                logger.LogWarning(e, "Job {Job}: the callback's progress could not be saved; the attempt will be repeated", jobId);
-                Job.Webhook = before with { LastAttemptAt = DateTimeOffset.UtcNow };
+                // The outcome stands in memory, and only its save is tried again after the first delay; the reminder stays
+                // held meanwhile, since storage still says PENDING.
+                logger.LogWarning(e, "Job {Job}: the callback's progress could not be saved; the save is tried again", jobId);
+                Job.Webhook = Job.Webhook with { LastAttemptAt = DateTimeOffset.UtcNow };
+                _callbackUnsaved = true;
             }
         }
 
-        if (IsEnded && !CallbackPending)
+        if (IsEnded && !CallbackPending && !_callbackUnsaved)
         {
-            // Nothing left to report, and that is saved: the reminder can go once the clean-up's own work is done.
+            // Nothing left to report, and that is saved: the reminder can go once the clean-up's own work is done too.
             await CleanUpAsync(Job.Request?.SourceKey);
         }
     }
@@ -630,7 +647,7 @@ public sealed class JobGrain(
             if (_cleanedUp == (true, sourceKey))
             {
                 // Done by this activation already (a pending callback keeps the reminder ticking): only the reminder is left.
-                if (!CallbackPending)
+                if (!CallbackPending && !_callbackUnsaved)
                 {
                     await ForgetReminderAsync();
                 }
@@ -649,7 +666,7 @@ public sealed class JobGrain(
             }
 
             _cleanedUp = (true, sourceKey);
-            if (!CallbackPending)
+            if (!CallbackPending && !_callbackUnsaved)
             {
                 await ForgetReminderAsync();
             }
@@ -658,6 +675,24 @@ public sealed class JobGrain(
         {
             logger.LogWarning(e, "Clean-up of ended job {Job} failed; the job stays {Status} and the clean-up is tried again later",
                 this.GetPrimaryKey(), Job.Status);
+        }
+    }
+
+    /// <summary>Best effort: without the reminder the callback still goes on while this activation lives.</summary>
+    private async Task HoldReminderWhileCallbackPendingAsync()
+    {
+        if (!CallbackPending)
+        {
+            return;
+        }
+
+        try
+        {
+            await this.RegisterOrUpdateReminder(ResumeReminder, options.Value.ResumeCheckPeriod, options.Value.ResumeCheckPeriod);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Job {Job}: the reminder of its pending callback could not be registered", this.GetPrimaryKey());
         }
     }
 

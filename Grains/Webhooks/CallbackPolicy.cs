@@ -22,8 +22,14 @@ public sealed class CallbackPolicy(WebhookOptions options)
         }
 
         var url = new Uri(text);
-        return options.AllowedHosts is { Count: > 0 } hosts && !IsListed(url)
-            ? $"'callbackUrl' may name only these hosts ({WebhookOptions.Section}:AllowedHosts): {string.Join(", ", hosts)}"
+        if (options.AllowedHosts is { Count: > 0 } hosts && !IsListed(url))
+        {
+            return $"'callbackUrl' may name only these hosts ({WebhookOptions.Section}:AllowedHosts): {string.Join(", ", hosts)}";
+        }
+
+        // A name is checked when it is resolved, at each POST; an address can be checked now.
+        return IPAddress.TryParse(url.Host.Trim('[', ']'), out var address) && !MayConnect(url, address)
+            ? $"'callbackUrl' names an internal address, which callbacks may not reach unless {WebhookOptions.Section}:AllowedHosts lists it"
             : null;
     }
 
@@ -35,7 +41,11 @@ public sealed class CallbackPolicy(WebhookOptions options)
     /// <summary>Whether a POST to <paramref name="url"/> may connect to <paramref name="address"/>.</summary>
     public bool MayConnect(Uri url, IPAddress address) => options.AllowPrivateNetworks || IsListed(url) || IsPublic(address);
 
-    /// <summary>False for loopback, private (RFC 1918, fc00::/7), link-local (cloud metadata), carrier-grade NAT, unspecified and multicast addresses.</summary>
+    /// <summary>
+    /// False for loopback, private (RFC 1918, fc00::/7), link-local (cloud metadata), carrier-grade NAT, benchmarking,
+    /// IETF protocol, unspecified and multicast addresses, and for the IPv6 ranges that carry an IPv4 address (NAT64,
+    /// 6to4, Teredo, IPv4-compatible), whose gateways could lead to any IPv4 host.
+    /// </summary>
     public static bool IsPublic(IPAddress address)
     {
         if (address.IsIPv4MappedToIPv6)
@@ -48,16 +58,21 @@ public sealed class CallbackPolicy(WebhookOptions options)
             return false;
         }
 
+        var b = address.GetAddressBytes();
         if (address.AddressFamily == AddressFamily.InterNetworkV6)
         {
-            var first = address.GetAddressBytes()[0];
-            return !(address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || (first & 0xFE) == 0xFC);
+            var embedsIPv4 = (b[0] == 0x00 && b.Take(12).All(x => x == 0))          // ::/96, IPv4-compatible
+                || (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B)    // 64:ff9b::/96 and 64:ff9b:1::/48, NAT64
+                || (b[0] == 0x20 && b[1] == 0x02)                                    // 2002::/16, 6to4
+                || (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x00 && b[3] == 0x00);   // 2001::/32, Teredo
+            return !(embedsIPv4 || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || (b[0] & 0xFE) == 0xFC);
         }
 
-        var b = address.GetAddressBytes();
         return !(b[0] == 10 || b[0] == 0 || b[0] >= 224
             || (b[0] == 172 && b[1] >= 16 && b[1] <= 31)
             || (b[0] == 192 && b[1] == 168)
+            || (b[0] == 192 && b[1] == 0 && b[2] == 0)
+            || (b[0] == 198 && (b[1] == 18 || b[1] == 19))
             || (b[0] == 169 && b[1] == 254)
             || (b[0] == 100 && b[1] >= 64 && b[1] <= 127));
     }

@@ -36,6 +36,9 @@ public sealed class WebhookSender : IDisposable
         _http = new HttpClient(new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
+            // No proxy from HTTP_PROXY and the like: the connection would go to the proxy, whose address is all that
+            // ConnectAsync could check, and the proxy would reach whatever the callback host resolves to.
+            UseProxy = false,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             ConnectCallback = ConnectAsync,
         })
@@ -102,7 +105,7 @@ public sealed class WebhookSender : IDisposable
         }
         catch (HttpRequestException e)
         {
-            _logger.LogInformation(e, "Callback of job {Job} to {Url} could not connect", job.Id, url);
+            _logger.LogInformation(e, "Callback of job {Job} to host {Host} could not connect", job.Id, new Uri(url).Authority);
             return "could not connect";
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -124,16 +127,27 @@ public sealed class WebhookSender : IDisposable
             throw new PrivateAddressException();
         }
 
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
+        // One address after the other, each with its share of the timeout, so one that drops packets leaves time for the next.
+        var share = _options.Timeout / allowed.Length;
+        for (var i = 0; ; i++)
         {
-            await socket.ConnectAsync(allowed, context.DnsEndPoint.Port, cancellationToken);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            attempt.CancelAfter(share);
+            try
+            {
+                await socket.ConnectAsync(allowed[i], context.DnsEndPoint.Port, attempt.Token);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch (Exception e) when (i < allowed.Length - 1 && !cancellationToken.IsCancellationRequested && e is SocketException or OperationCanceledException)
+            {
+                socket.Dispose();
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
         }
     }
 

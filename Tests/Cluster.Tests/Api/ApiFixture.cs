@@ -1,8 +1,14 @@
 namespace Vsr.Cluster.Tests.Api;
 
-public sealed class ApiFixture : IAsyncLifetime
+/// <summary>The API with its co-hosted silo and a client of it, shared by a test class; a subclass passes extra settings.</summary>
+public class ApiFixture(IReadOnlyDictionary<string, string>? settings) : IAsyncLifetime
 {
-    public ApiFactory Factory { get; } = new();
+    public ApiFixture()
+        : this(null)
+    {
+    }
+
+    public ApiFactory Factory { get; } = new(settings);
 
     public HttpClient Client { get; private set; } = null!;
 

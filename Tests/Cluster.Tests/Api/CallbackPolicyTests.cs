@@ -22,6 +22,13 @@ public sealed class CallbackPolicyTests
     [InlineData("fe80::1", false)]
     [InlineData("fd00::1", false)]
     [InlineData("::ffff:10.0.0.1", false)]
+    [InlineData("::a00:1", false)]
+    [InlineData("64:ff9b::a00:1", false)]
+    [InlineData("64:ff9b:1::a00:1", false)]
+    [InlineData("2002:a00:1::1", false)]
+    [InlineData("2001:0:4136:e378::1", false)]
+    [InlineData("192.0.0.1", false)]
+    [InlineData("198.18.0.1", false)]
     [InlineData("172.32.0.1", true)]
     [InlineData("8.8.8.8", true)]
     [InlineData("2001:4860:4860::8888", true)]
@@ -37,6 +44,16 @@ public sealed class CallbackPolicyTests
         Assert.Null(policy.Refusal("http://OTHER.example:81/in"));
         Assert.Contains("AllowedHosts", policy.Refusal("https://hooks.example/in"));
         Assert.Contains("absolute http or https", policy.Refusal("file:///etc/passwd"));
+    }
+
+    [Fact]
+    public void A_url_naming_an_internal_address_is_refused_at_once_unless_the_operator_allows_it()
+    {
+        Assert.Contains("internal address", new CallbackPolicy(new WebhookOptions()).Refusal("http://169.254.169.254/latest/meta-data"));
+        Assert.Contains("internal address", new CallbackPolicy(new WebhookOptions()).Refusal("http://[::1]:8080/hook"));
+        Assert.Null(new CallbackPolicy(new WebhookOptions()).Refusal("https://hooks.example/in"));
+        Assert.Null(new CallbackPolicy(new WebhookOptions { AllowPrivateNetworks = true }).Refusal("http://10.0.0.5/hook"));
+        Assert.Null(new CallbackPolicy(new WebhookOptions { AllowedHosts = ["10.0.0.5"] }).Refusal("http://10.0.0.5/hook"));
     }
 
     [Fact]

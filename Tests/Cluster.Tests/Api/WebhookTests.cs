@@ -28,7 +28,7 @@ public sealed class WebhookTests(WebhookTests.Fixture api) : IClassFixture<Webho
 
         Assert.Equal("COMPLETED", job.GetProperty("status").GetString());
         Assert.Equal(2, job.GetProperty("callback").GetProperty("attempts").GetInt32());
-        Assert.Equal(receiver.Url, job.GetProperty("callbackUrl").GetString());
+        Assert.Equal($"http://{new Uri(receiver.Url).Authority}/…", job.GetProperty("callbackUrl").GetString());
         var posts = receiver.Received.ToArray();
         Assert.Equal(2, posts.Length);
         Assert.Single(posts.Select(p => p.Id).Distinct());
@@ -73,7 +73,7 @@ public sealed class WebhookTests(WebhookTests.Fixture api) : IClassFixture<Webho
         var job = await WaitForCallbackAsync(id, "DELIVERED");
 
         Assert.Equal("CANCELLED", job.GetProperty("status").GetString());
-        Assert.Equal(receiver.Url + "?…", job.GetProperty("callbackUrl").GetString());
+        Assert.DoesNotContain("s3cret", job.GetProperty("callbackUrl").GetString());
         var post = Assert.Single(receiver.Received);
         AssertSigned(post);
         using var body = JsonDocument.Parse(post.Body);
@@ -169,30 +169,13 @@ public sealed class WebhookTests(WebhookTests.Fixture api) : IClassFixture<Webho
         return job;
     }
 
-    public sealed class Fixture : IAsyncLifetime
+    public sealed class Fixture() : ApiFixture(new Dictionary<string, string>
     {
-        public ApiFactory Factory { get; } = new(new Dictionary<string, string>
-        {
-            ["Vsr:Webhooks:SigningSecret"] = "whsec_" + Convert.ToBase64String(Key),
-            ["Vsr:Webhooks:PublicBaseUrl"] = "https://vsr.example/",
-            ["Vsr:Webhooks:Timeout"] = "00:00:05",
-            ["Vsr:Webhooks:RetryDelays:0"] = "00:00:00.200",
-            ["Vsr:Webhooks:RetryDelays:1"] = "00:00:00.200",
-            ["Vsr:Webhooks:AllowedHosts:0"] = "127.0.0.1",
-        });
-
-        public HttpClient Client { get; private set; } = null!;
-
-        public Task InitializeAsync()
-        {
-            Client = Factory.CreateClient();
-            return Task.CompletedTask;
-        }
-
-        public async Task DisposeAsync()
-        {
-            Client.Dispose();
-            await Factory.DisposeAsync();
-        }
-    }
+        ["Vsr:Webhooks:SigningSecret"] = "whsec_" + Convert.ToBase64String(Key),
+        ["Vsr:Webhooks:PublicBaseUrl"] = "https://vsr.example/",
+        ["Vsr:Webhooks:Timeout"] = "00:00:05",
+        ["Vsr:Webhooks:RetryDelays:0"] = "00:00:00.200",
+        ["Vsr:Webhooks:RetryDelays:1"] = "00:00:00.200",
+        ["Vsr:Webhooks:AllowedHosts:0"] = "127.0.0.1",
+    });
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using Vsr.Cluster.Tests.Support;
 using Vsr.Grains.Jobs;
 
@@ -30,6 +31,36 @@ public sealed class InternalErrorTests
         Assert.True(done.Status == JobStatus.Completed, $"job ended {done.Status}: {done.Error}");
         Assert.All(done.Chunks, c => Assert.Equal(1, c.Attempts));
         Assert.True(await cluster.Store.ExistsAsync(done.OutputKey!, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_callback_whose_save_fails_is_not_posted_again_and_its_save_is_tried_again()
+    {
+        var state = new FaultyGrainStorage.Faults();
+        await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0"], services: s => FaultyGrainStorage.Install(s, state),
+            extraSettings: new Dictionary<string, string?>(Settings)
+            {
+                ["Vsr:Webhooks:AllowedHosts:0"] = "127.0.0.1",
+                ["Vsr:Webhooks:RetryDelays:0"] = "00:00:00.500",
+            });
+        using var clips = new TempDirectory();
+        using var receiver = new CallbackReceiver(HttpStatusCode.NoContent);
+        var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 1);
+        var fault = state.Spoil(FaultyGrainStorage.Fault.Error, job => job.Webhook is { Status: WebhookStatus.Delivered });
+
+        var job = await cluster.SubmitAsync(clip, 2, callbackUrl: receiver.Url);
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while ((await job.GetSnapshot()).Webhook?.Status != WebhookStatus.Delivered || fault.Spoiled == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the callback was not delivered");
+            await Task.Delay(100);
+        }
+
+        // The failed save is tried again after the first delay; the receiver, which answered 2xx, hears nothing more.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal(1, fault.Spoiled);
+        Assert.Single(receiver.Received);
+        Assert.Equal((WebhookStatus.Delivered, 1), ((await job.GetSnapshot()).Webhook!.Status, (await job.GetSnapshot()).Webhook!.Attempts));
     }
 
     [Fact]

@@ -55,14 +55,7 @@ public sealed class SimulatedDeviceTests
     public async Task Only_devices_configured_as_sim_are_simulated()
     {
         using var placeholders = new PlaceholderChunks();
-        using var devices = new LocalDevices(
-            Options.Create(new NodeOptions { Devices = ["cpu:0", "sim:0"] }),
-            Options.Create(new InferenceOptions()),
-            Options.Create(new SimulationOptions()),
-            Options.Create(new JobOptions()),
-            placeholders,
-            new ModelCatalog(new ModelCatalogOptions { Directory = RepoPaths.ModelsDirectory }),
-            NullLoggerFactory.Instance);
+        using var devices = SiloDevices.Create(placeholders, "cpu:0", "sim:0");
 
         using (var cpu = await devices.AcquireAsync(DeviceId.Parse("cpu:0"), CancellationToken.None))
         {
