@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -19,18 +20,27 @@ namespace Vsr.Grains.Webhooks;
 /// </summary>
 public sealed class WebhookSender : IDisposable
 {
+    /// <summary>The counter of callback attempts (meter <c>Vsr.Jobs</c>), tagged <c>outcome</c>.</summary>
+    public const string AttemptsInstrument = "vsr_callback_attempts";
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly HttpClient _http;
     private readonly WebhookOptions _options;
     private readonly byte[]? _key;
     private readonly CallbackPolicy _policy;
     private readonly ILogger<WebhookSender> _logger;
+    private readonly Meter _meter;
+    private readonly Counter<long> _attempts;
 
     public WebhookSender(IOptions<WebhookOptions> options, ILogger<WebhookSender> logger)
     {
         (_options, _logger) = (options.Value, logger);
         _key = _options.SigningKey();
         _policy = new CallbackPolicy(_options);
+        // Scoped to this instance, as the backlog gauge is, so that a reader can tell the silos of one process apart.
+        _meter = new Meter(new MeterOptions(Jobs.ChunkBacklog.MeterName) { Scope = this });
+        _attempts = _meter.CreateCounter<long>(AttemptsInstrument, unit: "{attempt}",
+            description: "Job callback POSTs by outcome: delivered, refused (non-2xx), unreachable, timeout, not_sent (refused by the callback policy).");
         // Redirects are not followed: a receiver that moved says so with its status, and the POST is not re-sent
         // elsewhere. Connections go only to addresses the policy allows, checked after name resolution.
         _http = new HttpClient(new SocketsHttpHandler
@@ -60,7 +70,7 @@ public sealed class WebhookSender : IDisposable
         var url = job.Request?.CallbackUrl ?? throw new ArgumentException("The job has no callback URL.", nameof(job));
         if (_policy.Refusal(url) is { } refusal)
         {
-            return $"not sent: {refusal}";
+            return Counted("not_sent", $"not sent: {refusal}");
         }
 
         var messageId = $"{job.Id:N}-{job.Status.ToString().ToLowerInvariant()}";
@@ -97,20 +107,20 @@ public sealed class WebhookSender : IDisposable
         {
             // Headers only: the receiver's body is never read, so a large one costs nothing.
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            return response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}";
+            return response.IsSuccessStatusCode ? Counted("delivered", null) : Counted("refused", $"HTTP {(int)response.StatusCode}");
         }
         catch (HttpRequestException e) when (e.InnerException is PrivateAddressException)
         {
-            return $"not sent: the host resolves to an internal address (allow it in {WebhookOptions.Section}:AllowedHosts)";
+            return Counted("not_sent", $"not sent: the host resolves to an internal address (allow it in {WebhookOptions.Section}:AllowedHosts)");
         }
         catch (HttpRequestException e)
         {
             _logger.LogInformation(e, "Callback of job {Job} to host {Host} could not connect", job.Id, new Uri(url).Authority);
-            return "could not connect";
+            return Counted("unreachable", "could not connect");
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return $"no answer within {_options.Timeout.TotalSeconds:0.#} s ({WebhookOptions.Section}:Timeout)";
+            return Counted("timeout", $"no answer within {_options.Timeout.TotalSeconds:0.#} s ({WebhookOptions.Section}:Timeout)");
         }
     }
 
@@ -165,5 +175,16 @@ public sealed class WebhookSender : IDisposable
     private string OutputUrl(Guid id) =>
         string.IsNullOrWhiteSpace(_options.PublicBaseUrl) ? $"/v1/jobs/{id}/output" : $"{_options.PublicBaseUrl.TrimEnd('/')}/v1/jobs/{id}/output";
 
-    public void Dispose() => _http.Dispose();
+    /// <summary>Counts one attempt under <paramref name="outcome"/> and returns <paramref name="failure"/>.</summary>
+    private string? Counted(string outcome, string? failure)
+    {
+        _attempts.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+        return failure;
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _meter.Dispose();
+    }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -64,13 +65,32 @@ public sealed class CallbackPolicyTests
             JobProgress.Empty, null, null, null, DateTimeOffset.UtcNow, [], null, null, null);
 
         using var closed = Sender(new WebhookOptions());
-        var refused = await closed.SendAsync(job, CancellationToken.None);
         using var open = Sender(new WebhookOptions { AllowPrivateNetworks = true });
+        var counted = new List<(object? Sender, string? Outcome)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == WebhookSender.AttemptsInstrument && (instrument.Meter.Scope == closed || instrument.Meter.Scope == open))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, _, tags, _) =>
+        {
+            lock (counted)
+            {
+                counted.Add((instrument.Meter.Scope, tags.ToArray().Single(t => t.Key == "outcome").Value as string));
+            }
+        });
+        listener.Start();
+
+        var refused = await closed.SendAsync(job, CancellationToken.None);
         var delivered = await open.SendAsync(job, CancellationToken.None);
 
         Assert.Contains("internal address", refused);
         Assert.Null(delivered);
         Assert.Single(receiver.Received);
+        Assert.Equal([(closed, "not_sent"), (open, "delivered")], counted);
     }
 
     private static WebhookSender Sender(WebhookOptions options) => new(Options.Create(options), NullLogger<WebhookSender>.Instance);
