@@ -209,17 +209,17 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
 
         // A shape is marked as run only once its run succeeded: a cancelled first run may have left its engine unbuilt.
         var shape = (slots, context.Height, context.Width);
-        var building = _engineBuildLock is not null && !_shapesRun.Contains(shape);
+        var buildLock = _shapesRun.Contains(shape) ? null : _engineBuildLock;
         long[] inputShape = [slots, 3, context.Height, context.Width];
         ThrowIfDisposed();
-        using (var engineBuild = building ? _engineBuildLock?.Invoke(cancellationToken) : null)
+        using (var engineBuild = buildLock?.Invoke(cancellationToken))
         using (var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _input.AsMemory(0, inputLength), inputShape))
         using (var output = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _output.AsMemory(0, outputLength), [slots, 3, context.Height * Scale, context.Width * Scale]))
         {
             Run(runOptions, input, output, inputShape);
         }
 
-        if (building)
+        if (buildLock is not null)
         {
             _shapesRun.Add(shape);
         }
