@@ -6,9 +6,10 @@ using Vsr.Engine.Models;
 namespace Vsr.Engine.Inference;
 
 /// <summary>
-/// One device's ONNX Runtime sessions, one per (model, scale), created on first use and kept. The provider is the one
-/// the device id asks for when a probe session runs on it, else the next one down (TensorRT → CUDA → CPU), with the
-/// reason logged (<see cref="ExecutionProviderProbe"/>); a host that probed its devices already passes the choice in.
+/// One device's ONNX Runtime sessions, one per (model, scale), created on first use and kept; the first caller of a
+/// model loads it while any other caller of it waits. The provider is the one the device id asks for when a probe
+/// session runs on it, else the next one down (TensorRT → CUDA → CPU), with the reason logged
+/// (<see cref="ExecutionProviderProbe"/>); a host that probed its devices already passes the choice in.
 /// Sessions open the model at the configured precision from the <see cref="OptimizedModelCache"/>; a TensorRT session
 /// is created, and runs each input shape it has not run before, under its engine cache's <see cref="EngineCacheLock"/>.
 /// </summary>
@@ -19,7 +20,7 @@ public sealed class InferenceDevice : IDisposable
     private readonly ILogger _logger;
     private readonly Lazy<ProviderChoice> _provider;
     private readonly OptimizedModelCache _cache;
-    private readonly Dictionary<(string Model, int Scale), (OnnxFrameEnhancer Session, IFrameEnhancer Front)> _enhancers = [];
+    private readonly Dictionary<(string Model, int Scale), Task<Loaded>> _enhancers = [];
     private readonly Lock _gate = new();
     private bool _disposed;
 
@@ -45,39 +46,44 @@ public sealed class InferenceDevice : IDisposable
 
     public ExecutionProviderKind Provider => _provider.Value.Provider;
 
+    /// <summary>Sees each load of a model, on the loading thread, before its session is opened (tests).</summary>
+    internal Action<string, int>? LoadObserver { get; set; }
+
     /// <summary>The enhancer for this model and scale on this device. Callers serialise their use of it.</summary>
-    /// <param name="cancellationToken">Ends a wait for another builder of the model's TensorRT engines.</param>
+    /// <param name="cancellationToken">Ends a wait for another builder of the model's TensorRT engines, or for another caller's load of the model.</param>
     /// <exception cref="ModelUnavailableException">The model or scale is unknown, or its weights are missing.</exception>
     public IFrameEnhancer GetEnhancer(string model, int scale, CancellationToken cancellationToken = default)
     {
-        lock (_gate)
+        while (true)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_enhancers.TryGetValue((model, scale), out var existing))
+            Task<Loaded>? pending;
+            TaskCompletionSource<Loaded>? loading = null;
+            lock (_gate)
             {
-                return existing.Front;
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                if (!_enhancers.TryGetValue((model, scale), out pending))
+                {
+                    loading = new TaskCompletionSource<Loaded>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    pending = loading.Task;
+                    _enhancers.Add((model, scale), pending);
+                }
+            }
+
+            if (loading is not null)
+            {
+                return LoadFor(model, scale, loading, cancellationToken).Front;
+            }
+
+            // One caller loads a model while the others wait for its session: two sessions of a large model at once
+            // could take more GPU memory than the device has. A load its own caller cancelled is this caller's to retry.
+            try
+            {
+                return pending.WaitAsync(cancellationToken).GetAwaiter().GetResult().Front;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
             }
         }
-
-        // Opened outside the gate: a TensorRT session may wait for another process's engine build, and neither Dispose
-        // nor this device's other models wait with it. Of two first callers of one model, the second's session is dropped.
-        var opened = Load(model, scale, cancellationToken);
-        IFrameEnhancer? front = null;
-        lock (_gate)
-        {
-            if (!_disposed)
-            {
-                front = _enhancers.TryAdd((model, scale), opened) ? opened.Front : _enhancers[(model, scale)].Front;
-            }
-        }
-
-        if (front != opened.Front)
-        {
-            opened.Session.Dispose();
-        }
-
-        ObjectDisposedException.ThrowIf(front is null, this);
-        return front;
     }
 
     public void Dispose()
@@ -89,17 +95,62 @@ public sealed class InferenceDevice : IDisposable
                 return;
             }
 
+            // A session still loading is disposed by its loader, which finds the device disposed (see LoadFor).
             _disposed = true;
-            foreach (var (session, _) in _enhancers.Values)
+            foreach (var loaded in _enhancers.Values.Where(pending => pending.IsCompletedSuccessfully))
             {
-                session.Dispose();
+                loaded.Result.Session.Dispose();
             }
 
             _enhancers.Clear();
         }
     }
 
-    private (OnnxFrameEnhancer Session, IFrameEnhancer Front) Load(string model, int scale, CancellationToken cancellationToken)
+    // Opened outside the gate: a TensorRT session may wait for another process's engine build, and neither Dispose nor
+    // this device's other models wait with it. Published under the gate, or disposed if the device went first; a load
+    // that fails is forgotten, so the next caller tries again.
+    private Loaded LoadFor(string model, int scale, TaskCompletionSource<Loaded> loading, CancellationToken cancellationToken)
+    {
+        Loaded loaded;
+        try
+        {
+            LoadObserver?.Invoke(model, scale);
+            loaded = Load(model, scale, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            lock (_gate)
+            {
+                if (_enhancers.TryGetValue((model, scale), out var current) && current == loading.Task)
+                {
+                    _enhancers.Remove((model, scale));
+                }
+
+                loading.SetException(e);
+            }
+
+            // Thrown to this caller; a waiter sees it too, and without one it is not left unobserved.
+            _ = loading.Task.Exception;
+            throw;
+        }
+
+        lock (_gate)
+        {
+            if (!_disposed)
+            {
+                loading.SetResult(loaded);
+                return loaded;
+            }
+
+            loading.SetException(new ObjectDisposedException(GetType().FullName));
+            _ = loading.Task.Exception;
+        }
+
+        loaded.Session.Dispose();
+        throw new ObjectDisposedException(GetType().FullName);
+    }
+
+    private Loaded Load(string model, int scale, CancellationToken cancellationToken)
     {
         var (path, session, key) = OpenModel(model, scale, cancellationToken);
         int alignment;
@@ -122,7 +173,7 @@ public sealed class InferenceDevice : IDisposable
         IFrameEnhancer front = _catalog.IsLumaOnly(model) ? new LumaOnlyFrameEnhancer(enhancer) : enhancer;
         _logger.LogInformation("Loaded {Model} x{Scale} on {Device} with the {Provider} provider at {Precision} from {Path}",
             model, scale, Id, ExecutionProvider, key.Precision, path);
-        return (enhancer, front);
+        return new Loaded(enhancer, front);
     }
 
     // A converted model that does not load was likely left damaged by a crash; converted again once, it heals the node
@@ -281,4 +332,7 @@ public sealed class InferenceDevice : IDisposable
         ["device_id"] = id.Index.ToString(CultureInfo.InvariantCulture),
         ["cudnn_conv_algo_search"] = options.CudnnConvAlgoSearch.ToString().ToUpperInvariant(),
     };
+
+    // A loaded model: the session the device owns, and the enhancer its callers get (which may wrap it).
+    private sealed record Loaded(OnnxFrameEnhancer Session, IFrameEnhancer Front);
 }

@@ -15,11 +15,16 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
     private readonly InferenceOptions _options;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
+    // _call serialises calls and is held for all of one, lock waits included; _gate guards only _disposed and _running,
+    // so Dispose never waits for a call.
+    private readonly Lock _call = new();
     private readonly Lock _gate = new();
     private readonly Func<CancellationToken, IDisposable>? _engineBuildLock;
     private readonly HashSet<(int Items, int Height, int Width)> _shapesRun = [];
     private float[] _input = [];
     private float[] _output = [];
+    private bool _disposed;
+    private bool _running;
 
     /// <summary>Takes ownership of <paramref name="session"/>.</summary>
     /// <param name="tileSize">The tile edge for this device's provider; null takes <see cref="InferenceOptions.TileSize"/>.</param>
@@ -102,7 +107,7 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
             outputs[i] = new byte[outputLength];
         }
 
-        lock (_gate)
+        lock (_call)
         {
             // Terminate lets a cancelled call stop inside a long model run, not only between runs.
             using var runOptions = new RunOptions();
@@ -139,7 +144,29 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
         return outputs;
     }
 
-    public void Dispose() => _session.Dispose();
+    /// <summary>
+    /// Frees the session at once or, while a model run is under way, as soon as that run ends, without waiting for it.
+    /// A call under way then fails with <see cref="ObjectDisposedException"/> before its next run, as does one that was
+    /// waiting for the engine cache's lock (which may take minutes) once it has the lock.
+    /// </summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            if (_running)
+            {
+                return;
+            }
+        }
+
+        _session.Dispose();
+    }
 
     private void RunGuarded(RunOptions runOptions, IReadOnlyList<byte[]> frames, byte[][] outputs, int width, IReadOnlyList<FrameTile> tiles, int first, int count, int slots, CancellationToken cancellationToken)
     {
@@ -182,17 +209,17 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
 
         // A shape is marked as run only once its run succeeded: a cancelled first run may have left its engine unbuilt.
         var shape = (slots, context.Height, context.Width);
-        var building = _engineBuildLock is not null && !_shapesRun.Contains(shape);
+        var buildLock = _shapesRun.Contains(shape) ? null : _engineBuildLock;
         long[] inputShape = [slots, 3, context.Height, context.Width];
-        using (var engineBuild = building ? _engineBuildLock?.Invoke(cancellationToken) : null)
+        ThrowIfDisposed();
+        using (var engineBuild = buildLock?.Invoke(cancellationToken))
         using (var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _input.AsMemory(0, inputLength), inputShape))
         using (var output = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _output.AsMemory(0, outputLength), [slots, 3, context.Height * Scale, context.Width * Scale]))
         {
-            RunObserver?.Invoke(inputShape);
-            _session.Run(runOptions, _inputNames, [input], _outputNames, [output]);
+            Run(runOptions, input, output, inputShape);
         }
 
-        if (building)
+        if (buildLock is not null)
         {
             _shapesRun.Add(shape);
         }
@@ -201,6 +228,45 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
         {
             var item = first + slot;
             Pack(_output.AsSpan(slot * outputItem, outputItem), tiles[item % tiles.Count], width, outputs[item / tiles.Count]);
+        }
+    }
+
+    // The session is disposed by Dispose only while no run is under way; one disposed during a run is freed here, once
+    // the run ended. A call disposed while it waited, for the engine cache's lock above all, stops here.
+    private void Run(RunOptions runOptions, OrtValue input, OrtValue output, long[] inputShape)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _running = true;
+        }
+
+        try
+        {
+            RunObserver?.Invoke(inputShape);
+            _session.Run(runOptions, _inputNames, [input], _outputNames, [output]);
+        }
+        finally
+        {
+            bool disposed;
+            lock (_gate)
+            {
+                _running = false;
+                disposed = _disposed;
+            }
+
+            if (disposed)
+            {
+                _session.Dispose();
+            }
+        }
+    }
+
+    private void ThrowIfDisposed()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
         }
     }
 

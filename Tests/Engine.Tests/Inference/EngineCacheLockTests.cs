@@ -210,6 +210,27 @@ public sealed class EngineCacheLockTests : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => enhancing);
     }
 
+    [Fact]
+    public async Task A_tensorrt_session_disposed_while_it_waits_for_another_builder_does_not_run_once_it_has_the_lock()
+    {
+        var engines = Path.Combine(_directory, "engines");
+        var enhancer = Enhancer(token => EngineCacheLock.Acquire(engines, "tensorrt:0", NullLogger.Instance, Retry, token));
+        var runs = 0;
+        enhancer.RunObserver = _ => Interlocked.Increment(ref runs);
+        var other = EngineCacheLock.Acquire(engines, "tensorrt:1", NullLogger.Instance);
+        var enhancing = Task.Run(() => enhancer.Enhance([new byte[8 * 6 * 3]], 8, 6, Timeout()));
+        await Task.Delay(StillWaiting);
+
+        var disposing = Task.Run(enhancer.Dispose);
+        var disposedAtOnce = await Task.WhenAny(disposing, Task.Delay(Prompt)) == disposing;
+        other.Dispose();
+
+        Assert.True(disposedAtOnce);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => enhancing.WaitAsync(Prompt));
+        Assert.Equal(0, runs);
+        Assert.False(IsLocked(engines));
+    }
+
     // Whole frames, as a GPU device runs them by default: every new frame size is a new input shape.
     private static OnnxFrameEnhancer Enhancer(Func<CancellationToken, IDisposable> engineBuildLock) =>
         new(new InferenceSession(Catalog.GetOnnxPath(ModelCatalog.DefaultModel, 2)), 2, new InferenceOptions { TileSize = 0, IntraOpThreads = 2 },

@@ -8,6 +8,8 @@ namespace Vsr.Engine.Tests.Inference;
 public sealed class InferenceDeviceTests
 {
     private static readonly ModelCatalog Catalog = new(new ModelCatalogOptions { Directory = TestModels.Directory });
+    private static readonly TimeSpan StillWaiting = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan Prompt = TimeSpan.FromSeconds(10);
 
     [Fact]
     public void A_cuda_device_without_cuda_falls_back_to_the_cpu_logs_why_and_still_enhances()
@@ -65,5 +67,104 @@ public sealed class InferenceDeviceTests
         device.Dispose();
 
         Assert.Throws<ObjectDisposedException>(() => device.GetEnhancer(ModelCatalog.DefaultModel, 4));
+    }
+
+    [Fact]
+    public async Task Two_first_callers_of_one_model_get_one_enhancer_loaded_once()
+    {
+        using var device = new InferenceDevice(DeviceId.Parse("cpu:0"), Catalog, new InferenceOptions { IntraOpThreads = 2 }, NullLoggerFactory.Instance);
+        using var release = new ManualResetEventSlim();
+        var loads = 0;
+        device.LoadObserver = (_, _) =>
+        {
+            Interlocked.Increment(ref loads);
+            release.Wait(Prompt);
+        };
+
+        var first = Task.Run(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
+        var second = Task.Run(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
+        await Task.Delay(StillWaiting);
+        Assert.False(first.IsCompleted || second.IsCompleted);
+        release.Set();
+
+        Assert.Same(await first, await second);
+        Assert.Equal(1, loads);
+    }
+
+    [Fact]
+    public async Task A_caller_waiting_for_another_callers_load_stops_when_cancelled()
+    {
+        using var device = new InferenceDevice(DeviceId.Parse("cpu:0"), Catalog, new InferenceOptions { IntraOpThreads = 2 }, NullLoggerFactory.Instance);
+        using var release = new ManualResetEventSlim();
+        device.LoadObserver = (_, _) => release.Wait(Prompt);
+        var loading = Task.Run(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
+        await Task.Delay(StillWaiting);
+        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Task.Run(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2, stop.Token)).WaitAsync(Prompt));
+        Assert.False(loading.IsCompleted);
+        release.Set();
+        Assert.Equal(2, (await loading).Scale);
+    }
+
+    [Fact]
+    public async Task A_caller_waiting_for_a_load_whose_caller_cancelled_it_loads_the_model_itself()
+    {
+        using var device = new InferenceDevice(DeviceId.Parse("cpu:0"), Catalog, new InferenceOptions { IntraOpThreads = 2 }, NullLoggerFactory.Instance);
+        using var release = new ManualResetEventSlim();
+        var loads = 0;
+        device.LoadObserver = (_, _) =>
+        {
+            if (Interlocked.Increment(ref loads) == 1)
+            {
+                release.Wait(Prompt);
+                throw new OperationCanceledException();
+            }
+        };
+        var cancelled = Task.Run(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
+        await Task.Delay(StillWaiting);
+        var waiting = Task.Run(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
+        await Task.Delay(StillWaiting);
+        release.Set();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+        Assert.Equal(2, (await waiting.WaitAsync(Prompt)).Scale);
+        Assert.Equal(2, loads);
+    }
+
+    [Fact]
+    public void A_model_whose_load_failed_is_loaded_again_by_the_next_caller()
+    {
+        using var device = new InferenceDevice(DeviceId.Parse("cpu:0"), Catalog, new InferenceOptions { IntraOpThreads = 2 }, NullLoggerFactory.Instance);
+        var loads = 0;
+        device.LoadObserver = (_, _) =>
+        {
+            if (++loads == 1)
+            {
+                throw new IOException("the disk went away");
+            }
+        };
+
+        Assert.Throws<IOException>(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
+        Assert.Equal(2, device.GetEnhancer(ModelCatalog.DefaultModel, 2).Scale);
+        Assert.Equal(2, loads);
+    }
+
+    [Fact]
+    public async Task Disposing_a_device_does_not_wait_for_a_model_loading_and_its_callers_are_told_the_device_is_gone()
+    {
+        var device = new InferenceDevice(DeviceId.Parse("cpu:0"), Catalog, new InferenceOptions { IntraOpThreads = 2 }, NullLoggerFactory.Instance);
+        using var release = new ManualResetEventSlim();
+        device.LoadObserver = (_, _) => release.Wait(Prompt);
+        var loading = Task.Run(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
+        await Task.Delay(StillWaiting);
+        var waiting = Task.Run(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
+        await Task.Delay(StillWaiting);
+
+        await Task.Run(device.Dispose).WaitAsync(Prompt);
+        release.Set();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => loading.WaitAsync(Prompt));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => waiting.WaitAsync(Prompt));
     }
 }

@@ -130,6 +130,24 @@ public sealed class OnnxFrameEnhancerTests(ITestOutputHelper output)
         Assert.Throws<ArgumentException>(() => enhancer.Enhance([new byte[10]], 4, 4, CancellationToken.None));
     }
 
+    [Fact]
+    public void An_enhancer_disposed_during_a_model_run_lets_the_run_end_and_refuses_the_next()
+    {
+        // Two frames, one to a run; the device's Dispose may come at any point of a call.
+        using var enhancer = new OnnxFrameEnhancer(new Microsoft.ML.OnnxRuntime.InferenceSession(Catalog.GetOnnxPath(ModelCatalog.DefaultModel, 2)), 2,
+            new InferenceOptions { TileSize = 0, BatchSize = 1, IntraOpThreads = 2 });
+        var runs = 0;
+        enhancer.RunObserver = _ =>
+        {
+            runs++;
+            enhancer.Dispose();
+        };
+
+        Assert.Throws<ObjectDisposedException>(() => enhancer.Enhance([Frame(0, 8, 6), Frame(1, 8, 6)], 8, 6, CancellationToken.None));
+        Assert.Equal(1, runs);
+        Assert.Throws<ObjectDisposedException>(() => enhancer.Enhance([Frame(0, 8, 6)], 8, 6, CancellationToken.None));
+    }
+
     private static byte[][] Enhance(InferenceOptions options, int scale, byte[][] frames, int width = Width, int height = Height)
     {
         using var device = new InferenceDevice(DeviceId.Parse("cpu:0"), Catalog, options, NullLoggerFactory.Instance);
