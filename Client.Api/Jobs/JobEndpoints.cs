@@ -164,20 +164,32 @@ public static class JobEndpoints
                 return OutputTooLarge(video, scale);
             }
 
-            // A fresh id is this request's alone; a keyed one may be another request's too, on this replica or another.
-            await using var claim = keyed ? await claims.EnterAsync(id, cancellationToken) : null;
-            if (keyed && await QueuedRequest.FindJobAsync(id, grains, store, cancellationToken) is { } made)
+            // The upload is whole: from here a client that goes away no longer stops the submission, neither while it
+            // waits for its turn (bounded by the claim's own wait) nor half-way (the queue's own timeouts bound the
+            // publish), and anything short of a confirmed publish removes what was stored (unless the claim was lost, and
+            // with it what is stored), so no job is left reading PENDING with no message behind it. A fresh id is this request's alone; a keyed one may be another
+            // request's too, on this replica or another.
+            var claim = keyed ? await claims.TryEnterAsync(id) : null;
+            await using var held = claim;
+            if (keyed && claim is null)
+            {
+                return SubmissionBusy();
+            }
+
+            if (keyed && await QueuedRequest.FindJobAsync(id, grains, store, CancellationToken.None) is { } made)
             {
                 // A request with the same key got here first and made the job while this upload was read.
                 return AcceptedAs(made);
             }
 
+            if (claim is { IsLost: true })
+            {
+                // Another request with the key holds the claim now and stores or finds the job itself.
+                return SubmissionBusy();
+            }
+
             var sourceKey = $"jobs/{id:N}/source{extension}";
             var request = new SubmitJob(id, sourceKey, UploadName(file.FileName, extension), scale, model, DateTimeOffset.UtcNow, content, denoise, deblock, sharpen, callbackUrl);
-
-            // The upload is whole: from here a client that goes away no longer stops the submission half-way (the
-            // queue's own timeouts bound the publish), and anything short of a confirmed publish removes what was stored,
-            // so no job is left reading PENDING with no message behind it.
             var queued = false;
             try
             {
@@ -192,7 +204,12 @@ public static class JobEndpoints
             }
             finally
             {
-                if (!queued)
+                if (!queued && claim is { IsLost: true })
+                {
+                    // What is stored under the id is the claim's new holder's now, or the job it answered with.
+                    logger.LogWarning("The publish of job {Job} failed after its submission claim was lost; what is stored under the job id is left to the request that holds the claim now", id);
+                }
+                else if (!queued)
                 {
                     await store.DeletePrefixAsync(JobKeys.Prefix(id), CancellationToken.None);
                 }
@@ -275,6 +292,10 @@ public static class JobEndpoints
 
     private static Accepted<SubmitResponse> AcceptedAs(JobSnapshot job) =>
         TypedResults.Accepted($"/v1/jobs/{job.Id}", new SubmitResponse(job.Id, JobView.StatusName(job.Status)));
+
+    private static ProblemHttpResult SubmissionBusy() =>
+        Problem(StatusCodes.Status503ServiceUnavailable, "Submission in progress",
+            "Another request with this Idempotency-Key is storing or publishing its job. Try again shortly: the retry answers with that job.");
 
     private static ProblemHttpResult NotFound(Guid id) =>
         Problem(StatusCodes.Status404NotFound, "Job not found", $"No job has the id {id}.");

@@ -11,14 +11,15 @@ public interface ISubmissionGrain : IGrainWithGuidKey
 {
     /// <summary>
     /// Takes the claim for <paramref name="claimant"/> for <paramref name="lease"/> (renews it if it is
-    /// <paramref name="claimant"/>'s already), waiting while another claimant holds it and its lease runs. Returns
-    /// false after ten seconds or so without the claim, well within the response timeout; the caller asks again.
+    /// <paramref name="claimant"/>'s already), waiting in line while another claimant holds it and its lease runs:
+    /// claimants get it in the order they first asked. Returns false after ten seconds or so without the claim, well
+    /// within the response timeout; the caller asks again at once and keeps its place in line.
     /// </summary>
     ValueTask<bool> Claim(Guid claimant, TimeSpan lease);
 
     /// <summary>
     /// Extends <paramref name="claimant"/>'s claim to <paramref name="lease"/> from now (or takes it again if no one
-    /// holds it); false at once if another claimant holds it.
+    /// holds it or waits for it); false at once if another claimant holds it.
     /// </summary>
     ValueTask<bool> Renew(Guid claimant, TimeSpan lease);
 

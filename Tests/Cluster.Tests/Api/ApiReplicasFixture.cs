@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Vsr.Api.Hosting;
+using Vsr.Grains.Intake;
 using Vsr.Queue;
 
 namespace Vsr.Cluster.Tests.Api;
@@ -28,6 +29,9 @@ public sealed class ApiReplicasFixture : IAsyncLifetime
     /// <summary>The replica in <c>Orleans:Mode=Client</c>, publishing to the first one's queue.</summary>
     public ApiFactory Second { get; private set; } = null!;
 
+    /// <summary>When set, the second replica's renewals of submission claims fail, as if it were cut off from the silo.</summary>
+    public bool CutOffSecondsRenewals { get; set; }
+
     public HttpClient FirstClient { get; private set; } = null!;
 
     public HttpClient SecondClient { get; private set; } = null!;
@@ -53,6 +57,9 @@ public sealed class ApiReplicasFixture : IAsyncLifetime
             },
             services =>
             {
+                // An API cut off from the silo: its renewals of submission claims go unanswered.
+                services.AddSingleton<IOutgoingGrainCallFilter>(new RenewalCutOff(() => CutOffSecondsRenewals));
+
                 // The shared queue stands in for the broker that a client-mode API must have.
                 services.AddSingleton<IJobQueue>(queue);
                 foreach (var brokerCheck in services.Where(s => s.ImplementationType == typeof(ClientModeQueueValidator)).ToList())
@@ -72,5 +79,13 @@ public sealed class ApiReplicasFixture : IAsyncLifetime
         await Second.DisposeAsync();
         FirstClient.Dispose();
         await First.DisposeAsync();
+    }
+
+    private sealed class RenewalCutOff(Func<bool> cutOff) : IOutgoingGrainCallFilter
+    {
+        public Task Invoke(IOutgoingGrainCallContext call) =>
+            cutOff() && call.Grain is ISubmissionGrain && call.MethodName == nameof(ISubmissionGrain.Renew)
+                ? Task.FromException(new TimeoutException("The silo did not answer in time (cut off by the test)."))
+                : call.Invoke();
     }
 }

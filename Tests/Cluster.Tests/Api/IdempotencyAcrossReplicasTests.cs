@@ -90,7 +90,7 @@ public sealed class IdempotencyAcrossReplicasTests(ApiReplicasFixture replicas) 
 
         using var disconnect = new CancellationTokenSource();
         var waiting = PostAsync(replicas.SecondClient, new MemoryStream(video), key, disconnect.Token);
-        // The upload is read and probed well within this (about a second); then the request waits for the claim.
+        // The request waits for the claim to look for the job, before it reads its upload.
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.False(waiting.IsCompleted, "the request did not wait for the claim");
         await disconnect.CancelAsync();
@@ -105,7 +105,87 @@ public sealed class IdempotencyAcrossReplicasTests(ApiReplicasFixture replicas) 
         Assert.True(next.Elapsed < Lease / 2, $"the claim came free only after {next.Elapsed}");
     }
 
-    public void Dispose() => replicas.Queue.Reset();
+    [Fact]
+    public async Task A_request_whose_client_goes_away_while_it_waits_for_its_turn_after_the_upload_still_makes_the_job()
+    {
+        var clip = await MediaFacts.MakeClipAsync(replicas.First.Temp.Combine("left.mp4"), 64, 48, seconds: 1);
+        var bytes = await File.ReadAllBytesAsync(clip);
+        var key = Guid.NewGuid().ToString();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var bodies = new[] { new HeldBackStream(bytes, release.Task), new HeldBackStream(bytes, release.Task) };
+        var (firstPublishing, _, failFirst) = FailTheFirstPublish();
+        var publisher = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var failing = replicas.Queue.BeforePublish!;
+        replicas.Queue.BeforePublish = (message, cancellationToken) =>
+        {
+            publisher.TrySetResult(message.FileName);
+            return failing(message, cancellationToken);
+        };
+
+        // Both find no job and read their uploads at once; one publishes, and the other waits for its turn.
+        using var disconnect = new CancellationTokenSource();
+        var posts = new[]
+        {
+            PostAsync(replicas.FirstClient, bodies[0], key, disconnect.Token, "first.mp4"),
+            PostAsync(replicas.SecondClient, bodies[1], key, disconnect.Token, "second.mp4"),
+        };
+        await Task.WhenAll(bodies.Select(b => b.Started)).WaitAsync(TimeSpan.FromSeconds(30));
+        await Task.Delay(300);
+        release.SetResult();
+        await firstPublishing.WaitAsync(TimeSpan.FromSeconds(60));
+        var publishing = await publisher.Task;
+        var waiting = posts[publishing == "first.mp4" ? 1 : 0];
+        // The waiting one's upload is probed well within this; then its client goes away (and so does the publisher's).
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.False(waiting.IsCompleted, "the second request did not wait for the claim");
+        await disconnect.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        failFirst.SetResult();
+
+        var id = QueuedRequest.IdFor(key);
+        var published = Stopwatch.StartNew();
+        while (!replicas.Queue.Published.Any(m => m.JobId == id) && published.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.NotEqual(publishing, Assert.Single(replicas.Queue.Published, m => m.JobId == id).FileName);
+        await AssertOneIntactPendingJobAsync(key, (HttpStatusCode.Accepted, $"{{\"id\":\"{id}\"}}"));
+    }
+
+    [Fact]
+    public async Task A_request_that_lost_its_claim_while_it_published_leaves_what_is_stored_to_the_request_that_took_the_claim_over()
+    {
+        var video = await File.ReadAllBytesAsync(await MediaFacts.MakeClipAsync(replicas.First.Temp.Combine("lost.mp4"), 64, 48, seconds: 1));
+        var key = Guid.NewGuid().ToString();
+        var id = QueuedRequest.IdFor(key);
+        var (firstPublishing, _, failFirst) = FailTheFirstPublish();
+
+        // The first request has stored its upload and request and hangs in the publish; then its replica is cut off from
+        // the silo, so its renewals fail, and a retry on the other replica takes the claim over once the lease runs out.
+        var first = PostAsync(replicas.SecondClient, new MemoryStream(video), key);
+        await firstPublishing.WaitAsync(TimeSpan.FromSeconds(60));
+        replicas.CutOffSecondsRenewals = true;
+        var retry = await PostAsync(replicas.FirstClient, new MemoryStream(video), key).WaitAsync(Lease * 5);
+        // By now the first request's renewals have failed for more than a lease, so it knows its claim lost.
+        await Task.Delay(Lease);
+        failFirst.SetResult();
+        var (firstStatus, firstBody) = await first;
+
+        Assert.True(firstStatus == HttpStatusCode.ServiceUnavailable, $"{firstStatus}: {firstBody}");
+        Assert.True(retry.Status == HttpStatusCode.Accepted, $"{retry.Status}: {retry.Body}");
+        Assert.Equal(id, JsonDocument.Parse(retry.Body).RootElement.GetProperty("id").GetGuid());
+        // The job the retry answered with is still there for it: the failed publish removed nothing.
+        Assert.Equal([$"jobs/{id:N}/request.json", $"jobs/{id:N}/source.mp4"], replicas.First.StoredKeys(id));
+        using var status = await replicas.FirstClient.GetAsync($"/v1/jobs/{id}");
+        Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+    }
+
+    public void Dispose()
+    {
+        replicas.Queue.Reset();
+        replicas.CutOffSecondsRenewals = false;
+    }
 
     /// <summary>
     /// Holds the first publish (of whichever request gets that far first) until <c>FailFirst</c> is set, then fails it
@@ -147,13 +227,13 @@ public sealed class IdempotencyAcrossReplicasTests(ApiReplicasFixture replicas) 
     }
 
     private static async Task<(HttpStatusCode Status, string Body)> PostAsync(HttpClient http, Stream video, string key,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, string fileName = "clip.mp4")
     {
         var file = new StreamContent(video);
         file.Headers.ContentType = MediaTypeHeaderValue.Parse("video/mp4");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/jobs")
         {
-            Content = new MultipartFormDataContent { { file, "file", "clip.mp4" }, { new StringContent("2"), "scale" } },
+            Content = new MultipartFormDataContent { { file, "file", fileName }, { new StringContent("2"), "scale" } },
         };
         request.Headers.Add("Idempotency-Key", key);
         using var response = await http.SendAsync(request, cancellationToken);

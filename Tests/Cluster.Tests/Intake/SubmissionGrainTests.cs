@@ -60,4 +60,32 @@ public sealed class SubmissionGrainTests(ClusterFixture fixture)
         await claim.Release(late);
         Assert.False(await claim.Renew(Guid.NewGuid(), Lease));
     }
+
+    [Fact]
+    public async Task Waiters_get_the_claim_in_the_order_they_asked_and_one_whose_call_timed_out_keeps_its_place()
+    {
+        var claim = NewClaim();
+        var holder = Guid.NewGuid();
+        var (first, second, third) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        Assert.True(await claim.Claim(holder, TimeSpan.FromMinutes(1)));
+
+        var firstCall = claim.Claim(first, TimeSpan.FromMinutes(1)).AsTask();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var secondCall = claim.Claim(second, TimeSpan.FromMinutes(1)).AsTask();
+        // The first one's call gives up after ten seconds or so, and it asks again at once, as SubmissionClaims does.
+        Assert.False(await firstCall.WaitAsync(TimeSpan.FromSeconds(15)));
+        firstCall = claim.Claim(first, TimeSpan.FromMinutes(1)).AsTask();
+        await Task.Delay(200);
+        var thirdCall = claim.Claim(third, TimeSpan.FromMinutes(1)).AsTask();
+        await Task.Delay(200);
+
+        await claim.Release(holder);
+        Assert.True(await firstCall.WaitAsync(TimeSpan.FromSeconds(2)));
+        Assert.False(secondCall.IsCompleted || thirdCall.IsCompleted, "a later claimant got the claim while the first held it");
+        await claim.Release(first);
+        Assert.True(await secondCall.WaitAsync(TimeSpan.FromSeconds(2)));
+        Assert.False(thirdCall.IsCompleted, "the third claimant got the claim while the second held it");
+        await claim.Release(second);
+        Assert.True(await thirdCall.WaitAsync(TimeSpan.FromSeconds(2)));
+    }
 }

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using Vsr.Grains.Intake;
+
+namespace Vsr.Api.Jobs;
+
+/// <summary>
+/// One request's claim on a job id's submission (see <see cref="SubmissionClaims"/>), renewed every third of its lease
+/// until disposed. It is lost when a renewal finds another request holding it, or when no renewal got through for a
+/// whole lease (the API cut off from the silo), after which the grain may have handed it on: a lost claim never comes
+/// back, and its request no longer owns what is stored under the job id.
+/// </summary>
+public sealed class SubmissionClaim : IAsyncDisposable
+{
+    /// <summary>How long disposing waits for a renewal under way before it gives the claim back beside it.</summary>
+    private static readonly TimeSpan LongestRenewalWait = TimeSpan.FromSeconds(1);
+
+    private readonly ISubmissionGrain _grain;
+    private readonly Guid _id;
+    private readonly Guid _claimant;
+    private readonly TimeSpan _lease;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource _lost = new();
+    private readonly Task _renewing;
+
+    /// <summary>Holds the claim <paramref name="claimant"/> was just granted on <paramref name="grain"/> and renews it.</summary>
+    public SubmissionClaim(ISubmissionGrain grain, Guid id, Guid claimant, TimeSpan lease, ILogger logger)
+    {
+        (_grain, _id, _claimant, _lease, _logger) = (grain, id, claimant, lease, logger);
+        _renewing = RenewAsync(_stop.Token);
+    }
+
+    /// <summary>Cancelled once the claim is lost.</summary>
+    public CancellationToken Lost => _lost.Token;
+
+    /// <summary>Whether the claim is lost.</summary>
+    public bool IsLost => _lost.IsCancellationRequested;
+
+    /// <summary>Stops the renewals and gives the claim back; never throws.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            // A renewal stuck on an unanswering silo could hold this up to the response timeout; the submission is settled.
+            await _renewing.WaitAsync(LongestRenewalWait);
+        }
+        catch (TimeoutException)
+        {
+            _logger.LogDebug("A renewal of the submission claim on job {Job} is still under way; the claim is given back beside it", _id);
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning(e, "The renewals of the submission claim on job {Job} ended in an error", _id);
+        }
+
+        try
+        {
+            await _grain.Release(_claimant);
+        }
+        catch (Exception e)
+        {
+            // The submission itself is settled; the next request with the key waits out the lease instead.
+            _logger.LogWarning(e, "The submission claim on job {Job} could not be given back; it is held until its lease runs out", _id);
+        }
+
+        if (_renewing.IsCompleted)
+        {
+            _stop.Dispose();
+            _lost.Dispose();
+        }
+    }
+
+    // Renewed three times a lease, so an upload of any size keeps its claim, and a missed renewal or two costs nothing.
+    private async Task RenewAsync(CancellationToken stop)
+    {
+        var renewed = Stopwatch.GetTimestamp();
+        using var timer = new PeriodicTimer(_lease / 3);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                var sent = Stopwatch.GetTimestamp();
+                bool? held = null;
+                try
+                {
+                    held = await _grain.Renew(_claimant, _lease);
+                }
+                catch (Exception e) when (!stop.IsCancellationRequested)
+                {
+                    _logger.LogWarning(e, "The submission claim on job {Job} was not renewed this time", _id);
+                }
+
+                if (held == false)
+                {
+                    await LoseAsync("another request holds it");
+                    return;
+                }
+
+                // Also when this renewal got through: the lease may have run out before it, and the claim been taken and given back.
+                if (Stopwatch.GetElapsedTime(renewed) >= _lease)
+                {
+                    await LoseAsync("no renewal got through for a whole lease, so another request may have held it");
+                    return;
+                }
+
+                if (held == true)
+                {
+                    renewed = sent;
+                }
+            }
+        }
+        catch (Exception) when (stop.IsCancellationRequested)
+        {
+            // Disposed: the submission is settled and the claim is given back.
+        }
+    }
+
+    private Task LoseAsync(string why)
+    {
+        _logger.LogWarning("The submission claim on job {Job} is lost: {Why}", _id, why);
+        return _lost.CancelAsync();
+    }
+}

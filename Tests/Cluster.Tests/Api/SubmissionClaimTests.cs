@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
+using Vsr.Api.Jobs;
+using Vsr.Grains.Intake;
+
+namespace Vsr.Cluster.Tests.Api;
+
+public sealed class SubmissionClaimTests
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromMilliseconds(300);
+
+    [Fact]
+    public async Task A_claim_whose_renewal_finds_another_holder_is_lost()
+    {
+        var grain = new ScriptedClaimGrain { Renewal = () => Task.FromResult(false) };
+        await using var claim = Hold(grain);
+
+        await WaitUntilCancelledAsync(claim.Lost);
+        Assert.True(claim.IsLost);
+    }
+
+    [Fact]
+    public async Task A_claim_not_renewed_for_a_whole_lease_is_lost_though_a_later_renewal_gets_through()
+    {
+        var calls = 0;
+        var grain = new ScriptedClaimGrain
+        {
+            Renewal = () => Interlocked.Increment(ref calls) <= 4 ? Task.FromException<bool>(new TimeoutException()) : Task.FromResult(true),
+        };
+        await using var claim = Hold(grain);
+
+        await WaitUntilCancelledAsync(claim.Lost);
+    }
+
+    [Fact]
+    public async Task A_claim_renewed_in_time_is_not_lost()
+    {
+        var grain = new ScriptedClaimGrain { Renewal = () => Task.FromResult(true) };
+        await using var claim = Hold(grain);
+
+        await Task.Delay(Lease * 4);
+        Assert.False(claim.IsLost);
+        Assert.True(grain.Renewals >= 3, $"renewed {grain.Renewals} times in four leases");
+    }
+
+    [Fact]
+    public async Task Disposing_a_claim_whose_renewal_was_cancelled_does_not_throw_and_gives_the_claim_back()
+    {
+        var grain = new ScriptedClaimGrain { Renewal = () => Task.FromCanceled<bool>(new CancellationToken(true)) };
+        var claim = Hold(grain);
+        await Task.Delay(Lease);
+
+        await claim.DisposeAsync();
+        Assert.Equal(1, grain.Releases);
+    }
+
+    [Fact]
+    public async Task Disposing_a_claim_does_not_wait_for_a_renewal_that_hangs_and_gives_the_claim_back()
+    {
+        var renewing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var grain = new ScriptedClaimGrain
+        {
+            Renewal = () =>
+            {
+                renewing.TrySetResult();
+                return new TaskCompletionSource<bool>().Task;
+            },
+        };
+        var claim = Hold(grain);
+        await renewing.Task.WaitAsync(TimeSpan.FromSeconds(5));
+
+        var disposing = Stopwatch.StartNew();
+        await claim.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(disposing.Elapsed < TimeSpan.FromSeconds(3), $"disposing took {disposing.Elapsed}");
+        Assert.Equal(1, grain.Releases);
+    }
+
+    private static SubmissionClaim Hold(ScriptedClaimGrain grain) => new(grain, Guid.NewGuid(), Guid.NewGuid(), Lease, NullLogger.Instance);
+
+    private static Task WaitUntilCancelledAsync(CancellationToken token) =>
+        Task.Delay(Timeout.Infinite, token).ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(TimeSpan.FromSeconds(5));
+
+    /// <summary>A submission grain whose renewals answer as the test says.</summary>
+    private sealed class ScriptedClaimGrain : ISubmissionGrain
+    {
+        private int _renewals;
+        private int _releases;
+
+        public Func<Task<bool>> Renewal { get; init; } = () => Task.FromResult(true);
+
+        public int Renewals => _renewals;
+
+        public int Releases => _releases;
+
+        public ValueTask<bool> Claim(Guid claimant, TimeSpan lease) => ValueTask.FromResult(true);
+
+        public ValueTask<bool> Renew(Guid claimant, TimeSpan lease)
+        {
+            Interlocked.Increment(ref _renewals);
+            return new ValueTask<bool>(Renewal());
+        }
+
+        public ValueTask Release(Guid claimant)
+        {
+            Interlocked.Increment(ref _releases);
+            return ValueTask.CompletedTask;
+        }
+    }
+}
