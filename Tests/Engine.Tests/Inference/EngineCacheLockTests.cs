@@ -10,7 +10,6 @@ namespace Vsr.Engine.Tests.Inference;
 public sealed class EngineCacheLockTests : IDisposable
 {
     private static readonly TimeSpan Retry = TimeSpan.FromMilliseconds(10);
-    private static readonly TimeSpan StillWaiting = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan Prompt = TimeSpan.FromSeconds(10);
     private static readonly ModelCatalog Catalog = new(new ModelCatalogOptions { Directory = TestModels.Directory });
 
@@ -26,11 +25,11 @@ public sealed class EngineCacheLockTests : IDisposable
         var first = EngineCacheLock.Acquire(engines, "tensorrt:0", NullLogger.Instance);
         Assert.True(first.IsHeld);
 
-        var second = Task.Run(() => EngineCacheLock.Acquire(engines, "tensorrt:1", logs.CreateLogger("test"), Retry, Timeout()));
-        await Task.Delay(StillWaiting);
-        Assert.False(second.IsCompleted);
+        var second = OwnThread.Start(() => EngineCacheLock.Acquire(engines, "tensorrt:1", logs.CreateLogger("test"), Retry, Timeout()));
+        Assert.True(await Waits(logs));
+        Assert.False(second.Task.IsCompleted);
         first.Dispose();
-        using var held = await second;
+        using var held = await second.Task;
 
         Assert.True(held.IsHeld);
         var waited = Assert.Single(logs.Entries);
@@ -53,6 +52,7 @@ public sealed class EngineCacheLockTests : IDisposable
     [Fact]
     public async Task The_lock_excludes_a_builder_in_another_process_both_ways()
     {
+        var logs = new RecordingLoggerFactory();
         var engines = Path.Combine(_directory, "engines");
         var lockFile = Path.Combine(engines, EngineCacheLock.FileName);
         using (var held = EngineCacheLock.Acquire(engines, "tensorrt:0", NullLogger.Instance))
@@ -69,11 +69,11 @@ public sealed class EngineCacheLockTests : IDisposable
             RedirectStandardOutput = true,
         })!;
         Assert.Equal("held", await other.StandardOutput.ReadLineAsync());
-        var ours = Task.Run(() => EngineCacheLock.Acquire(engines, "tensorrt:0", NullLogger.Instance, Retry, Timeout()));
-        await Task.Delay(StillWaiting);
-        Assert.False(ours.IsCompleted);
+        var ours = OwnThread.Start(() => EngineCacheLock.Acquire(engines, "tensorrt:0", logs.CreateLogger("test"), Retry, Timeout()));
+        Assert.True(await Waits(logs));
+        Assert.False(ours.Task.IsCompleted);
         other.StandardInput.Close();
-        using var acquired = await ours;
+        using var acquired = await ours.Task.WaitAsync(Prompt);
 
         Assert.True(acquired.IsHeld);
     }
@@ -82,10 +82,14 @@ public sealed class EngineCacheLockTests : IDisposable
     public async Task Waiting_for_the_lock_ends_when_cancelled()
     {
         var engines = Path.Combine(_directory, "engines");
+        var logs = new RecordingLoggerFactory();
         using var first = EngineCacheLock.Acquire(engines, "tensorrt:0", NullLogger.Instance);
-        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        using var stop = new CancellationTokenSource();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Task.Run(() => EngineCacheLock.Acquire(engines, "tensorrt:1", NullLogger.Instance, Retry, stop.Token)));
+        var waiting = OwnThread.Start(() => EngineCacheLock.Acquire(engines, "tensorrt:1", logs.CreateLogger("test"), Retry, stop.Token));
+        Assert.True(await Waits(logs));
+        stop.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.Task.WaitAsync(Prompt));
     }
 
     [Fact]
@@ -104,49 +108,54 @@ public sealed class EngineCacheLockTests : IDisposable
     [Fact]
     public async Task A_tensorrt_device_does_not_create_its_session_while_another_builder_holds_its_engine_cache()
     {
-        var (device, engines) = TensorRtDevice();
+        var logs = new RecordingLoggerFactory();
+        var (device, engines) = TensorRtDevice(logs);
         using var _ = device;
         var other = EngineCacheLock.Acquire(engines, "tensorrt:1", NullLogger.Instance);
 
         // Without TensorRT on the machine the session then fails to open; with it, it builds. Either way, only afterwards.
-        var opening = Task.Run(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
-        await Task.Delay(StillWaiting);
-        Assert.False(opening.IsCompleted);
+        var opening = OwnThread.Start(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
+        Assert.True(await Waits(logs));
+        Assert.False(opening.Task.IsCompleted);
         other.Dispose();
-        await Task.WhenAny(opening, Task.Delay(TimeSpan.FromMinutes(5)));
+        await Task.WhenAny(opening.Task, Task.Delay(TimeSpan.FromMinutes(5)));
 
-        Assert.True(opening.IsCompleted);
+        Assert.True(opening.Task.IsCompleted);
     }
 
     [Fact]
     public async Task A_tensorrt_device_waiting_for_another_builder_of_its_engine_cache_stops_when_its_caller_cancels()
     {
-        var (device, engines) = TensorRtDevice();
+        var logs = new RecordingLoggerFactory();
+        var (device, engines) = TensorRtDevice(logs);
         using var _ = device;
         using var other = EngineCacheLock.Acquire(engines, "tensorrt:1", NullLogger.Instance);
-        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        using var stop = new CancellationTokenSource();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            Task.Run(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2, stop.Token)).WaitAsync(Prompt));
+        var opening = OwnThread.Start(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2, stop.Token));
+        Assert.True(await Waits(logs));
+        stop.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => opening.Task.WaitAsync(Prompt));
     }
 
     [Fact]
     public async Task Disposing_a_tensorrt_device_does_not_wait_for_another_builder_of_its_engine_cache()
     {
-        var (device, engines) = TensorRtDevice();
+        var logs = new RecordingLoggerFactory();
+        var (device, engines) = TensorRtDevice(logs);
         var other = EngineCacheLock.Acquire(engines, "tensorrt:1", NullLogger.Instance);
-        var opening = Task.Run(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
-        await Task.Delay(StillWaiting);
-        Assert.False(opening.IsCompleted);
+        var opening = OwnThread.Start(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
+        Assert.True(await Waits(logs));
+        Assert.False(opening.Task.IsCompleted);
 
-        var disposing = Task.Run(device.Dispose);
+        var disposing = OwnThread.Start(device.Dispose).Task;
         var disposedAtOnce = await Task.WhenAny(disposing, Task.Delay(Prompt)) == disposing;
         other.Dispose();
-        await Task.WhenAny(opening, Task.Delay(TimeSpan.FromMinutes(5)));
+        await Task.WhenAny(opening.Task, Task.Delay(TimeSpan.FromMinutes(5)));
 
         Assert.True(disposedAtOnce);
         // Without TensorRT on the machine the session fails to open; with it, it opens and is dropped, as the device is gone.
-        Assert.True(opening.IsFaulted);
+        Assert.True(opening.Task.IsFaulted);
         Assert.Throws<ObjectDisposedException>(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
     }
 
@@ -175,18 +184,19 @@ public sealed class EngineCacheLockTests : IDisposable
     [Fact]
     public async Task A_tensorrt_session_runs_a_new_input_shape_only_once_another_builder_lets_go_of_the_engine_cache()
     {
+        var logs = new RecordingLoggerFactory();
         var engines = Path.Combine(_directory, "engines");
-        using var enhancer = Enhancer(token => EngineCacheLock.Acquire(engines, "tensorrt:0", NullLogger.Instance, Retry, token));
+        using var enhancer = Enhancer(token => EngineCacheLock.Acquire(engines, "tensorrt:0", logs.CreateLogger("test"), Retry, token));
         var runs = 0;
         enhancer.RunObserver = _ => Interlocked.Increment(ref runs);
         var other = EngineCacheLock.Acquire(engines, "tensorrt:1", NullLogger.Instance);
 
-        var enhancing = Task.Run(() => enhancer.Enhance([new byte[8 * 6 * 3]], 8, 6, Timeout()));
-        await Task.Delay(StillWaiting);
-        Assert.False(enhancing.IsCompleted);
+        var enhancing = OwnThread.Start(() => enhancer.Enhance([new byte[8 * 6 * 3]], 8, 6, Timeout()));
+        Assert.True(await Waits(logs));
+        Assert.False(enhancing.Task.IsCompleted);
         Assert.Equal(0, Volatile.Read(ref runs));
         other.Dispose();
-        var output = await enhancing;
+        var output = await enhancing.Task;
 
         Assert.Equal(16 * 12 * 3, Assert.Single(output).Length);
         Assert.Equal(1, runs);
@@ -195,12 +205,15 @@ public sealed class EngineCacheLockTests : IDisposable
     [Fact]
     public async Task A_tensorrt_session_waiting_for_another_builder_to_run_a_new_input_shape_stops_when_cancelled()
     {
+        var logs = new RecordingLoggerFactory();
         var engines = Path.Combine(_directory, "engines");
-        using var enhancer = Enhancer(token => EngineCacheLock.Acquire(engines, "tensorrt:0", NullLogger.Instance, token));
+        using var enhancer = Enhancer(token => EngineCacheLock.Acquire(engines, "tensorrt:0", logs.CreateLogger("test"), token));
         var other = EngineCacheLock.Acquire(engines, "tensorrt:1", NullLogger.Instance);
-        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        using var stop = new CancellationTokenSource();
 
-        var enhancing = Task.Run(() => enhancer.Enhance([new byte[8 * 6 * 3]], 8, 6, stop.Token));
+        var enhancing = OwnThread.Start(() => enhancer.Enhance([new byte[8 * 6 * 3]], 8, 6, stop.Token)).Task;
+        Assert.True(await Waits(logs));
+        stop.Cancel();
         var stoppedAtOnce = await Task.WhenAny(enhancing, Task.Delay(Prompt)) == enhancing;
         // A call that did not stop runs once the other lets go; it must end before its session is disposed.
         other.Dispose();
@@ -213,15 +226,16 @@ public sealed class EngineCacheLockTests : IDisposable
     [Fact]
     public async Task A_tensorrt_session_disposed_while_it_waits_for_another_builder_does_not_run_once_it_has_the_lock()
     {
+        var logs = new RecordingLoggerFactory();
         var engines = Path.Combine(_directory, "engines");
-        var enhancer = Enhancer(token => EngineCacheLock.Acquire(engines, "tensorrt:0", NullLogger.Instance, Retry, token));
+        var enhancer = Enhancer(token => EngineCacheLock.Acquire(engines, "tensorrt:0", logs.CreateLogger("test"), Retry, token));
         var runs = 0;
         enhancer.RunObserver = _ => Interlocked.Increment(ref runs);
         var other = EngineCacheLock.Acquire(engines, "tensorrt:1", NullLogger.Instance);
-        var enhancing = Task.Run(() => enhancer.Enhance([new byte[8 * 6 * 3]], 8, 6, Timeout()));
-        await Task.Delay(StillWaiting);
+        var enhancing = OwnThread.Start(() => enhancer.Enhance([new byte[8 * 6 * 3]], 8, 6, Timeout())).Task;
+        Assert.True(await Waits(logs));
 
-        var disposing = Task.Run(enhancer.Dispose);
+        var disposing = OwnThread.Start(enhancer.Dispose).Task;
         var disposedAtOnce = await Task.WhenAny(disposing, Task.Delay(Prompt)) == disposing;
         other.Dispose();
 
@@ -237,15 +251,19 @@ public sealed class EngineCacheLockTests : IDisposable
             engineBuildLock: engineBuildLock);
 
     // A TensorRT device over the test models, and its engine cache directory for the default model at x2.
-    private (InferenceDevice Device, string Engines) TensorRtDevice()
+    private (InferenceDevice Device, string Engines) TensorRtDevice(ILoggerFactory logs)
     {
         var options = new InferenceOptions { IntraOpThreads = 2, OptimizedCacheDirectory = _directory };
         var key = new VariantKey(VariantKey.HashOf(Catalog.GetOnnxPath(ModelCatalog.DefaultModel, 2)), ExecutionProviderKind.TensorRt,
             InferencePrecision.Fp32, options.TileSizeFor(ExecutionProviderKind.TensorRt));
-        var device = new InferenceDevice(DeviceId.Parse("tensorrt:0"), Catalog, options, NullLoggerFactory.Instance,
+        var device = new InferenceDevice(DeviceId.Parse("tensorrt:0"), Catalog, options, logs,
             new ProviderChoice(ExecutionProviderKind.TensorRt, []));
         return (device, new OptimizedModelCache(_directory).TensorRtEngineDirectory(key));
     }
+
+    // Whether a builder says within a prompt while that it waits for another's engine cache: it found the lock held.
+    private static Task<bool> Waits(RecordingLoggerFactory logs) =>
+        OwnThread.Until(() => logs.Entries.Any(entry => entry.Message.Contains("waiting for its engines")), Prompt);
 
     // Another exclusive open of the lock file fails while a holder has it, in this process as in any other.
     private static bool IsLocked(string engines)

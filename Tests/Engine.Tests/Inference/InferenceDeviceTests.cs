@@ -8,7 +8,6 @@ namespace Vsr.Engine.Tests.Inference;
 public sealed class InferenceDeviceTests
 {
     private static readonly ModelCatalog Catalog = new(new ModelCatalogOptions { Directory = TestModels.Directory });
-    private static readonly TimeSpan StillWaiting = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan Prompt = TimeSpan.FromSeconds(10);
 
     [Fact]
@@ -81,13 +80,13 @@ public sealed class InferenceDeviceTests
             release.Wait(Prompt);
         };
 
-        var first = Task.Run(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
-        var second = Task.Run(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
-        await Task.Delay(StillWaiting);
-        Assert.False(first.IsCompleted || second.IsCompleted);
+        var first = OwnThread.Start(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
+        var second = OwnThread.Start(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
+        Assert.True(await OwnThread.Until(() => Volatile.Read(ref loads) > 0, Prompt));
+        Assert.True(await first.Blocks(Prompt) && await second.Blocks(Prompt));
         release.Set();
 
-        Assert.Same(await first, await second);
+        Assert.Same(await first.Task, await second.Task);
         Assert.Equal(1, loads);
     }
 
@@ -96,15 +95,23 @@ public sealed class InferenceDeviceTests
     {
         using var device = new InferenceDevice(DeviceId.Parse("cpu:0"), Catalog, new InferenceOptions { IntraOpThreads = 2 }, NullLoggerFactory.Instance);
         using var release = new ManualResetEventSlim();
-        device.LoadObserver = (_, _) => release.Wait(Prompt);
-        var loading = Task.Run(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
-        await Task.Delay(StillWaiting);
-        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        using var entered = new ManualResetEventSlim();
+        device.LoadObserver = (_, _) =>
+        {
+            entered.Set();
+            release.Wait(Prompt);
+        };
+        var loading = OwnThread.Start(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
+        Assert.True(entered.Wait(Prompt));
+        using var stop = new CancellationTokenSource();
+        var waiting = OwnThread.Start(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2, stop.Token));
+        Assert.True(await waiting.Blocks(Prompt));
+        stop.Cancel();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Task.Run(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2, stop.Token)).WaitAsync(Prompt));
-        Assert.False(loading.IsCompleted);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.Task.WaitAsync(Prompt));
+        Assert.False(loading.Task.IsCompleted);
         release.Set();
-        Assert.Equal(2, (await loading).Scale);
+        Assert.Equal(2, (await loading.Task).Scale);
     }
 
     [Fact]
@@ -112,23 +119,25 @@ public sealed class InferenceDeviceTests
     {
         using var device = new InferenceDevice(DeviceId.Parse("cpu:0"), Catalog, new InferenceOptions { IntraOpThreads = 2 }, NullLoggerFactory.Instance);
         using var release = new ManualResetEventSlim();
+        using var entered = new ManualResetEventSlim();
         var loads = 0;
         device.LoadObserver = (_, _) =>
         {
             if (Interlocked.Increment(ref loads) == 1)
             {
+                entered.Set();
                 release.Wait(Prompt);
                 throw new OperationCanceledException();
             }
         };
-        var cancelled = Task.Run(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
-        await Task.Delay(StillWaiting);
-        var waiting = Task.Run(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
-        await Task.Delay(StillWaiting);
+        var cancelled = OwnThread.Start(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
+        Assert.True(entered.Wait(Prompt));
+        var waiting = OwnThread.Start(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
+        Assert.True(await waiting.Blocks(Prompt));
         release.Set();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
-        Assert.Equal(2, (await waiting.WaitAsync(Prompt)).Scale);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.Task);
+        Assert.Equal(2, (await waiting.Task.WaitAsync(Prompt)).Scale);
         Assert.Equal(2, loads);
     }
 
@@ -155,16 +164,21 @@ public sealed class InferenceDeviceTests
     {
         var device = new InferenceDevice(DeviceId.Parse("cpu:0"), Catalog, new InferenceOptions { IntraOpThreads = 2 }, NullLoggerFactory.Instance);
         using var release = new ManualResetEventSlim();
-        device.LoadObserver = (_, _) => release.Wait(Prompt);
-        var loading = Task.Run(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
-        await Task.Delay(StillWaiting);
-        var waiting = Task.Run(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
-        await Task.Delay(StillWaiting);
+        using var entered = new ManualResetEventSlim();
+        device.LoadObserver = (_, _) =>
+        {
+            entered.Set();
+            release.Wait(Prompt);
+        };
+        var loading = OwnThread.Start(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
+        Assert.True(entered.Wait(Prompt));
+        var waiting = OwnThread.Start(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
+        Assert.True(await waiting.Blocks(Prompt));
 
-        await Task.Run(device.Dispose).WaitAsync(Prompt);
+        await OwnThread.Start(device.Dispose).Task.WaitAsync(Prompt);
         release.Set();
 
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => loading.WaitAsync(Prompt));
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => waiting.WaitAsync(Prompt));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => loading.Task.WaitAsync(Prompt));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => waiting.Task.WaitAsync(Prompt));
     }
 }
