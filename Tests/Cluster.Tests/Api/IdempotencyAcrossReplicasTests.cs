@@ -154,7 +154,7 @@ public sealed class IdempotencyAcrossReplicasTests(ApiReplicasFixture replicas) 
     }
 
     [Fact]
-    public async Task A_request_that_lost_its_claim_while_it_published_leaves_what_is_stored_to_the_request_that_took_the_claim_over()
+    public async Task A_request_that_lost_its_claim_while_it_published_leaves_what_is_stored_to_the_request_that_took_the_claim_over_which_publishes_it_again()
     {
         var video = await File.ReadAllBytesAsync(await MediaFacts.MakeClipAsync(replicas.First.Temp.Combine("lost.mp4"), 64, 48, seconds: 1));
         var key = Guid.NewGuid().ToString();
@@ -175,6 +175,9 @@ public sealed class IdempotencyAcrossReplicasTests(ApiReplicasFixture replicas) 
         Assert.True(firstStatus == HttpStatusCode.ServiceUnavailable, $"{firstStatus}: {firstBody}");
         Assert.True(retry.Status == HttpStatusCode.Accepted, $"{retry.Status}: {retry.Body}");
         Assert.Equal(id, JsonDocument.Parse(retry.Body).RootElement.GetProperty("id").GetGuid());
+        // The first request's own message never got out, so the retry published the stored request again: else the job
+        // would read PENDING for good, with no message behind it.
+        Assert.Single(replicas.Queue.Published, m => m.JobId == id);
         // The job the retry answered with is still there for it: the failed publish removed nothing.
         Assert.Equal([$"jobs/{id:N}/request.json", $"jobs/{id:N}/source.mp4"], replicas.First.StoredKeys(id));
         using var status = await replicas.FirstClient.GetAsync($"/v1/jobs/{id}");
