@@ -93,13 +93,22 @@ public sealed class SubmissionGrain(ILogger<SubmissionGrain> logger) : Grain, IS
 
     private Task LeaseRanOut()
     {
-        if (_holder is not null && Now >= _leaseEnds)
+        if (_holder is null)
         {
-            logger.LogWarning("The submission claim on job {Job} ran out of lease without a release (its API request died, hung or was cut off from the cluster); the next request in line takes it over",
-                this.GetPrimaryKey());
-            HandOver();
+            return Task.CompletedTask;
         }
 
+        if (Now < _leaseEnds)
+        {
+            // Renewed since the timer fired: a Change() made between the firing and this tick is dropped when the tick
+            // starts, so without this the timer would never fire again and a holder that stops renewing keep the claim.
+            _expiry!.Change(_leaseEnds - Now, Timeout.InfiniteTimeSpan);
+            return Task.CompletedTask;
+        }
+
+        logger.LogWarning("The submission claim on job {Job} ran out of lease without a release (its API request died, hung or was cut off from the cluster); the next request in line takes it over",
+            this.GetPrimaryKey());
+        HandOver();
         return Task.CompletedTask;
     }
 
