@@ -37,9 +37,8 @@ public sealed class SubmissionGrain(ILogger<SubmissionGrain> logger) : Grain, IS
         waiter.Calls++;
         try
         {
-            // WaitAsync drops its timer as soon as the claim is handed over.
-            await waiter.Granted.Task.WaitAsync(LongestWait);
-            return true;
+            // WaitAsync drops its timer as soon as the claim is handed over, or the claimant leaves the line.
+            return await waiter.Granted.Task.WaitAsync(LongestWait);
         }
         catch (TimeoutException)
         {
@@ -59,6 +58,12 @@ public sealed class SubmissionGrain(ILogger<SubmissionGrain> logger) : Grain, IS
         if (_holder == claimant)
         {
             HandOver();
+        }
+        else if (_line.FirstOrDefault(w => w.Claimant == claimant) is { } waiter)
+        {
+            // Its request gave up: left in line, it could be handed the claim with no one to use it.
+            _line.Remove(waiter);
+            waiter.Granted.TrySetResult(false);
         }
 
         return ValueTask.CompletedTask;
@@ -124,7 +129,7 @@ public sealed class SubmissionGrain(ILogger<SubmissionGrain> logger) : Grain, IS
             if (waiter.Calls > 0 || Now - waiter.LastCallEnded < PlaceKept)
             {
                 Hold(waiter.Claimant, waiter.Lease);
-                waiter.Granted.SetResult();
+                waiter.Granted.SetResult(true);
                 return;
             }
         }
@@ -134,7 +139,8 @@ public sealed class SubmissionGrain(ILogger<SubmissionGrain> logger) : Grain, IS
     {
         public Guid Claimant { get; } = claimant;
 
-        public TaskCompletionSource Granted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>True once the claim is handed to this claimant, false if it left the line.</summary>
+        public TaskCompletionSource<bool> Granted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public TimeSpan Lease { get; set; }
 

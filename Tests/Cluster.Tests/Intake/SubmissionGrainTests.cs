@@ -62,6 +62,27 @@ public sealed class SubmissionGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_waiter_that_leaves_the_line_is_not_handed_the_claim_and_the_one_behind_it_is()
+    {
+        var claim = NewClaim();
+        var holder = Guid.NewGuid();
+        var (gone, next) = (Guid.NewGuid(), Guid.NewGuid());
+        Assert.True(await claim.Claim(holder, TimeSpan.FromMinutes(1)));
+        var goneCall = claim.Claim(gone, TimeSpan.FromMinutes(1)).AsTask();
+        await Task.Delay(200);
+        var nextCall = claim.Claim(next, TimeSpan.FromMinutes(1)).AsTask();
+        await Task.Delay(200);
+
+        // Its request gave up, as SubmissionClaims does when its client goes away or its wait runs out.
+        await claim.Release(gone);
+        Assert.False(await goneCall.WaitAsync(TimeSpan.FromSeconds(5)));
+        await claim.Release(holder);
+
+        Assert.True(await nextCall.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.False(await claim.Renew(gone, Lease));
+    }
+
+    [Fact]
     public async Task Waiters_get_the_claim_in_the_order_they_asked_and_one_whose_call_timed_out_keeps_its_place()
     {
         var claim = NewClaim();
