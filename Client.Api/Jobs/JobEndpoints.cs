@@ -43,12 +43,12 @@ public static class JobEndpoints
         {
             // Looked up in turn: a request with the key that is storing or publishing right now may still fail and remove
             // what it stored, so a retry answers with that job only once the submission is settled.
-            await using (await claims.EnterAsync(id, cancellationToken))
+            await using (var turn = await claims.EnterAsync(id, cancellationToken))
             {
-                if (await QueuedRequest.FindJobAsync(id, grains, store, cancellationToken) is { } existing)
+                if (await QueuedRequest.FindAsync(id, grains, store, cancellationToken) is { } existing)
                 {
                     // A retried request: the job exists already, so answer as the first time did and store nothing again.
-                    return AcceptedAs(existing);
+                    return await AnswerWithAsync(existing, turn, queue);
                 }
             }
         }
@@ -176,10 +176,10 @@ public static class JobEndpoints
                 return SubmissionBusy();
             }
 
-            if (keyed && await QueuedRequest.FindJobAsync(id, grains, store, CancellationToken.None) is { } made)
+            if (keyed && await QueuedRequest.FindAsync(id, grains, store, CancellationToken.None) is { } made)
             {
                 // A request with the same key got here first and made the job while this upload was read.
-                return AcceptedAs(made);
+                return await AnswerWithAsync(made, claim!, queue);
             }
 
             if (claim is { IsLost: true })
@@ -200,7 +200,7 @@ public static class JobEndpoints
             }
             catch (JobQueueUnavailableException unavailable)
             {
-                return Problem(StatusCodes.Status503ServiceUnavailable, "Job queue unavailable", $"{unavailable.Message} Try again shortly.");
+                return QueueUnavailable(unavailable);
             }
             finally
             {
@@ -289,6 +289,38 @@ public static class JobEndpoints
         var contentType = extension == ".mkv" ? "video/x-matroska" : "video/mp4";
         return TypedResults.File(stream, contentType, name, enableRangeProcessing: true);
     }
+
+    /// <summary>
+    /// Answers a keyed request, holding the key's claim, with the job it found. A job known only from its stored request
+    /// may have no message behind it (the request that stored it lost its claim, and then its publish failed, so it
+    /// deleted nothing), so it is published again before the answer: a consumer given it twice makes one job.
+    /// </summary>
+    private static async Task<Results<Accepted<SubmitResponse>, ProblemHttpResult>> AnswerWithAsync(FoundJob found, SubmissionClaim claim, IJobQueue queue)
+    {
+        if (found.StoredRequest is { } stored)
+        {
+            if (claim.IsLost)
+            {
+                // The request that holds the claim now may be storing that request, or removing it after a failed publish.
+                return SubmissionBusy();
+            }
+
+            try
+            {
+                await queue.PublishAsync(stored, CancellationToken.None);
+            }
+            catch (JobQueueUnavailableException unavailable)
+            {
+                // What is stored stays: another request may have been told of the job, and a retry publishes it again.
+                return QueueUnavailable(unavailable);
+            }
+        }
+
+        return AcceptedAs(found.Job);
+    }
+
+    private static ProblemHttpResult QueueUnavailable(JobQueueUnavailableException unavailable) =>
+        Problem(StatusCodes.Status503ServiceUnavailable, "Job queue unavailable", $"{unavailable.Message} Try again shortly.");
 
     private static Accepted<SubmitResponse> AcceptedAs(JobSnapshot job) =>
         TypedResults.Accepted($"/v1/jobs/{job.Id}", new SubmitResponse(job.Id, JobView.StatusName(job.Status)));

@@ -20,12 +20,16 @@ public static class QueuedRequest
         store.PutAsync(Key(request.JobId), new MemoryStream(SubmitJobCodec.Encode(request)), cancellationToken);
 
     /// <summary>The job as far as anyone knows it: the grain's view, else the queued request, else null.</summary>
-    public static async Task<JobSnapshot?> FindJobAsync(Guid id, IGrainFactory grains, IObjectStore store, CancellationToken cancellationToken)
+    public static async Task<JobSnapshot?> FindJobAsync(Guid id, IGrainFactory grains, IObjectStore store, CancellationToken cancellationToken) =>
+        (await FindAsync(id, grains, store, cancellationToken))?.Job;
+
+    /// <summary>As <see cref="FindJobAsync"/>, saying whether the job is known only from its stored request.</summary>
+    public static async Task<FoundJob?> FindAsync(Guid id, IGrainFactory grains, IObjectStore store, CancellationToken cancellationToken)
     {
         var job = await grains.GetGrain<IJobGrain>(id).GetSnapshot();
         if (job.Status != JobStatus.None)
         {
-            return job;
+            return new FoundJob(job, StoredRequest: null);
         }
 
         await using var stored = await store.OpenReadAsync(Key(id), cancellationToken);
@@ -44,16 +48,17 @@ public static class QueuedRequest
         catch (MalformedMessageException unreadable)
         {
             // No consumer can read it either, so the job never starts: say so instead of failing every read with a 500.
-            return new JobSnapshot(id, JobStatus.Failed, Request: null, JobProgress.Empty,
+            return new FoundJob(new JobSnapshot(id, JobStatus.Failed, Request: null, JobProgress.Empty,
                 $"The stored submission of this job cannot be read ({unreadable.Message}), so the job never started. Submit the video again.",
-                OutputKey: null, CreatedAt: null, CompletedAt: null, [], Coordinator: null, Source: null, Output: null);
+                OutputKey: null, CreatedAt: null, CompletedAt: null, [], Coordinator: null, Source: null, Output: null), StoredRequest: null);
         }
 
         // Dead-lettered: no silo could accept it, and none will try again.
         var failure = await IntakeFailure.FindAsync(store, id, cancellationToken);
-        return new JobSnapshot(id, failure is null ? JobStatus.Pending : JobStatus.Failed,
+        var snapshot = new JobSnapshot(id, failure is null ? JobStatus.Pending : JobStatus.Failed,
             new JobRequest(request.SourceKey, request.FileName, request.Scale, request.Model, request.Content, request.Denoise, request.Deblock, request.Sharpen, request.CallbackUrl),
             JobProgress.Empty, failure?.Reason, OutputKey: null, request.SubmittedAt, failure?.FailedAt, [], Coordinator: null, Source: null, Output: null);
+        return new FoundJob(snapshot, failure is null ? request : null);
     }
 
     /// <summary>A client's <c>Idempotency-Key</c> always maps to the same job id, so a retried POST finds its job.</summary>

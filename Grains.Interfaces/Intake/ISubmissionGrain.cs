@@ -23,6 +23,9 @@ public interface ISubmissionGrain : IGrainWithGuidKey
     /// </summary>
     ValueTask<bool> Renew(Guid claimant, TimeSpan lease);
 
-    /// <summary>Gives up <paramref name="claimant"/>'s claim, if it holds it, to the next one waiting.</summary>
+    /// <summary>
+    /// Gives up <paramref name="claimant"/>'s claim, if it holds it, to the next one waiting; if it waits in line instead,
+    /// it leaves the line (its waiting call answers false), so the claim is never handed to a claimant that went away.
+    /// </summary>
     ValueTask Release(Guid claimant);
 }

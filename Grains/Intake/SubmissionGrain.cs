@@ -37,9 +37,8 @@ public sealed class SubmissionGrain(ILogger<SubmissionGrain> logger) : Grain, IS
         waiter.Calls++;
         try
         {
-            // WaitAsync drops its timer as soon as the claim is handed over.
-            await waiter.Granted.Task.WaitAsync(LongestWait);
-            return true;
+            // WaitAsync drops its timer as soon as the claim is handed over, or the claimant leaves the line.
+            return await waiter.Granted.Task.WaitAsync(LongestWait);
         }
         catch (TimeoutException)
         {
@@ -59,6 +58,12 @@ public sealed class SubmissionGrain(ILogger<SubmissionGrain> logger) : Grain, IS
         if (_holder == claimant)
         {
             HandOver();
+        }
+        else if (_line.FirstOrDefault(w => w.Claimant == claimant) is { } waiter)
+        {
+            // Its request gave up: left in line, it could be handed the claim with no one to use it.
+            _line.Remove(waiter);
+            waiter.Granted.TrySetResult(false);
         }
 
         return ValueTask.CompletedTask;
@@ -93,13 +98,22 @@ public sealed class SubmissionGrain(ILogger<SubmissionGrain> logger) : Grain, IS
 
     private Task LeaseRanOut()
     {
-        if (_holder is not null && Now >= _leaseEnds)
+        if (_holder is null)
         {
-            logger.LogWarning("The submission claim on job {Job} ran out of lease without a release (its API request died, hung or was cut off from the cluster); the next request in line takes it over",
-                this.GetPrimaryKey());
-            HandOver();
+            return Task.CompletedTask;
         }
 
+        if (Now < _leaseEnds)
+        {
+            // Renewed since the timer fired: a Change() made between the firing and this tick is dropped when the tick
+            // starts, so without this the timer would never fire again and a holder that stops renewing keep the claim.
+            _expiry!.Change(_leaseEnds - Now, Timeout.InfiniteTimeSpan);
+            return Task.CompletedTask;
+        }
+
+        logger.LogWarning("The submission claim on job {Job} ran out of lease without a release (its API request died, hung or was cut off from the cluster); the next request in line takes it over",
+            this.GetPrimaryKey());
+        HandOver();
         return Task.CompletedTask;
     }
 
@@ -115,7 +129,7 @@ public sealed class SubmissionGrain(ILogger<SubmissionGrain> logger) : Grain, IS
             if (waiter.Calls > 0 || Now - waiter.LastCallEnded < PlaceKept)
             {
                 Hold(waiter.Claimant, waiter.Lease);
-                waiter.Granted.SetResult();
+                waiter.Granted.SetResult(true);
                 return;
             }
         }
@@ -125,7 +139,8 @@ public sealed class SubmissionGrain(ILogger<SubmissionGrain> logger) : Grain, IS
     {
         public Guid Claimant { get; } = claimant;
 
-        public TaskCompletionSource Granted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>True once the claim is handed to this claimant, false if it left the line.</summary>
+        public TaskCompletionSource<bool> Granted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public TimeSpan Lease { get; set; }
 

@@ -96,10 +96,9 @@ public sealed class IdempotencyAcrossReplicasTests(ApiReplicasFixture replicas) 
         await disconnect.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
         await claim.Release(holder);
-        // The claim goes to the request that went away, still waiting in the grain, ...
         await Task.Delay(300);
 
-        // ... which hands it straight back instead of sitting on it for a lease.
+        // The request that went away left the grain's line, so the claim is not held for it for a lease.
         var next = Stopwatch.StartNew();
         Assert.True(await claim.Claim(Guid.NewGuid(), Lease));
         Assert.True(next.Elapsed < Lease / 2, $"the claim came free only after {next.Elapsed}");
@@ -135,8 +134,9 @@ public sealed class IdempotencyAcrossReplicasTests(ApiReplicasFixture replicas) 
         await firstPublishing.WaitAsync(TimeSpan.FromSeconds(60));
         var publishing = await publisher.Task;
         var waiting = posts[publishing == "first.mp4" ? 1 : 0];
-        // The waiting one's upload is probed well within this; then its client goes away (and so does the publisher's).
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // The waiting one's upload is read and probed within this, and it still waits (at most five leases) when its
+        // client goes away (and so does the publisher's): half that bound is generous for a 64x48 clip on a slow machine.
+        await Task.Delay(Lease * 2.5);
         Assert.False(waiting.IsCompleted, "the second request did not wait for the claim");
         await disconnect.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
@@ -154,7 +154,7 @@ public sealed class IdempotencyAcrossReplicasTests(ApiReplicasFixture replicas) 
     }
 
     [Fact]
-    public async Task A_request_that_lost_its_claim_while_it_published_leaves_what_is_stored_to_the_request_that_took_the_claim_over()
+    public async Task A_request_that_lost_its_claim_while_it_published_leaves_what_is_stored_to_the_request_that_took_the_claim_over_which_publishes_it_again()
     {
         var video = await File.ReadAllBytesAsync(await MediaFacts.MakeClipAsync(replicas.First.Temp.Combine("lost.mp4"), 64, 48, seconds: 1));
         var key = Guid.NewGuid().ToString();
@@ -175,6 +175,9 @@ public sealed class IdempotencyAcrossReplicasTests(ApiReplicasFixture replicas) 
         Assert.True(firstStatus == HttpStatusCode.ServiceUnavailable, $"{firstStatus}: {firstBody}");
         Assert.True(retry.Status == HttpStatusCode.Accepted, $"{retry.Status}: {retry.Body}");
         Assert.Equal(id, JsonDocument.Parse(retry.Body).RootElement.GetProperty("id").GetGuid());
+        // The first request's own message never got out, so the retry published the stored request again: else the job
+        // would read PENDING for good, with no message behind it.
+        Assert.Single(replicas.Queue.Published, m => m.JobId == id);
         // The job the retry answered with is still there for it: the failed publish removed nothing.
         Assert.Equal([$"jobs/{id:N}/request.json", $"jobs/{id:N}/source.mp4"], replicas.First.StoredKeys(id));
         using var status = await replicas.FirstClient.GetAsync($"/v1/jobs/{id}");

@@ -43,7 +43,8 @@ public sealed class IdempotencyTests(EdgeApiFixture api) : IDisposable
         Assert.All(answers, a => Assert.True(a.Status == HttpStatusCode.Accepted, $"{a.Status}: {a.Body}"));
         var ids = answers.Select(a => JsonDocument.Parse(a.Body).RootElement.GetProperty("id").GetGuid()).Distinct().ToList();
         var id = Assert.Single(ids);
-        Assert.Single(api.Queue.Published, m => m.JobId == id);
+        // One job's request: the post that found it stored published it again, in case its own publisher's never got out.
+        Assert.Single(api.Queue.Published.Where(m => m.JobId == id).Distinct());
         Assert.Equal([$"jobs/{id:N}/request.json", $"jobs/{id:N}/source.mp4"], api.StoredKeys(id));
         using var status = await Http.GetAsync($"/v1/jobs/{id}");
         Assert.Equal(HttpStatusCode.OK, status.StatusCode);

@@ -7,7 +7,8 @@ namespace Vsr.Cluster.Tests.Api;
 
 public sealed class SubmissionClaimTests
 {
-    private static readonly TimeSpan Lease = TimeSpan.FromMilliseconds(300);
+    // Long enough that a renewal tick (every third of it) running late on a loaded machine does not lose the claim.
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(3);
 
     [Fact]
     public async Task A_claim_whose_renewal_finds_another_holder_is_lost()
@@ -38,9 +39,9 @@ public sealed class SubmissionClaimTests
         var grain = new ScriptedClaimGrain { Renewal = () => Task.FromResult(true) };
         await using var claim = Hold(grain);
 
-        await Task.Delay(Lease * 4);
+        await Task.Delay(Lease * 2);
         Assert.False(claim.IsLost);
-        Assert.True(grain.Renewals >= 3, $"renewed {grain.Renewals} times in four leases");
+        Assert.True(grain.Renewals >= 3, $"renewed {grain.Renewals} times in two leases");
     }
 
     [Fact]
@@ -78,7 +79,7 @@ public sealed class SubmissionClaimTests
     private static SubmissionClaim Hold(ScriptedClaimGrain grain) => new(grain, Guid.NewGuid(), Guid.NewGuid(), Lease, NullLogger.Instance);
 
     private static Task WaitUntilCancelledAsync(CancellationToken token) =>
-        Task.Delay(Timeout.Infinite, token).ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(TimeSpan.FromSeconds(5));
+        Task.Delay(Timeout.Infinite, token).ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(Lease * 4);
 
     /// <summary>A submission grain whose renewals answer as the test says.</summary>
     private sealed class ScriptedClaimGrain : ISubmissionGrain
