@@ -38,7 +38,7 @@ public static class JobEndpoints
     {
         var idempotencyKey = http.Headers["Idempotency-Key"].FirstOrDefault();
         var keyed = !string.IsNullOrWhiteSpace(idempotencyKey);
-        var id = string.IsNullOrWhiteSpace(idempotencyKey) ? Guid.NewGuid() : QueuedRequest.IdFor(idempotencyKey);
+        var id = keyed ? QueuedRequest.IdFor(idempotencyKey!) : Guid.NewGuid();
         if (keyed)
         {
             // Looked up in turn: a request with the key that is storing or publishing right now may still fail and remove

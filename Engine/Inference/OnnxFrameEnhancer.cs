@@ -209,7 +209,7 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
 
         // A shape is marked as run only once its run succeeded: a cancelled first run may have left its engine unbuilt.
         var shape = (slots, context.Height, context.Width);
-        var buildLock = _shapesRun.Contains(shape) ? null : _engineBuildLock;
+        var buildLock = _engineBuildLock is not null && !_shapesRun.Contains(shape) ? _engineBuildLock : null;
         long[] inputShape = [slots, 3, context.Height, context.Width];
         ThrowIfDisposed();
         using (var engineBuild = buildLock?.Invoke(cancellationToken))

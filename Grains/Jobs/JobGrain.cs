@@ -121,8 +121,7 @@ public sealed class JobGrain(
         if (!IsEnded && Job.Request is not null)
         {
             // Held until the job ends: if every silo stops before then, the reminder brings the job back.
-            await this.RegisterOrUpdateReminder(ResumeReminder, options.Value.ResumeCheckPeriod, options.Value.ResumeCheckPeriod);
-            _reminderHeld = true;
+            await HoldReminderAsync();
             StartRun();
         }
 
@@ -364,8 +363,7 @@ public sealed class JobGrain(
             {
                 // A job resumed by an activation (a GET, a silo's start-up scan) holds its reminder again too, so it
                 // comes back should this silo die before the job ends.
-                await this.RegisterOrUpdateReminder(ResumeReminder, options.Value.ResumeCheckPeriod, options.Value.ResumeCheckPeriod);
-                _reminderHeld = true;
+                await HoldReminderAsync();
             }
 
             var request = Job.Request!;
@@ -688,12 +686,19 @@ public sealed class JobGrain(
 
         try
         {
-            await this.RegisterOrUpdateReminder(ResumeReminder, options.Value.ResumeCheckPeriod, options.Value.ResumeCheckPeriod);
+            await HoldReminderAsync();
         }
         catch (Exception e)
         {
             logger.LogWarning(e, "Job {Job}: the reminder of its pending callback could not be registered", this.GetPrimaryKey());
         }
+    }
+
+    /// <summary>Registers the resume reminder (idempotent): held while the job is unfinished or its callback pending.</summary>
+    private async Task HoldReminderAsync()
+    {
+        await this.RegisterOrUpdateReminder(ResumeReminder, options.Value.ResumeCheckPeriod, options.Value.ResumeCheckPeriod);
+        _reminderHeld = true;
     }
 
     private async Task ForgetReminderAsync()
