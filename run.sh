@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# ./run.sh [VIDEO] [--scale 2|4] [--content auto|live|animation] [--denoise] [--deblock] [--sharpen 0..1] [--model NAME]
+# ./run.sh [VIDEO] [--scale 2|4] [--content auto|live|animation] [--denoise] [--deblock] [--sharpen 0..1] [--quality-report] [--model NAME]
 # Upscales VIDEO (default: a short generated sample with an audio tone) on an embedded single-node cluster:
 # one local silo co-hosted with the HTTP API, localhost clustering, in-memory state, a filesystem object store.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 
-video="" scale=2 model="" content=auto denoise=false deblock=false sharpen=0
+video="" scale=2 model="" content=auto denoise=false deblock=false sharpen=0 quality=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --scale) scale="$2"; shift 2 ;;
@@ -19,6 +19,7 @@ while [ $# -gt 0 ]; do
     --deblock) deblock=true; shift ;;
     --sharpen) sharpen="$2"; shift 2 ;;
     --sharpen=*) sharpen="${1#*=}"; shift ;;
+    --quality-report) quality=true; shift ;;
     -h|--help) sed -n '2,4p' "$0"; exit 0 ;;
     *) video="$1"; shift ;;
   esac
@@ -57,7 +58,7 @@ for _ in $(seq 1 120); do
 done
 
 echo "run.sh: uploading $video (x$scale)"
-form=(-F "file=@$video" -F "scale=$scale" -F "content=$content" -F "denoise=$denoise" -F "deblock=$deblock" -F "sharpen=$sharpen")
+form=(-F "file=@$video" -F "scale=$scale" -F "content=$content" -F "denoise=$denoise" -F "deblock=$deblock" -F "sharpen=$sharpen" -F "qualityReport=$quality")
 [ -n "$model" ] && form+=(-F "model=$model")
 reply="$(curl -sS -w '\n%{http_code}' "${form[@]}" "$base/v1/jobs")"
 code="${reply##*$'\n'}"; body="${reply%$'\n'*}"
@@ -89,5 +90,19 @@ output="out/$name-x$scale.mp4"
 curl -fsS -o "$output" -D .vsr/logs/output-headers.txt "$base/v1/jobs/$id/output"
 if grep -qi 'matroska' .vsr/logs/output-headers.txt; then mv "$output" "${output%.*}.mkv"; output="${output%.*}.mkv"; fi
 echo "run.sh: output written to $root/$output"
+if [ "$quality" = true ]; then
+  printf '%s' "$job" | python3 -c '
+import json, sys
+q = json.load(sys.stdin).get("quality")
+if not q:
+    print("run.sh: no quality report in the job")
+elif q.get("error"):
+    print("run.sh: quality report: " + q["error"])
+else:
+    print("run.sh: quality on %d frames of this video shrunk by %d and enlarged again (PSNR-Y dB / SSIM-Y against the frames):" % (q["frames"], q["scale"]))
+    for name, key in ((q["model"], "enhanced"), ("lanczos", "lanczos"), ("bicubic", "bicubic")):
+        print("  %-22s %6.2f / %.4f" % (name, q[key]["psnrY"], q[key]["ssimY"]))
+    print("  %s over lanczos: %+.2f dB" % (q["model"], q["gainOverLanczosDb"]))'
+fi
 ffprobe -v error -count_packets -select_streams v:0 -show_entries stream=width,height,nb_read_packets:format=duration \
   -of default=noprint_wrappers=1 "$output" | sed 's/^/  /'

@@ -15,6 +15,7 @@ namespace Vsr.Queue;
 /// <param name="Deblock">Remove compression artefacts before upscaling.</param>
 /// <param name="Sharpen">Strength of the sharpening after upscaling, 0 (none) to 1.</param>
 /// <param name="CallbackUrl">An absolute http(s) URL to POST the job's end to, or null.</param>
+/// <param name="QualityReport">Measure the upscaler against lanczos on the video's own frames.</param>
 public sealed record SubmitJob(
     Guid JobId,
     string SourceKey,
@@ -26,7 +27,8 @@ public sealed record SubmitJob(
     bool Denoise = false,
     bool Deblock = false,
     double Sharpen = 0,
-    string? CallbackUrl = null)
+    string? CallbackUrl = null,
+    bool QualityReport = false)
 {
     /// <summary>Whether <paramref name="value"/> is a sharpening strength: 0 to 1 (NaN is not).</summary>
     public static bool IsSharpenStrength(double value) => value is >= 0 and <= 1;

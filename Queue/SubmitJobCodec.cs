@@ -23,7 +23,7 @@ public static class SubmitJobCodec
     {
         ArgumentNullException.ThrowIfNull(message);
         var wire = new Wire(SchemaVersion, message.JobId, message.SourceKey, message.FileName, message.Scale, message.Model, message.SubmittedAt,
-            message.Content, message.Denoise, message.Deblock, message.Sharpen, message.CallbackUrl);
+            message.Content, message.Denoise, message.Deblock, message.Sharpen, message.CallbackUrl, message.QualityReport);
         return JsonSerializer.SerializeToUtf8Bytes(wire, Json);
     }
 
@@ -67,12 +67,12 @@ public static class SubmitJobCodec
         }
 
         return new SubmitJob(wire.JobId!.Value, wire.SourceKey!, wire.FileName!, wire.Scale!.Value, wire.Model, wire.SubmittedAt!.Value,
-            wire.Content ?? "auto", wire.Denoise ?? false, wire.Deblock ?? false, wire.Sharpen ?? 0, wire.CallbackUrl);
+            wire.Content ?? "auto", wire.Denoise ?? false, wire.Deblock ?? false, wire.Sharpen ?? 0, wire.CallbackUrl, wire.QualityReport ?? false);
     }
 
     // Every field nullable, so that a missing one is reported by name rather than read as a default. The model may be
-    // absent (the content option chooses); content, denoise, deblock, sharpen and callbackUrl came later and default when absent.
+    // absent (the content option chooses); content, denoise, deblock, sharpen, callbackUrl and qualityReport came later and default when absent.
     private sealed record Wire(
         int? SchemaVersion, Guid? JobId, string? SourceKey, string? FileName, int? Scale, string? Model, DateTimeOffset? SubmittedAt,
-        string? Content, bool? Denoise, bool? Deblock, double? Sharpen, string? CallbackUrl);
+        string? Content, bool? Denoise, bool? Deblock, double? Sharpen, string? CallbackUrl, bool? QualityReport);
 }

@@ -117,6 +117,11 @@ public static class JobEndpoints
                 $"'sharpen' must be a strength from 0 to 1, or true ({DefaultSharpen}) or false, not '{form["sharpen"]}'.");
         }
 
+        if (!TryReadSwitch(form, "qualityReport", out var qualityReport))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Unsupported option", $"'qualityReport' must be true or false, not '{form["qualityReport"]}'.");
+        }
+
         var callbackUrl = form["callbackUrl"].FirstOrDefault();
         if (string.IsNullOrWhiteSpace(callbackUrl))
         {
@@ -189,7 +194,7 @@ public static class JobEndpoints
             }
 
             var sourceKey = $"jobs/{id:N}/source{extension}";
-            var request = new SubmitJob(id, sourceKey, UploadName(file.FileName, extension), scale, model, DateTimeOffset.UtcNow, content, denoise, deblock, sharpen, callbackUrl);
+            var request = new SubmitJob(id, sourceKey, UploadName(file.FileName, extension), scale, model, DateTimeOffset.UtcNow, content, denoise, deblock, sharpen, callbackUrl, qualityReport);
             var queued = false;
             try
             {

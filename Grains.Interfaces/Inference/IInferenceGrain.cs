@@ -16,6 +16,13 @@ public interface IInferenceGrain : IGrainWithStringKey
     Task<ChunkResult> RunChunk(ChunkWork work, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Measures <c>probe.Model</c> on frames of the stored source (<see cref="Jobs.QualityReport"/>); waits for the device
+    /// like a chunk. Fails when the device runs no model (a simulation) or the frames are too small to shrink.
+    /// </summary>
+    [ResponseTimeout("1.00:00:00")]
+    Task<Jobs.QualityReport> MeasureQuality(QualityProbe probe, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Cancels this device's running and queued chunks of <paramref name="jobId"/> and returns once they have stopped
     /// (their ffmpeg processes killed, their scratch files removed).
     /// </summary>

@@ -10,6 +10,7 @@ namespace Vsr.Grains.Jobs;
 /// <param name="Deblock">Run the restorer before upscaling to remove compression artefacts.</param>
 /// <param name="Sharpen">Contrast-adaptive sharpening of the upscaled frames, 0 (none) to 1.</param>
 /// <param name="CallbackUrl">An absolute http(s) URL that is POSTed a signed event when the job ends, or null.</param>
+/// <param name="QualityReport">Measure the upscaler against lanczos on the video's own frames (<see cref="Jobs.QualityReport"/>).</param>
 [GenerateSerializer, Immutable]
 public sealed record JobRequest(
     [property: Id(0)] string SourceKey,
@@ -20,4 +21,5 @@ public sealed record JobRequest(
     [property: Id(5)] bool Denoise = false,
     [property: Id(6)] bool Deblock = false,
     [property: Id(7)] double Sharpen = 0,
-    [property: Id(8)] string? CallbackUrl = null);
+    [property: Id(8)] string? CallbackUrl = null,
+    [property: Id(9)] bool QualityReport = false);

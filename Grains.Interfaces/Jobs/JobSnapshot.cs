@@ -16,4 +16,5 @@ public sealed record JobSnapshot(
     [property: Id(10)] VideoSummary? Source,
     [property: Id(11)] VideoSummary? Output,
     [property: Id(12)] ModelChoice? Choice = null,
-    [property: Id(13)] WebhookDelivery? Webhook = null);
+    [property: Id(13)] WebhookDelivery? Webhook = null,
+    [property: Id(14)] QualityReport? Quality = null);

@@ -47,6 +47,10 @@ public sealed class JobOptions
     [Range(1, 50)]
     public int ContentSampleFrames { get; set; } = 6;
 
+    /// <summary>Frames sampled over the whole video for a job's <c>qualityReport</c>.</summary>
+    [Range(1, 50)]
+    public int QualitySampleFrames { get; set; } = 4;
+
     /// <summary>
     /// Internal errors in a row (object store, database, network: anything but a reason the job itself cannot finish)
     /// a job rides out before it fails. Between them the job keeps its ledger and stored chunks and runs again.

@@ -1,4 +1,5 @@
 using Vsr.Engine.Media;
+using Vsr.Engine.Quality;
 
 namespace Vsr.Grains.Inference;
 
@@ -18,4 +19,11 @@ public interface IChunkRunner : IDisposable
     /// </summary>
     Task<ChunkOutcome> RunAsync(ChunkWork work, string sourcePath, VideoInfo video, string outputPath, IProgress<int> framesDone,
         CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Measures <paramref name="model"/> at <paramref name="scale"/> against lanczos on <paramref name="frames"/> frames
+    /// spread over the source (<see cref="UpscaleProbe"/>).
+    /// </summary>
+    /// <exception cref="NotSupportedException">The device runs no model.</exception>
+    Task<UpscaleProbeResult> MeasureUpscaleAsync(string model, int scale, string sourcePath, VideoInfo video, int frames, CancellationToken cancellationToken);
 }

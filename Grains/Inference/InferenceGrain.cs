@@ -55,6 +55,37 @@ public sealed class InferenceGrain(
         }
     }
 
+    async Task<QualityReport> IInferenceGrain.MeasureQuality(QualityProbe probe, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, devices.ShuttingDown);
+        var running = new RunningChunk(probe.JobId, stop);
+        _running.Add(running);
+        try
+        {
+            await using var source = await sources.AcquireAsync(probe.SourceKey, releaseAtOnce: false, stop.Token);
+            var video = await probes.GetAsync(probe.SourceKey, source.Path, stop.Token);
+            using var lease = await devices.AcquireAsync(_device, stop.Token);
+            _executionProvider = lease.Runner.ExecutionProvider;
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+            timeout.CancelAfter(jobs.Value.ChunkTimeout);
+            var result = await Task.Run(
+                () => lease.Runner.MeasureUpscaleAsync(probe.Model, probe.Scale, source.Path, video, probe.Frames, timeout.Token), timeout.Token);
+            logger.LogInformation(
+                "Quality of {Model} x{Scale} on job {Job}: {Frames} frames, PSNR-Y {ModelPsnr} dB against lanczos {LanczosPsnr} dB, on {Device}",
+                probe.Model, probe.Scale, probe.JobId, result.Frames, result.Model.PsnrY, result.Lanczos.PsnrY, _device);
+            return new QualityReport(probe.Model, probe.Scale, result.Frames, result.Width, result.Height,
+                new LumaQuality(Math.Round(result.Model.PsnrY, 3), Math.Round(result.Model.SsimY, 4)),
+                new LumaQuality(Math.Round(result.Lanczos.PsnrY, 3), Math.Round(result.Lanczos.SsimY, 4)),
+                new LumaQuality(Math.Round(result.Bicubic.PsnrY, 3), Math.Round(result.Bicubic.SsimY, 4)),
+                Math.Round(result.ModelTime.TotalMilliseconds / result.Frames, 1), this.GetPrimaryKeyString());
+        }
+        finally
+        {
+            _running.Remove(running);
+            running.Finished.TrySetResult();
+        }
+    }
+
     async Task IInferenceGrain.StopJob(Guid jobId)
     {
         var chunks = _running.Where(r => r.JobId == jobId).ToList();

@@ -1,6 +1,7 @@
 using Vsr.Engine;
 using Vsr.Engine.Inference;
 using Vsr.Engine.Media;
+using Vsr.Engine.Quality;
 
 namespace Vsr.Grains.Inference;
 
@@ -20,6 +21,14 @@ public sealed class ModelChunkRunner(InferenceDevice device, EncodeOptions encod
             (next, restorer) => new ChainedFrameEnhancer(device.GetEnhancer(restorer, 1, cancellationToken), next));
         var chunk = new ChunkSpan(work.ChunkIndex, work.StartFrame, work.FrameCount);
         return ChunkTranscoder.TranscodeAsync(sourcePath, video, chunk, enhancer, encode with { Sharpen = work.Sharpen }, outputPath, framesDone, cancellationToken);
+    }
+
+    public async Task<UpscaleProbeResult> MeasureUpscaleAsync(string model, int scale, string sourcePath, VideoInfo video, int frames,
+        CancellationToken cancellationToken)
+    {
+        var enhancer = device.GetEnhancer(model, scale, cancellationToken);
+        var samples = await FrameSampler.SampleAsync(sourcePath, video, frames, cancellationToken);
+        return await UpscaleProbe.MeasureAsync(samples, video.Width, video.Height, enhancer, cancellationToken);
     }
 
     public void Dispose() => device.Dispose();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Vsr.Engine.Inference;
 using Vsr.Engine.Media;
+using Vsr.Engine.Quality;
 using Vsr.Engine.Simulation;
 
 namespace Vsr.Grains.Inference;
@@ -51,6 +52,10 @@ public sealed class SimulatedDevice : IChunkRunner
         File.Copy(await placeholder, outputPath, overwrite: true);
         return new ChunkOutcome(work.FrameCount, width, height, Stopwatch.GetElapsedTime(started));
     }
+
+    public Task<UpscaleProbeResult> MeasureUpscaleAsync(string model, int scale, string sourcePath, VideoInfo video, int frames,
+        CancellationToken cancellationToken) =>
+        throw new NotSupportedException("This device is a simulation and runs no model, so it has no quality to measure.");
 
     /// <summary>Nothing to free: the placeholder files are the silo's, shared by its simulated devices.</summary>
     public void Dispose()

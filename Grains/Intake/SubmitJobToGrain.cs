@@ -19,7 +19,7 @@ public sealed class SubmitJobToGrain(
     {
         await WaitUntilSiloIsActiveAsync(cancellationToken);
         var job = await grains.GetGrain<IJobGrain>(message.JobId)
-            .Submit(new JobRequest(message.SourceKey, message.FileName, message.Scale, message.Model, message.Content, message.Denoise, message.Deblock, message.Sharpen, message.CallbackUrl));
+            .Submit(new JobRequest(message.SourceKey, message.FileName, message.Scale, message.Model, message.Content, message.Denoise, message.Deblock, message.Sharpen, message.CallbackUrl, message.QualityReport));
         logger.LogInformation("Queued job {Job} is {Status}", message.JobId, job.Status);
     }
 

@@ -20,6 +20,7 @@ namespace Vsr.Grains.Jobs;
 public sealed class JobGrain(
     [PersistentState(stateName: JobGrain.StateName, storageName: JobGrain.StorageName)] IPersistentState<JobState> state,
     ChunkDispatcher dispatcher,
+    DeviceDirectory directory,
     ChunkBacklog backlog,
     ModelChooser chooser,
     SourceCopies sources,
@@ -390,12 +391,49 @@ public sealed class JobGrain(
 
             CountBacklog();
             await dispatcher.RunAsync(jobId, request, Job, SaveProgressAsync, cancellationToken);
+            if (request.QualityReport && Job.Quality is null)
+            {
+                Job.Quality = await MeasureQualityAsync(jobId, request, cancellationToken);
+                await state.WriteStateAsync();
+                await PublishAsync();
+            }
+
             await AssembleAsync(jobId, source.Path, video, scratch, cancellationToken);
         }
         finally
         {
             _runningFrames.Clear();
             TryDelete(scratch);
+        }
+    }
+
+    /// <summary>
+    /// Measures the job's upscaler on its own frames (<see cref="QualityReport"/>), on the device that ran most of its
+    /// chunks while that device is still in the cluster (its model is loaded), else on the first device listed. It only
+    /// informs: a measurement that fails is reported in the report's error, and the job goes on to its output.
+    /// </summary>
+    private async Task<QualityReport> MeasureQualityAsync(Guid jobId, JobRequest request, CancellationToken cancellationToken)
+    {
+        var model = Job.Choice!.Model;
+        var devices = directory.ActiveDeviceKeys();
+        var device = Job.Chunks.Where(c => c.Device is not null && devices.Contains(c.Device))
+            .GroupBy(c => c.Device!).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => g.Key).FirstOrDefault() ?? devices.FirstOrDefault();
+        if (device is null)
+        {
+            return new QualityReport(model, request.Scale, Error: "No inference device was in the cluster to measure on.");
+        }
+
+        try
+        {
+            KeepAlive();
+            var probe = new QualityProbe(jobId, request.SourceKey, model, request.Scale, options.Value.QualitySampleFrames);
+            return await GrainFactory.GetGrain<IInferenceGrain>(device).MeasureQuality(probe, cancellationToken);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "Job {Job}: its quality report could not be measured on {Device}; the job goes on without it", jobId, device);
+            return new QualityReport(model, request.Scale, Device: device, Error: $"Not measured: {e.GetBaseException().Message}");
         }
     }
 
@@ -735,7 +773,7 @@ public sealed class JobGrain(
         var fps = elapsed.TotalSeconds > 0 ? framesDone / elapsed.TotalSeconds : 0;
         var progress = new JobProgress(framesDone, framesTotal, Job.Chunks.Count(c => c.Status == ChunkStatus.Done), Job.Chunks.Count, Math.Round(fps, 3));
         return new JobSnapshot(this.GetPrimaryKey(), Job.Status, Job.Request, progress, Job.Error, Job.OutputKey, Job.CreatedAt,
-            Job.CompletedAt, Job.Chunks.ToList(), localSilo.SiloAddress.ToParsableString(), Job.Source, Job.Output, Job.Choice, Job.Webhook);
+            Job.CompletedAt, Job.Chunks.ToList(), localSilo.SiloAddress.ToParsableString(), Job.Source, Job.Output, Job.Choice, Job.Webhook, Job.Quality);
     }
 
     private static VideoSummary Summarize(VideoInfo video) => new(video.Width, video.Height, video.FrameCount,

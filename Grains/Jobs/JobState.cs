@@ -16,4 +16,5 @@ public sealed class JobState
     [Id(9)] public VideoSummary? Output { get; set; }
     [Id(10)] public ModelChoice? Choice { get; set; }
     [Id(11)] public WebhookDelivery? Webhook { get; set; }
+    [Id(12)] public QualityReport? Quality { get; set; }
 }

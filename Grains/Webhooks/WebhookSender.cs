@@ -90,6 +90,7 @@ public sealed class WebhookSender : IDisposable
                 createdAt = job.CreatedAt,
                 completedAt = job.CompletedAt,
                 output = job.Output,
+                quality = job.Quality,
             },
         }, Json);
 

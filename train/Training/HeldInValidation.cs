@@ -1,6 +1,6 @@
 using TorchSharp;
+using Vsr.Engine.Quality;
 using Vsr.Train.Degradation;
-using Vsr.Train.Evaluation;
 using Vsr.Train.Network;
 using static TorchSharp.torch;
 
@@ -43,7 +43,7 @@ public static class HeldInValidation
             }
         }
 
-        return new Result(patches, ImageQuality.PsnrOf(input / patches), ImageQuality.PsnrOf(output / patches));
+        return new Result(patches, FrameQuality.PsnrOf(input / patches), FrameQuality.PsnrOf(output / patches));
     }
 
     // Luma as the evaluation measures it; values are 0..1 in planar RGB.
@@ -56,8 +56,8 @@ public static class HeldInValidation
             for (var x = 0; x < size; x++)
             {
                 var p = y * size + x;
-                var a = ImageQuality.LumaY(target[p], target[plane + p], target[2 * plane + p]);
-                var b = ImageQuality.LumaY(candidate(0, y, x), candidate(1, y, x), candidate(2, y, x));
+                var a = FrameQuality.LumaY(target[p], target[plane + p], target[2 * plane + p]);
+                var b = FrameQuality.LumaY(candidate(0, y, x), candidate(1, y, x), candidate(2, y, x));
                 mse += (a - b) * (a - b);
             }
         }

@@ -188,6 +188,43 @@ public sealed class JobApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.True(sharpDetail > plainDetail * 1.15, $"mean |Laplacian| {sharpDetail:F2} with sharpen=1 vs {plainDetail:F2} without");
     }
 
+    [Fact]
+    public async Task A_quality_report_measures_the_upscaler_against_lanczos_on_the_videos_own_frames()
+    {
+        var clip = await MediaFacts.MakeClipAsync(api.Factory.Temp.Combine("quality.mp4"), 64, 48, seconds: 1);
+        var form = Upload(clip, "2");
+        form.Add(new StringContent("true"), "qualityReport");
+
+        var (job, _) = await CompletedOutputAsync(form, "quality-out.mp4");
+        var (plain, _) = await CompletedOutputAsync(Upload(clip, "2"), "quality-plain.mp4");
+
+        Assert.True(job.GetProperty("qualityReport").GetBoolean());
+        var quality = job.GetProperty("quality");
+        Assert.Equal(JsonValueKind.Null, quality.GetProperty("error").ValueKind);
+        Assert.Equal("real-x2", quality.GetProperty("model").GetString());
+        Assert.Equal((2, 4, 64, 48), (quality.GetProperty("scale").GetInt32(), quality.GetProperty("frames").GetInt32(),
+            quality.GetProperty("width").GetInt32(), quality.GetProperty("height").GetInt32()));
+        var (model, lanczos, bicubic) = (Figures(quality, "enhanced"), Figures(quality, "lanczos"), Figures(quality, "bicubic"));
+        foreach (var (psnr, ssim) in new[] { model, lanczos, bicubic })
+        {
+            Assert.InRange(psnr, 10, 99);
+            Assert.InRange(ssim, 0.1, 1);
+        }
+
+        // The three enlargements are measured, not copied from each other.
+        Assert.NotEqual(model.Psnr, lanczos.Psnr);
+        Assert.NotEqual(lanczos.Psnr, bicubic.Psnr);
+        Assert.Equal(Math.Round(model.Psnr - lanczos.Psnr, 3), quality.GetProperty("gainOverLanczosDb").GetDouble(), 3);
+        Assert.True(quality.GetProperty("modelMillisecondsPerFrame").GetDouble() > 0);
+        Assert.EndsWith("/cpu:0", quality.GetProperty("device").GetString());
+
+        Assert.False(plain.GetProperty("qualityReport").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, plain.GetProperty("quality").ValueKind);
+    }
+
+    private static (double Psnr, double Ssim) Figures(JsonElement quality, string method) =>
+        (quality.GetProperty(method).GetProperty("psnrY").GetDouble(), quality.GetProperty(method).GetProperty("ssimY").GetDouble());
+
     [Theory]
     [InlineData("content", "cartoon", "'content' must be one of auto, live, animation")]
     [InlineData("denoise", "maybe", "'denoise' and 'deblock' must be true or false")]
@@ -196,6 +233,7 @@ public sealed class JobApiTests(ApiFixture api) : IClassFixture<ApiFixture>
     [InlineData("sharpen", "1.5", "'sharpen' must be a strength from 0 to 1")]
     [InlineData("sharpen", "NaN", "'sharpen' must be a strength from 0 to 1")]
     [InlineData("sharpen", "crisp", "'sharpen' must be a strength from 0 to 1")]
+    [InlineData("qualityReport", "please", "'qualityReport' must be true or false")]
     public async Task An_unknown_option_value_gets_400_naming_the_allowed_values(string field, string value, string detail)
     {
         var clip = await MediaFacts.MakeClipAsync(api.Factory.Temp.Combine($"option-{field}.mp4"), 64, 48, seconds: 1);

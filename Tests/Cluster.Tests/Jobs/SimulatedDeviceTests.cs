@@ -52,6 +52,25 @@ public sealed class SimulatedDeviceTests
     }
 
     [Fact]
+    public async Task A_quality_report_asked_of_a_simulated_device_says_why_there_is_none_and_the_job_completes()
+    {
+        await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0"],
+            extraSettings: new Dictionary<string, string?> { ["Vsr:Simulation:FrameLatency"] = "00:00:00.001" });
+        using var clips = new TempDirectory();
+        var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 1);
+
+        var job = await cluster.SubmitAsync(clip, 2, qualityReport: true);
+        var done = await VsrTestCluster.WaitForEndAsync(job, TimeSpan.FromMinutes(2));
+
+        Assert.True(done.Status == JobStatus.Completed, $"job ended {done.Status}: {done.Error}");
+        var quality = Assert.IsType<QualityReport>(done.Quality);
+        Assert.Contains("simulation", quality.Error);
+        Assert.Null(quality.Enhanced);
+        Assert.EndsWith("/sim:0", quality.Device);
+        await cluster.WaitForNoScratchFilesAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task Only_devices_configured_as_sim_are_simulated()
     {
         using var placeholders = new PlaceholderChunks();

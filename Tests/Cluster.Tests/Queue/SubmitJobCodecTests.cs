@@ -8,7 +8,8 @@ public sealed class SubmitJobCodecTests
     [Fact]
     public void Options_travel_and_a_missing_model_means_the_content_chooses()
     {
-        var sent = new SubmitJob(Guid.NewGuid(), "jobs/a/source.mp4", "a.mp4", 4, null, DateTimeOffset.UnixEpoch, "live", Denoise: true, Deblock: false, Sharpen: 0.25);
+        var sent = new SubmitJob(Guid.NewGuid(), "jobs/a/source.mp4", "a.mp4", 4, null, DateTimeOffset.UnixEpoch, "live", Denoise: true, Deblock: false, Sharpen: 0.25,
+            CallbackUrl: "https://hooks.example.com/vsr", QualityReport: true);
 
         var received = SubmitJobCodec.Decode(SubmitJobCodec.Encode(sent));
 
@@ -23,6 +24,7 @@ public sealed class SubmitJobCodecTests
         var received = SubmitJobCodec.Decode(Encoding.UTF8.GetBytes(body));
 
         Assert.Equal(("realesr-animevideov3", "auto", false, false, 0.0), (received.Model, received.Content, received.Denoise, received.Deblock, received.Sharpen));
+        Assert.Equal((null, false), (received.CallbackUrl, received.QualityReport));
     }
 
     [Fact]

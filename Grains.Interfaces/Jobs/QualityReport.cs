@@ -1,0 +1,42 @@
+namespace Vsr.Grains.Jobs;
+
+/// <summary>PSNR (dB) and SSIM of a method's luma against the video's own frames.</summary>
+[GenerateSerializer, Immutable]
+public sealed record LumaQuality(
+    [property: Id(0)] double PsnrY,
+    [property: Id(1)] double SsimY);
+
+/// <summary>
+/// How well the job's upscaler does on this video's own pictures: sample frames shrunk by the job's scale, enlarged
+/// again by the model and by lanczos and bicubic, each scored against the frame itself. Asked for with
+/// <c>qualityReport</c>; measured once, after the chunks and before the output is assembled. A measurement that failed
+/// leaves the job as it is and says why in <see cref="Error"/>.
+/// </summary>
+/// <param name="Model">The upscaler measured (the job's restorers and sharpening are not part of it).</param>
+/// <param name="Scale">The scale it was measured at: the job's.</param>
+/// <param name="Frames">How many frames were measured.</param>
+/// <param name="Width">The width of the frames as scored: the source's, less the columns the scale does not divide.</param>
+/// <param name="Height">The height of the frames as scored.</param>
+/// <param name="Enhanced">The model's enlargement.</param>
+/// <param name="Lanczos">lanczos's enlargement of the same shrunk frames.</param>
+/// <param name="Bicubic">bicubic's enlargement of the same shrunk frames.</param>
+/// <param name="ModelMillisecondsPerFrame">The model's own time per shrunk frame on <see cref="Device"/>.</param>
+/// <param name="Device">The device key the measurement ran on.</param>
+/// <param name="Error">Why no figures could be measured, or null.</param>
+[GenerateSerializer, Immutable]
+public sealed record QualityReport(
+    [property: Id(0)] string Model,
+    [property: Id(1)] int Scale,
+    [property: Id(2)] int Frames = 0,
+    [property: Id(3)] int Width = 0,
+    [property: Id(4)] int Height = 0,
+    [property: Id(5)] LumaQuality? Enhanced = null,
+    [property: Id(6)] LumaQuality? Lanczos = null,
+    [property: Id(7)] LumaQuality? Bicubic = null,
+    [property: Id(8)] double? ModelMillisecondsPerFrame = null,
+    [property: Id(9)] string? Device = null,
+    [property: Id(10)] string? Error = null)
+{
+    /// <summary>The model's PSNR-Y above lanczos's, in dB: positive when the model recovers more of this footage.</summary>
+    public double? GainOverLanczosDb => Enhanced is { } model && Lanczos is { } lanczos ? Math.Round(model.PsnrY - lanczos.PsnrY, 3) : null;
+}

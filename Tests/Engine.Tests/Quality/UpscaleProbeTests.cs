@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
+using Vsr.Engine.Inference;
+using Vsr.Engine.Media;
+using Vsr.Engine.Models;
+using Vsr.Engine.Quality;
+using Xunit.Abstractions;
+
+namespace Vsr.Engine.Tests.Quality;
+
+public sealed class UpscaleProbeTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task An_upscaler_that_is_lanczos_scores_exactly_as_lanczos()
+    {
+        var frames = new[] { await PictureAsync("testsrc2", 96, 64), await PictureAsync("mandelbrot", 96, 64) };
+
+        var result = await UpscaleProbe.MeasureAsync(frames, 96, 64, new ResizingEnhancer("lanczos"), CancellationToken.None);
+
+        Assert.Equal((2, 96, 64), (result.Frames, result.Width, result.Height));
+        Assert.Equal(result.Lanczos, result.Model);
+        Assert.NotEqual(result.Lanczos, result.Bicubic);
+        Assert.InRange(result.Lanczos.PsnrY, 15, 60);
+    }
+
+    [Fact]
+    public async Task An_upscaler_that_loses_the_picture_scores_far_below_lanczos()
+    {
+        var frame = await PictureAsync("testsrc2", 96, 64);
+
+        var result = await UpscaleProbe.MeasureAsync([frame], 96, 64, new GreyEnhancer(2), CancellationToken.None);
+
+        Assert.True(result.Model.PsnrY < result.Lanczos.PsnrY - 5, $"grey {result.Model.PsnrY:F2} dB vs lanczos {result.Lanczos.PsnrY:F2} dB");
+        Assert.True(result.Model.SsimY < result.Lanczos.SsimY, $"grey SSIM {result.Model.SsimY:F4} vs lanczos {result.Lanczos.SsimY:F4}");
+    }
+
+    [Fact]
+    public async Task The_project_model_recovers_more_than_bicubic_on_a_natural_picture()
+    {
+        // The mandelbrot source's smooth gradients and sharp boundaries, downscaled from a larger render as a camera would.
+        var frame = await PictureAsync("mandelbrot=size=384x256,scale=128:96:flags=area", 128, 96);
+        var catalog = new ModelCatalog(new ModelCatalogOptions { Directory = TestModels.Directory });
+        using var device = new InferenceDevice(DeviceId.Parse("cpu:0"), catalog, new InferenceOptions { IntraOpThreads = 2 }, NullLoggerFactory.Instance);
+
+        var result = await UpscaleProbe.MeasureAsync([frame], 128, 96, device.GetEnhancer("real-x2", 2), CancellationToken.None);
+
+        output.WriteLine($"real-x2 {result.Model}, lanczos {result.Lanczos}, bicubic {result.Bicubic}, {result.ModelTime.TotalMilliseconds:F0} ms");
+        Assert.True(result.Model.PsnrY > result.Bicubic.PsnrY, $"real-x2 {result.Model.PsnrY:F2} dB vs bicubic {result.Bicubic.PsnrY:F2} dB");
+        Assert.True(result.ModelTime > TimeSpan.Zero);
+    }
+
+    [Fact]
+    public async Task Columns_and_rows_the_scale_does_not_divide_are_left_out()
+    {
+        var frame = await PictureAsync("mandelbrot", 67, 50);
+
+        var result = await UpscaleProbe.MeasureAsync([frame], 67, 50, new ResizingEnhancer("lanczos", scale: 4), CancellationToken.None);
+
+        Assert.Equal((64, 48), (result.Width, result.Height));
+        Assert.Equal(result.Lanczos, result.Model);
+    }
+
+    [Fact]
+    public async Task A_picture_too_small_to_shrink_is_refused_with_its_sizes()
+    {
+        var frame = new byte[30 * 20 * 3];
+
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() =>
+            UpscaleProbe.MeasureAsync([frame], 30, 20, new GreyEnhancer(4), CancellationToken.None));
+
+        Assert.Contains("30x20", refused.Message);
+        Assert.Contains("7x5", refused.Message);
+    }
+
+    [Fact]
+    public void Crop_keeps_the_top_left_rows_and_columns()
+    {
+        var frame = Enumerable.Range(0, 5 * 3 * 3).Select(i => (byte)i).ToArray();
+
+        var cropped = UpscaleProbe.Crop(frame, 5, 4, 2);
+
+        Assert.Equal(frame[..12].Concat(frame[15..27]).ToArray(), cropped);
+    }
+
+    /// <summary>One RGB24 frame of an ffmpeg test source.</summary>
+    internal static async Task<byte[]> PictureAsync(string source, int width, int height)
+    {
+        var input = source.Contains("size=") ? source : $"{source}=size={width}x{height}";
+        var start = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "-v", "error", "-f", "lavfi", "-i", input, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var ffmpeg = Process.Start(start)!;
+        using var buffer = new MemoryStream();
+        var error = ffmpeg.StandardError.ReadToEndAsync();
+        await ffmpeg.StandardOutput.BaseStream.CopyToAsync(buffer);
+        await ffmpeg.WaitForExitAsync();
+        Assert.True(ffmpeg.ExitCode == 0, await error);
+        Assert.Equal(width * height * 3, buffer.Length);
+        return buffer.ToArray();
+    }
+
+    /// <summary>An "upscaler" that is one of swscale's kernels.</summary>
+    private sealed class ResizingEnhancer(string kernel, int scale = 2) : IFrameEnhancer
+    {
+        public int Scale => scale;
+
+        public int PreferredBatchSize => 1;
+
+        public byte[][] Enhance(IReadOnlyList<byte[]> frames, int width, int height, CancellationToken cancellationToken) =>
+            frames.Select(f => RawFrameResize.ResizeAsync(f, width, height, width * scale, height * scale, kernel, cancellationToken).GetAwaiter().GetResult()).ToArray();
+    }
+
+    /// <summary>An "upscaler" that returns mid-grey.</summary>
+    private sealed class GreyEnhancer(int scale) : IFrameEnhancer
+    {
+        public int Scale => scale;
+
+        public int PreferredBatchSize => 1;
+
+        public byte[][] Enhance(IReadOnlyList<byte[]> frames, int width, int height, CancellationToken cancellationToken) =>
+            frames.Select(_ => Enumerable.Repeat((byte)128, width * scale * height * scale * 3).ToArray()).ToArray();
+    }
+}
