@@ -56,7 +56,7 @@ public static class QueuedRequest
         // Dead-lettered: no silo could accept it, and none will try again.
         var failure = await IntakeFailure.FindAsync(store, id, cancellationToken);
         var snapshot = new JobSnapshot(id, failure is null ? JobStatus.Pending : JobStatus.Failed,
-            new JobRequest(request.SourceKey, request.FileName, request.Scale, request.Model, request.Content, request.Denoise, request.Deblock, request.Sharpen, request.CallbackUrl, request.QualityReport),
+            SubmitJobToGrain.RequestOf(request),
             JobProgress.Empty, failure?.Reason, OutputKey: null, request.SubmittedAt, failure?.FailedAt, [], Coordinator: null, Source: null, Output: null);
         return new FoundJob(snapshot, failure is null ? request : null);
     }

@@ -18,6 +18,13 @@ public interface IJobGrain : IGrainWithGuidKey
     /// </summary>
     ValueTask<JobSnapshot> Cancel();
 
+    /// <summary>
+    /// Records that the job's queued submission was given up on (dead-lettered): a job with no state yet ends FAILED
+    /// with <paramref name="reason"/>, and its callback, when <paramref name="request"/> names one, reports it. A job
+    /// that was saved meanwhile is left as it is. Returns the job as it then stands.
+    /// </summary>
+    ValueTask<JobSnapshot> FailSubmission(JobRequest request, string reason);
+
     /// <summary>Called by inference grains while a chunk runs; fire-and-forget.</summary>
     [OneWay]
     ValueTask ReportChunkProgress(int chunkIndex, int framesDone);

@@ -8,8 +8,10 @@ namespace Vsr.Grains.Intake;
 /// When a submission is dead-lettered (the handler failed on every delivery, e.g. the database was down), records
 /// an <see cref="IntakeFailure"/> for the API and deletes the upload, which no job will read. A job that did get
 /// saved (its submission failed after that, say at the reminder) keeps its upload and gets no failure record: its
-/// grain answers for it. When the grain cannot say, the upload is kept too. The dead letter itself stays in the
-/// dead-letter queue for an operator.
+/// grain answers for it. When the grain cannot say, the upload is kept too. A submission with a callback URL also ends
+/// its job grain FAILED with the same reason, whose callback then reports it like any job's end (when the database is
+/// what failed and still fails, the callback cannot be saved and is not sent; the failure record still answers GET).
+/// The dead letter itself stays in the dead-letter queue for an operator.
 /// </summary>
 public sealed class DeadLetterRecorder(IObjectStore store, IGrainFactory grains, ILogger<DeadLetterRecorder> logger) : IDeadLetterObserver
 {
@@ -47,5 +49,16 @@ public sealed class DeadLetterRecorder(IObjectStore store, IGrainFactory grains,
         }
 
         logger.LogWarning("Job {Job} reads FAILED: its submission was dead-lettered after {Attempts} deliveries", message.JobId, letter.Attempts);
+        if (saved == false && message.CallbackUrl is not null)
+        {
+            try
+            {
+                await grains.GetGrain<IJobGrain>(message.JobId).FailSubmission(SubmitJobToGrain.RequestOf(message), reason);
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Job {Job}: its failure could not be saved with the job, so its callback is not sent", message.JobId);
+            }
+        }
     }
 }

@@ -19,9 +19,13 @@ public sealed class SubmitJobToGrain(
     {
         await WaitUntilSiloIsActiveAsync(cancellationToken);
         var job = await grains.GetGrain<IJobGrain>(message.JobId)
-            .Submit(new JobRequest(message.SourceKey, message.FileName, message.Scale, message.Model, message.Content, message.Denoise, message.Deblock, message.Sharpen, message.CallbackUrl, message.QualityReport));
+            .Submit(RequestOf(message));
         logger.LogInformation("Queued job {Job} is {Status}", message.JobId, job.Status);
     }
+
+    /// <summary>The job request a queued submission carries.</summary>
+    public static JobRequest RequestOf(SubmitJob message) => new(message.SourceKey, message.FileName, message.Scale, message.Model,
+        message.Content, message.Denoise, message.Deblock, message.Sharpen, message.CallbackUrl, message.QualityReport);
 
     /// <summary>
     /// The consumer can start before the silo has joined the cluster. Failing those first messages would spend their

@@ -131,6 +131,30 @@ public sealed class JobGrain(
 
     ValueTask<JobSnapshot> IJobGrain.GetSnapshot() => ValueTask.FromResult(Snapshot());
 
+    async ValueTask<JobSnapshot> IJobGrain.FailSubmission(JobRequest request, string reason)
+    {
+        if (Job.Status != JobStatus.None)
+        {
+            return Snapshot();
+        }
+
+        (Job.Request, Job.CreatedAt) = (request, DateTimeOffset.UtcNow);
+        try
+        {
+            await EndAsync(JobStatus.Failed, reason);
+        }
+        catch
+        {
+            (Job.Request, Job.CreatedAt) = (null, null);
+            throw;
+        }
+
+        // Held until the callback is delivered or given up, as for any ended job.
+        await HoldReminderWhileCallbackPendingAsync();
+        logger.LogWarning("Job {Job} ended FAILED before it started: its submission was given up on", this.GetPrimaryKey());
+        return Snapshot();
+    }
+
     async ValueTask<JobSnapshot> IJobGrain.Cancel()
     {
         if (IsEnded)

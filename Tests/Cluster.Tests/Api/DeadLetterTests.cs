@@ -44,6 +44,44 @@ public sealed class DeadLetterTests
     }
 
     [Fact]
+    public async Task A_dead_lettered_submission_with_a_callback_reports_its_failure_there()
+    {
+        using var receiver = new Support.CallbackReceiver(HttpStatusCode.NoContent);
+        await using var factory = new ApiFactory(
+            new Dictionary<string, string>
+            {
+                ["Vsr:Queue:InProcess:MaxDeliveries"] = MaxDeliveries.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Vsr:Queue:InProcess:RetryDelay"] = "00:00:00.050",
+                ["Vsr:Webhooks:AllowedHosts:0"] = "127.0.0.1",
+            },
+            services => services.AddSingleton<ISubmitJobHandler>(new SubmitJobHandler((_, _) =>
+                throw new InvalidOperationException("the job store is unreachable"))));
+        using var http = factory.CreateClient();
+        var clip = await Support.MediaFacts.MakeClipAsync(factory.Temp.Combine("doomed-hook.mp4"), 64, 48, seconds: 1);
+        var form = Upload(clip, "2");
+        form.Add(new StringContent(receiver.Url), "callbackUrl");
+
+        using var submit = await http.PostAsync("/v1/jobs", form);
+        var id = (await submit.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (receiver.Received.IsEmpty && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        var post = Assert.Single(receiver.Received);
+        using var body = JsonDocument.Parse(post.Body);
+        Assert.Equal("job.failed", body.RootElement.GetProperty("type").GetString());
+        var data = body.RootElement.GetProperty("data");
+        Assert.Equal((id, "FAILED"), (data.GetProperty("id").GetGuid(), data.GetProperty("status").GetString()));
+        Assert.Contains("the job store is unreachable", data.GetProperty("error").GetString(), StringComparison.Ordinal);
+        var job = await http.GetFromJsonAsync<JsonElement>($"/v1/jobs/{id}");
+        Assert.Equal("FAILED", job.GetProperty("status").GetString());
+        Assert.Equal(data.GetProperty("error").GetString(), job.GetProperty("error").GetString());
+        Assert.Equal("DELIVERED", job.GetProperty("callback").GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task A_progress_feed_opened_while_queued_ends_FAILED_when_the_submission_is_dead_lettered()
     {
         await using var factory = new ApiFactory(
