@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# ./run.sh [VIDEO] [--scale 2|4] [--content auto|live|animation] [--denoise] [--deblock] [--sharpen 0..1] [--quality-report] [--model NAME]
+# ./run.sh [VIDEO] [--scale 2|4] [--content auto|live|animation] [--denoise] [--deblock] [--sharpen 0..1] [--quality-report]
+#          [--codec h264|hevc|av1] [--crf N] [--bit-depth 8|10] [--model NAME]
 # Upscales VIDEO (default: a short generated sample with an audio tone) on an embedded single-node cluster:
 # one local silo co-hosted with the HTTP API, localhost clustering, in-memory state, a filesystem object store.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 
-video="" scale=2 model="" content=auto denoise=false deblock=false sharpen=0 quality=false
+video="" scale=2 model="" content=auto denoise=false deblock=false sharpen=0 quality=false codec=h264 crf="" bitdepth=8
 while [ $# -gt 0 ]; do
   case "$1" in
     --scale) scale="$2"; shift 2 ;;
@@ -20,7 +21,13 @@ while [ $# -gt 0 ]; do
     --sharpen) sharpen="$2"; shift 2 ;;
     --sharpen=*) sharpen="${1#*=}"; shift ;;
     --quality-report) quality=true; shift ;;
-    -h|--help) sed -n '2,4p' "$0"; exit 0 ;;
+    --codec) codec="$2"; shift 2 ;;
+    --codec=*) codec="${1#*=}"; shift ;;
+    --crf) crf="$2"; shift 2 ;;
+    --crf=*) crf="${1#*=}"; shift ;;
+    --bit-depth) bitdepth="$2"; shift 2 ;;
+    --bit-depth=*) bitdepth="${1#*=}"; shift ;;
+    -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
     *) video="$1"; shift ;;
   esac
 done
@@ -58,7 +65,8 @@ for _ in $(seq 1 120); do
 done
 
 echo "run.sh: uploading $video (x$scale)"
-form=(-F "file=@$video" -F "scale=$scale" -F "content=$content" -F "denoise=$denoise" -F "deblock=$deblock" -F "sharpen=$sharpen" -F "qualityReport=$quality")
+form=(-F "file=@$video" -F "scale=$scale" -F "content=$content" -F "denoise=$denoise" -F "deblock=$deblock" -F "sharpen=$sharpen" -F "qualityReport=$quality" -F "codec=$codec" -F "bitDepth=$bitdepth")
+[ -n "$crf" ] && form+=(-F "crf=$crf")
 [ -n "$model" ] && form+=(-F "model=$model")
 reply="$(curl -sS -w '\n%{http_code}' "${form[@]}" "$base/v1/jobs")"
 code="${reply##*$'\n'}"; body="${reply%$'\n'*}"
@@ -104,5 +112,5 @@ else:
         print("  %-22s %6.2f / %.4f" % (name, q[key]["psnrY"], q[key]["ssimY"]))
     print("  %s over lanczos: %+.2f dB" % (q["model"], q["gainOverLanczosDb"]))'
 fi
-ffprobe -v error -count_packets -select_streams v:0 -show_entries stream=width,height,nb_read_packets:format=duration \
+ffprobe -v error -count_packets -select_streams v:0 -show_entries stream=codec_name,pix_fmt,width,height,nb_read_packets:format=duration \
   -of default=noprint_wrappers=1 "$output" | sed 's/^/  /'

@@ -16,6 +16,9 @@ namespace Vsr.Queue;
 /// <param name="Sharpen">Strength of the sharpening after upscaling, 0 (none) to 1.</param>
 /// <param name="CallbackUrl">An absolute http(s) URL to POST the job's end to, or null.</param>
 /// <param name="QualityReport">Measure the upscaler against lanczos on the video's own frames.</param>
+/// <param name="Codec">The output's video codec (<c>h264</c>, <c>hevc</c>, <c>av1</c>), or null for H.264.</param>
+/// <param name="Crf">The encoder's constant-quality value, or null for the silos' default for the codec.</param>
+/// <param name="BitDepth">The output's bits per sample: 8 or 10.</param>
 public sealed record SubmitJob(
     Guid JobId,
     string SourceKey,
@@ -28,7 +31,10 @@ public sealed record SubmitJob(
     bool Deblock = false,
     double Sharpen = 0,
     string? CallbackUrl = null,
-    bool QualityReport = false)
+    bool QualityReport = false,
+    string? Codec = null,
+    int? Crf = null,
+    int BitDepth = 8)
 {
     /// <summary>Whether <paramref name="value"/> is a sharpening strength: 0 to 1 (NaN is not).</summary>
     public static bool IsSharpenStrength(double value) => value is >= 0 and <= 1;

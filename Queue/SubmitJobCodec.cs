@@ -23,7 +23,8 @@ public static class SubmitJobCodec
     {
         ArgumentNullException.ThrowIfNull(message);
         var wire = new Wire(SchemaVersion, message.JobId, message.SourceKey, message.FileName, message.Scale, message.Model, message.SubmittedAt,
-            message.Content, message.Denoise, message.Deblock, message.Sharpen, message.CallbackUrl, message.QualityReport);
+            message.Content, message.Denoise, message.Deblock, message.Sharpen, message.CallbackUrl, message.QualityReport,
+            message.Codec, message.Crf, message.BitDepth);
         return JsonSerializer.SerializeToUtf8Bytes(wire, Json);
     }
 
@@ -61,18 +62,23 @@ public static class SubmitJobCodec
         if (wire.Content is not null && wire.Content is not ("auto" or "live" or "animation")) missing.Add("content (auto, live or animation)");
         if (wire.Sharpen is not null && !SubmitJob.IsSharpenStrength(wire.Sharpen.Value)) missing.Add("sharpen (0 to 1)");
         if (wire.CallbackUrl is not null && !SubmitJob.IsCallbackUrl(wire.CallbackUrl)) missing.Add("callbackUrl (absolute http or https)");
+        if (wire.Codec is not null && string.IsNullOrWhiteSpace(wire.Codec)) missing.Add("codec");
+        if (wire.Crf is < 0) missing.Add("crf (0 or more)");
+        if (wire.BitDepth is not null and not (8 or 10)) missing.Add("bitDepth (8 or 10)");
         if (missing.Count > 0)
         {
             throw new MalformedMessageException($"SubmitJob v{SchemaVersion} lacks a valid {string.Join(", ", missing)}.");
         }
 
         return new SubmitJob(wire.JobId!.Value, wire.SourceKey!, wire.FileName!, wire.Scale!.Value, wire.Model, wire.SubmittedAt!.Value,
-            wire.Content ?? "auto", wire.Denoise ?? false, wire.Deblock ?? false, wire.Sharpen ?? 0, wire.CallbackUrl, wire.QualityReport ?? false);
+            wire.Content ?? "auto", wire.Denoise ?? false, wire.Deblock ?? false, wire.Sharpen ?? 0, wire.CallbackUrl, wire.QualityReport ?? false,
+            wire.Codec, wire.Crf, wire.BitDepth ?? 8);
     }
 
     // Every field nullable, so that a missing one is reported by name rather than read as a default. The model may be
-    // absent (the content option chooses); content, denoise, deblock, sharpen, callbackUrl and qualityReport came later and default when absent.
+    // absent (the content option chooses); content, denoise, deblock, sharpen, callbackUrl, qualityReport, codec, crf and bitDepth came later and default when absent.
     private sealed record Wire(
         int? SchemaVersion, Guid? JobId, string? SourceKey, string? FileName, int? Scale, string? Model, DateTimeOffset? SubmittedAt,
-        string? Content, bool? Denoise, bool? Deblock, double? Sharpen, string? CallbackUrl, bool? QualityReport);
+        string? Content, bool? Denoise, bool? Deblock, double? Sharpen, string? CallbackUrl, bool? QualityReport,
+        string? Codec, int? Crf, int? BitDepth);
 }

@@ -117,6 +117,35 @@ public static class JobEndpoints
                 $"'sharpen' must be a strength from 0 to 1, or true ({DefaultSharpen}) or false, not '{form["sharpen"]}'.");
         }
 
+        var codecName = form["codec"].FirstOrDefault()?.Trim();
+        codecName = string.IsNullOrEmpty(codecName) ? null : codecName;
+        var crfText = form["crf"].FirstOrDefault()?.Trim();
+        var bitDepthText = form["bitDepth"].FirstOrDefault()?.Trim();
+        int? crf = null;
+        if (!string.IsNullOrEmpty(crfText))
+        {
+            if (!int.TryParse(crfText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+            {
+                return Problem(StatusCodes.Status400BadRequest, "Unsupported option", $"'crf' must be a whole number, not '{crfText}'.");
+            }
+
+            crf = value;
+        }
+
+        var bitDepth = 8;
+        if (!string.IsNullOrEmpty(bitDepthText) && !int.TryParse(bitDepthText, NumberStyles.Integer, CultureInfo.InvariantCulture, out bitDepth))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Unsupported option", $"'bitDepth' must be 8 or 10, not '{bitDepthText}'.");
+        }
+
+        if (OutputCodecs.Refusal(codecName, crf, bitDepth) is { } encodingRefusal)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Unsupported option", $"{encodingRefusal}.");
+        }
+
+        var codec = OutputCodecs.Parse(codecName ?? OutputCodec.H264.Name())!.Value;
+        codecName = codec.Name();
+
         if (!TryReadSwitch(form, "qualityReport", out var qualityReport))
         {
             return Problem(StatusCodes.Status400BadRequest, "Unsupported option", $"'qualityReport' must be true or false, not '{form["qualityReport"]}'.");
@@ -169,6 +198,11 @@ public static class JobEndpoints
                 return OutputTooLarge(video, scale);
             }
 
+            if (codec.SizeRefusal(video.Width * scale, video.Height * scale) is { } tooSmall)
+            {
+                return Problem(StatusCodes.Status422UnprocessableEntity, "Output too small for the codec", $"{tooSmall}.");
+            }
+
             // The upload is whole: from here a client that goes away no longer stops the submission, neither while it
             // waits for its turn (bounded by the claim's own wait) nor half-way (the queue's own timeouts bound the
             // publish), and anything short of a confirmed publish removes what was stored (unless the claim was lost, and
@@ -194,7 +228,8 @@ public static class JobEndpoints
             }
 
             var sourceKey = $"jobs/{id:N}/source{extension}";
-            var request = new SubmitJob(id, sourceKey, UploadName(file.FileName, extension), scale, model, DateTimeOffset.UtcNow, content, denoise, deblock, sharpen, callbackUrl, qualityReport);
+            var request = new SubmitJob(id, sourceKey, UploadName(file.FileName, extension), scale, model, DateTimeOffset.UtcNow, content, denoise, deblock, sharpen, callbackUrl, qualityReport,
+                codecName, crf, bitDepth);
             var queued = false;
             try
             {

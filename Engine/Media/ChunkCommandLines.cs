@@ -94,7 +94,8 @@ internal static class ChunkCommandLines
     }
 
     /// <summary>
-    /// Encodes the timed raw RGB24 frames that <see cref="RawVideoMatroskaWriter"/> streams to stdin with libx264.
+    /// Encodes the timed raw RGB24 frames that <see cref="RawVideoMatroskaWriter"/> streams to stdin with the encoder of
+    /// <see cref="EncodeOptions.Codec"/>.
     /// <c>-fps_mode passthrough</c> keeps each frame's own timestamp, so irregular timing survives.
     /// RGB→YUV uses the BT.709 matrix and the stream is tagged so, which keeps colours right in players whatever the
     /// source's size. The source's pixel aspect ratio is set on the stream (the raw pipe carries none), so
@@ -109,8 +110,13 @@ internal static class ChunkCommandLines
         var pixelAspect = string.Create(CultureInfo.InvariantCulture, $"{video.PixelAspectNumerator}/{video.PixelAspectDenominator}");
         arguments.AddRange(["-f", "matroska", "-i", "-", "-fps_mode", "passthrough", "-video_track_timescale", "1000000"]);
         var sharpen = encode.Sharpen > 0 ? string.Create(CultureInfo.InvariantCulture, $"cas=strength={encode.Sharpen:0.###},") : "";
-        arguments.AddRange(["-map", "0:v", "-vf", $"{sharpen}scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,setsar={pixelAspect}"]);
-        arguments.AddRange(["-c:v", "libx264", "-preset", encode.Preset, "-crf", encode.Crf.ToString(CultureInfo.InvariantCulture)]);
+        arguments.AddRange(["-map", "0:v", "-vf", $"{sharpen}scale=out_color_matrix=bt709:out_range=tv,format={encode.PixelFormat},setsar={pixelAspect}"]);
+        arguments.AddRange(encode.Codec.EncoderArguments(encode.Crf, encode.Preset, encode.Av1Preset));
+        if (encode.Codec.Mp4Tag() is { } tag)
+        {
+            arguments.AddRange(["-tag:v", tag]);
+        }
+
         arguments.AddRange(["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv", "-field_order", "progressive"]);
         arguments.AddRange(["-y", outputPath]);
         return arguments;

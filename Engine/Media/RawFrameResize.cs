@@ -23,8 +23,23 @@ public static class RawFrameResize
         // Written and read together: a frame larger than a pipe's buffer would otherwise stall both sides.
         var writing = WriteAndCloseAsync(ffmpeg.Input, frame, cancellationToken);
         var resized = new byte[toWidth * toHeight * 3];
-        var read = await ReadFullyAsync(ffmpeg.Output, resized, cancellationToken);
-        await writing;
+        int read;
+        try
+        {
+            read = await ReadFullyAsync(ffmpeg.Output, resized, cancellationToken);
+        }
+        catch
+        {
+            // A writer blocked on a full pipe waits for ffmpeg to read, which waits for its output to be read: end both.
+            ffmpeg.Kill();
+            throw;
+        }
+        finally
+        {
+            // The writer ends on its own once ffmpeg is gone (killed on cancel, or exited): observe it either way.
+            await writing.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
         await ffmpeg.WaitForSuccessAsync(cancellationToken);
         return read == resized.Length
             ? resized
@@ -37,9 +52,9 @@ public static class RawFrameResize
         {
             await input.WriteAsync(frame, cancellationToken);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
         {
-            // ffmpeg closed its input early; its exit code and stderr say why.
+            // ffmpeg closed its input early (or was stopped); its exit code and stderr say why.
         }
         finally
         {

@@ -13,8 +13,16 @@ public sealed record LumaScore(double PsnrY, double SsimY);
 /// <param name="Model">The enhancer's output.</param>
 /// <param name="Lanczos">swscale's lanczos enlargement of the same shrunk frames.</param>
 /// <param name="Bicubic">swscale's bicubic enlargement of the same shrunk frames.</param>
-/// <param name="ModelTime">The enhancer's own time, all frames together.</param>
+/// <param name="ModelTime">The enhancer's own time, all frames together, after one untimed run to warm it up.</param>
 public sealed record UpscaleProbeResult(int Frames, int Width, int Height, LumaScore Model, LumaScore Lanczos, LumaScore Bicubic, TimeSpan ModelTime);
+
+/// <summary>Sample frames cropped to a multiple of <see cref="Scale"/> (<see cref="Originals"/>) and shrunk by it (<see cref="Small"/>).</summary>
+public sealed record ShrunkFrames(int Scale, int Width, int Height, IReadOnlyList<byte[]> Originals, IReadOnlyList<byte[]> Small)
+{
+    public int SmallWidth => Width / Scale;
+
+    public int SmallHeight => Height / Scale;
+}
 
 /// <summary>
 /// Measures how much an upscaler recovers on one video's own pictures, where no higher-resolution original exists: each
@@ -22,18 +30,26 @@ public sealed record UpscaleProbeResult(int Frames, int Width, int Height, LumaS
 /// enlarged again by the upscaler and by lanczos and bicubic, and each enlargement is scored against the frame itself
 /// (<see cref="FrameQuality"/>: PSNR-Y and SSIM-Y). A model that beats lanczos here restores detail of this footage's kind;
 /// the figures are for the frame at its own size, so they speak for the model on this content, not for the upscaled video
-/// itself, whose true high-resolution picture nobody has.
+/// itself, whose true high-resolution picture nobody has. The three steps are separate so that a device is held only
+/// for <see cref="Enhance"/>: shrinking and scoring run on the CPU.
 /// </summary>
 public static class UpscaleProbe
 {
     /// <summary>The smallest side of a shrunk frame that is measured; smaller frames hold too few pixels to say anything.</summary>
     public const int MinimumShrunkSide = 8;
 
-    /// <exception cref="ArgumentException">No frames, or frames too small to shrink by the enhancer's scale.</exception>
+    /// <summary>All three steps on one enhancer.</summary>
     public static async Task<UpscaleProbeResult> MeasureAsync(IReadOnlyList<byte[]> frames, int width, int height, IFrameEnhancer enhancer,
         CancellationToken cancellationToken)
     {
-        var scale = enhancer.Scale;
+        var shrunk = await ShrinkAsync(frames, width, height, enhancer.Scale, cancellationToken);
+        var (enhanced, time) = Enhance(shrunk, enhancer, cancellationToken);
+        return await ScoreAsync(shrunk, enhanced, time, cancellationToken);
+    }
+
+    /// <exception cref="ArgumentException">No frames, or frames too small to shrink by <paramref name="scale"/>.</exception>
+    public static async Task<ShrunkFrames> ShrinkAsync(IReadOnlyList<byte[]> frames, int width, int height, int scale, CancellationToken cancellationToken)
+    {
         var (smallWidth, smallHeight) = (width / scale, height / scale);
         if (frames.Count == 0)
         {
@@ -48,23 +64,57 @@ public static class UpscaleProbe
         }
 
         var (fullWidth, fullHeight) = (smallWidth * scale, smallHeight * scale);
-        var scores = new List<(LumaScore Model, LumaScore Lanczos, LumaScore Bicubic)>(frames.Count);
-        var modelTime = TimeSpan.Zero;
-        foreach (var frame in frames)
+        var originals = frames.Select(frame => Crop(frame, width, fullWidth, fullHeight)).ToList();
+        var small = new List<byte[]>(originals.Count);
+        foreach (var original in originals)
         {
-            var original = Crop(frame, width, fullWidth, fullHeight);
-            var small = await RawFrameResize.ResizeAsync(original, fullWidth, fullHeight, smallWidth, smallHeight, "bicubic", cancellationToken);
-            var started = Stopwatch.GetTimestamp();
-            var enhanced = enhancer.Enhance([small], smallWidth, smallHeight, cancellationToken)[0];
-            modelTime += Stopwatch.GetElapsedTime(started);
-            var lanczos = await RawFrameResize.ResizeAsync(small, smallWidth, smallHeight, fullWidth, fullHeight, "lanczos", cancellationToken);
-            var bicubic = await RawFrameResize.ResizeAsync(small, smallWidth, smallHeight, fullWidth, fullHeight, "bicubic", cancellationToken);
-            var reference = FrameQuality.Luma(original);
-            scores.Add((Score(reference, enhanced, fullWidth, fullHeight), Score(reference, lanczos, fullWidth, fullHeight),
-                Score(reference, bicubic, fullWidth, fullHeight)));
+            small.Add(await RawFrameResize.ResizeAsync(original, fullWidth, fullHeight, smallWidth, smallHeight, "bicubic", cancellationToken));
         }
 
-        return new UpscaleProbeResult(frames.Count, fullWidth, fullHeight, Mean(scores.Select(s => s.Model)), Mean(scores.Select(s => s.Lanczos)),
+        return new ShrunkFrames(scale, fullWidth, fullHeight, originals, small);
+    }
+
+    /// <summary>
+    /// Runs the enhancer on each shrunk frame and times it. The first frame is run once more beforehand, untimed: the first
+    /// run of a new input size plans the model for it (cuDNN's convolution search, a TensorRT engine), which is no part of
+    /// the per-frame time.
+    /// </summary>
+    public static (IReadOnlyList<byte[]> Frames, TimeSpan Time) Enhance(ShrunkFrames shrunk, IFrameEnhancer enhancer, CancellationToken cancellationToken)
+    {
+        if (enhancer.Scale != shrunk.Scale)
+        {
+            throw new ArgumentException($"The frames were shrunk by {shrunk.Scale}, but the enhancer scales by {enhancer.Scale}.", nameof(enhancer));
+        }
+
+        enhancer.Enhance([shrunk.Small[0]], shrunk.SmallWidth, shrunk.SmallHeight, cancellationToken);
+        var enhanced = new List<byte[]>(shrunk.Small.Count);
+        var started = Stopwatch.GetTimestamp();
+        foreach (var small in shrunk.Small)
+        {
+            enhanced.Add(enhancer.Enhance([small], shrunk.SmallWidth, shrunk.SmallHeight, cancellationToken)[0]);
+        }
+
+        return (enhanced, Stopwatch.GetElapsedTime(started));
+    }
+
+    /// <summary>Enlarges the shrunk frames with lanczos and bicubic and scores them and <paramref name="enhanced"/> against the originals.</summary>
+    public static async Task<UpscaleProbeResult> ScoreAsync(ShrunkFrames shrunk, IReadOnlyList<byte[]> enhanced, TimeSpan modelTime,
+        CancellationToken cancellationToken)
+    {
+        var (width, height) = (shrunk.Width, shrunk.Height);
+        var scores = new List<(LumaScore Model, LumaScore Lanczos, LumaScore Bicubic)>(shrunk.Originals.Count);
+        for (var i = 0; i < shrunk.Originals.Count; i++)
+        {
+            var lanczos = await RawFrameResize.ResizeAsync(shrunk.Small[i], shrunk.SmallWidth, shrunk.SmallHeight, width, height, "lanczos", cancellationToken);
+            var bicubic = await RawFrameResize.ResizeAsync(shrunk.Small[i], shrunk.SmallWidth, shrunk.SmallHeight, width, height, "bicubic", cancellationToken);
+            var reference = FrameQuality.Luma(shrunk.Originals[i]);
+            var model = enhanced[i];
+            // Three independent scores of a large frame: one core each.
+            var scored = await Task.WhenAll(new[] { model, lanczos, bicubic }.Select(candidate => Task.Run(() => Score(reference, candidate, width, height), cancellationToken)));
+            scores.Add((scored[0], scored[1], scored[2]));
+        }
+
+        return new UpscaleProbeResult(scores.Count, width, height, Mean(scores.Select(s => s.Model)), Mean(scores.Select(s => s.Lanczos)),
             Mean(scores.Select(s => s.Bicubic)), modelTime);
     }
 

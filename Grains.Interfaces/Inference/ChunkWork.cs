@@ -3,7 +3,8 @@ namespace Vsr.Grains.Inference;
 /// <summary>
 /// One chunk to enhance: frames [StartFrame, StartFrame + FrameCount) of the stored source, through the x1
 /// <see cref="Restorers"/> first, in order, when there are any, then <see cref="Model"/>, then sharpened by
-/// <see cref="Sharpen"/> (0: not at all) as it is encoded.
+/// <see cref="Sharpen"/> (0: not at all) as it is encoded with <see cref="Codec"/> (<c>h264</c>, <c>hevc</c> or
+/// <c>av1</c>; null is <c>h264</c>) at <see cref="Crf"/> (the silo's default for the codec when null) and <see cref="BitDepth"/>.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ChunkWork(
@@ -16,4 +17,7 @@ public sealed record ChunkWork(
     [property: Id(6)] int Scale,
     [property: Id(7)] string OutputKey,
     [property: Id(9)] string[]? Restorers = null,
-    [property: Id(10)] double Sharpen = 0);
+    [property: Id(10)] double Sharpen = 0,
+    [property: Id(11)] string? Codec = null,
+    [property: Id(12)] int? Crf = null,
+    [property: Id(13)] int BitDepth = 8);

@@ -10,6 +10,9 @@ namespace Vsr.Grains.Jobs;
 /// <param name="Deblock">Run the restorer before upscaling to remove compression artefacts.</param>
 /// <param name="Sharpen">Contrast-adaptive sharpening of the upscaled frames, 0 (none) to 1.</param>
 /// <param name="CallbackUrl">An absolute http(s) URL that is POSTed a signed event when the job ends, or null.</param>
+/// <param name="Codec">The output's video codec: <c>h264</c> (also when null), <c>hevc</c> or <c>av1</c>.</param>
+/// <param name="Crf">The encoder's constant-quality value, or null for the silos' default for the codec.</param>
+/// <param name="BitDepth">The output's bits per sample: 8 or 10.</param>
 /// <param name="QualityReport">Measure the upscaler against lanczos on the video's own frames (<see cref="Jobs.QualityReport"/>).</param>
 [GenerateSerializer, Immutable]
 public sealed record JobRequest(
@@ -22,4 +25,7 @@ public sealed record JobRequest(
     [property: Id(6)] bool Deblock = false,
     [property: Id(7)] double Sharpen = 0,
     [property: Id(8)] string? CallbackUrl = null,
-    [property: Id(9)] bool QualityReport = false);
+    [property: Id(9)] bool QualityReport = false,
+    [property: Id(10)] string? Codec = null,
+    [property: Id(11)] int? Crf = null,
+    [property: Id(12)] int BitDepth = 8);

@@ -14,4 +14,5 @@ public sealed record VideoSummary(
     [property: Id(4)] double DurationSeconds,
     [property: Id(5)] int AudioStreams,
     [property: Id(6)] int SubtitleStreams,
-    [property: Id(7)] IReadOnlyList<string>? Conversions = null);
+    [property: Id(7)] IReadOnlyList<string>? Conversions = null,
+    [property: Id(8)] string? Codec = null);

@@ -19,13 +19,33 @@ public sealed class JobOptions
     [Range(1, 16)]
     public int ChunksInFlightPerDevice { get; set; } = 1;
 
-    /// <summary>libx264 constant rate factor of the output.</summary>
+    /// <summary>libx264 constant rate factor of an H.264 output that names none.</summary>
     [Range(0, 51)]
     public int Crf { get; set; } = 18;
 
-    /// <summary>libx264 preset of the output.</summary>
+    /// <summary>libx265 constant rate factor of an HEVC output that names none.</summary>
+    [Range(0, 51)]
+    public int HevcCrf { get; set; } = 22;
+
+    /// <summary>SVT-AV1 constant rate factor of an AV1 output that names none.</summary>
+    [Range(1, 63)]
+    public int Av1Crf { get; set; } = 24;
+
+    /// <summary>libx264's and libx265's preset.</summary>
     [Required]
     public string Preset { get; set; } = "veryfast";
+
+    /// <summary>SVT-AV1's preset, 0 (slowest) to 13.</summary>
+    [Range(0, 13)]
+    public int Av1Preset { get; set; } = 10;
+
+    /// <summary>The constant rate factor an output of <paramref name="codec"/> gets when its job names none.</summary>
+    public int DefaultCrf(Vsr.Engine.Media.OutputCodec codec) => codec switch
+    {
+        Vsr.Engine.Media.OutputCodec.Hevc => HevcCrf,
+        Vsr.Engine.Media.OutputCodec.Av1 => Av1Crf,
+        _ => Crf,
+    };
 
     /// <summary>How long a job waits for any inference device to appear before it fails.</summary>
     public TimeSpan NoDeviceTimeout { get; set; } = TimeSpan.FromSeconds(60);

@@ -20,10 +20,7 @@ public interface IChunkRunner : IDisposable
     Task<ChunkOutcome> RunAsync(ChunkWork work, string sourcePath, VideoInfo video, string outputPath, IProgress<int> framesDone,
         CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Measures <paramref name="model"/> at <paramref name="scale"/> against lanczos on <paramref name="frames"/> frames
-    /// spread over the source (<see cref="UpscaleProbe"/>).
-    /// </summary>
+    /// <summary>Runs <paramref name="model"/> on the shrunk frames of a quality measurement (<see cref="UpscaleProbe.Enhance"/>).</summary>
     /// <exception cref="NotSupportedException">The device runs no model.</exception>
-    Task<UpscaleProbeResult> MeasureUpscaleAsync(string model, int scale, string sourcePath, VideoInfo video, int frames, CancellationToken cancellationToken);
+    (IReadOnlyList<byte[]> Frames, TimeSpan Time) EnhanceForProbe(string model, ShrunkFrames shrunk, CancellationToken cancellationToken);
 }

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Vsr.Engine.Inference;
+using Vsr.Engine.Media;
+using Vsr.Engine.Quality;
 using Vsr.Grains.Hosting;
 using Vsr.Grains.Jobs;
 using Vsr.Grains.Placement;
@@ -62,14 +64,18 @@ public sealed class InferenceGrain(
         _running.Add(running);
         try
         {
-            await using var source = await sources.AcquireAsync(probe.SourceKey, releaseAtOnce: false, stop.Token);
-            var video = await probes.GetAsync(probe.SourceKey, source.Path, stop.Token);
-            using var lease = await devices.AcquireAsync(_device, stop.Token);
-            _executionProvider = lease.Runner.ExecutionProvider;
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
             timeout.CancelAfter(jobs.Value.ChunkTimeout);
-            var result = await Task.Run(
-                () => lease.Runner.MeasureUpscaleAsync(probe.Model, probe.Scale, source.Path, video, probe.Frames, timeout.Token), timeout.Token);
+            UpscaleProbeResult result;
+            try
+            {
+                result = await MeasureAsync(probe, timeout.Token);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !stop.IsCancellationRequested)
+            {
+                throw new TimeoutException($"The quality measurement did not finish on {_device} within Vsr:Jobs:ChunkTimeout ({jobs.Value.ChunkTimeout}).");
+            }
+
             logger.LogInformation(
                 "Quality of {Model} x{Scale} on job {Job}: {Frames} frames, PSNR-Y {ModelPsnr} dB against lanczos {LanczosPsnr} dB, on {Device}",
                 probe.Model, probe.Scale, probe.JobId, result.Frames, result.Model.PsnrY, result.Lanczos.PsnrY, _device);
@@ -84,6 +90,28 @@ public sealed class InferenceGrain(
             _running.Remove(running);
             running.Finished.TrySetResult();
         }
+    }
+
+    /// <summary>
+    /// Samples and shrinks the frames and scores the enlargements on the CPU; the device is held only while the model runs.
+    /// Unlike a chunk, the whole measurement counts against <c>Vsr:Jobs:ChunkTimeout</c>, the wait for the device
+    /// included: it is a few frames, and it must not hold its job back for long.
+    /// </summary>
+    private async Task<UpscaleProbeResult> MeasureAsync(QualityProbe probe, CancellationToken cancellationToken)
+    {
+        await using var source = await sources.AcquireAsync(probe.SourceKey, releaseAtOnce: false, cancellationToken);
+        var video = await probes.GetAsync(probe.SourceKey, source.Path, cancellationToken);
+        var samples = await FrameSampler.SampleAsync(source.Path, video, probe.Frames, cancellationToken);
+        var shrunk = await UpscaleProbe.ShrinkAsync(samples, video.Width, video.Height, probe.Scale, cancellationToken);
+        (IReadOnlyList<byte[]> Frames, TimeSpan Time) enhanced;
+        using (var lease = await devices.AcquireAsync(_device, cancellationToken))
+        {
+            _executionProvider = lease.Runner.ExecutionProvider;
+            // Blocking model runs: off the grain's single-threaded scheduler.
+            enhanced = await Task.Run(() => lease.Runner.EnhanceForProbe(probe.Model, shrunk, cancellationToken), cancellationToken);
+        }
+
+        return await Task.Run(() => UpscaleProbe.ScoreAsync(shrunk, enhanced.Frames, enhanced.Time, cancellationToken), cancellationToken);
     }
 
     async Task IInferenceGrain.StopJob(Guid jobId)

@@ -9,7 +9,7 @@ namespace Vsr.Grains.Inference;
 /// The real device: ffmpeg decode → the model (after the x1 restorers when the job asked for them) on this device's ONNX
 /// Runtime sessions → libx264 encode (sharpened first when the job asked for it).
 /// </summary>
-public sealed class ModelChunkRunner(InferenceDevice device, EncodeOptions encode) : IChunkRunner
+public sealed class ModelChunkRunner(InferenceDevice device, EncodeOptions encode, Func<OutputCodec, int> defaultCrf) : IChunkRunner
 {
     public string ExecutionProvider => device.ExecutionProvider;
 
@@ -20,16 +20,14 @@ public sealed class ModelChunkRunner(InferenceDevice device, EncodeOptions encod
         var enhancer = (work.Restorers ?? []).Reverse().Aggregate(device.GetEnhancer(work.Model, work.Scale, cancellationToken),
             (next, restorer) => new ChainedFrameEnhancer(device.GetEnhancer(restorer, 1, cancellationToken), next));
         var chunk = new ChunkSpan(work.ChunkIndex, work.StartFrame, work.FrameCount);
-        return ChunkTranscoder.TranscodeAsync(sourcePath, video, chunk, enhancer, encode with { Sharpen = work.Sharpen }, outputPath, framesDone, cancellationToken);
+        var codec = OutputCodecs.Parse(work.Codec ?? OutputCodec.H264.Name())
+            ?? throw new ArgumentException($"Chunk {work.ChunkIndex} asks for the unknown codec '{work.Codec}'.", nameof(work));
+        var encoding = encode with { Sharpen = work.Sharpen, Codec = codec, Crf = work.Crf ?? defaultCrf(codec), BitDepth = work.BitDepth };
+        return ChunkTranscoder.TranscodeAsync(sourcePath, video, chunk, enhancer, encoding, outputPath, framesDone, cancellationToken);
     }
 
-    public async Task<UpscaleProbeResult> MeasureUpscaleAsync(string model, int scale, string sourcePath, VideoInfo video, int frames,
-        CancellationToken cancellationToken)
-    {
-        var enhancer = device.GetEnhancer(model, scale, cancellationToken);
-        var samples = await FrameSampler.SampleAsync(sourcePath, video, frames, cancellationToken);
-        return await UpscaleProbe.MeasureAsync(samples, video.Width, video.Height, enhancer, cancellationToken);
-    }
+    public (IReadOnlyList<byte[]> Frames, TimeSpan Time) EnhanceForProbe(string model, ShrunkFrames shrunk, CancellationToken cancellationToken) =>
+        UpscaleProbe.Enhance(shrunk, device.GetEnhancer(model, shrunk.Scale, cancellationToken), cancellationToken);
 
     public void Dispose() => device.Dispose();
 }

@@ -53,8 +53,7 @@ public sealed class SimulatedDevice : IChunkRunner
         return new ChunkOutcome(work.FrameCount, width, height, Stopwatch.GetElapsedTime(started));
     }
 
-    public Task<UpscaleProbeResult> MeasureUpscaleAsync(string model, int scale, string sourcePath, VideoInfo video, int frames,
-        CancellationToken cancellationToken) =>
+    public (IReadOnlyList<byte[]> Frames, TimeSpan Time) EnhanceForProbe(string model, ShrunkFrames shrunk, CancellationToken cancellationToken) =>
         throw new NotSupportedException("This device is a simulation and runs no model, so it has no quality to measure.");
 
     /// <summary>Nothing to free: the placeholder files are the silo's, shared by its simulated devices.</summary>

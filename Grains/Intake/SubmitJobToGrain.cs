@@ -25,7 +25,8 @@ public sealed class SubmitJobToGrain(
 
     /// <summary>The job request a queued submission carries.</summary>
     public static JobRequest RequestOf(SubmitJob message) => new(message.SourceKey, message.FileName, message.Scale, message.Model,
-        message.Content, message.Denoise, message.Deblock, message.Sharpen, message.CallbackUrl, message.QualityReport);
+        message.Content, message.Denoise, message.Deblock, message.Sharpen, message.CallbackUrl, message.QualityReport,
+        message.Codec, message.Crf, message.BitDepth);
 
     /// <summary>
     /// The consumer can start before the silo has joined the cluster. Failing those first messages would spend their

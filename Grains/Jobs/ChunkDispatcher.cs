@@ -12,7 +12,8 @@ namespace Vsr.Grains.Jobs;
 public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory directory, IOptions<JobOptions> options, ILogger<ChunkDispatcher> logger)
 {
     private static readonly TimeSpan MembershipPoll = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
+    /// <summary>How long a stopping job waits for its devices to stop its work there.</summary>
+    public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
 
     /// <param name="onLedgerChanged">
     /// Called to persist the ledger after chunks started, or settled (finished or re-queued; their indexes are passed).
@@ -121,7 +122,8 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
             var attempt = chunk.Attempts + 1;
             var choice = job.Choice ?? throw new InvalidOperationException("The job's models are chosen before its chunks are dispatched.");
             var work = new ChunkWork(jobId, chunk.Index, request.SourceKey, chunk.StartFrame, chunk.FrameCount, choice.Model,
-                request.Scale, $"jobs/{jobId:N}/chunks/{chunk.Index:D5}.a{attempt}{ChunkTranscoder.ChunkExtension}", choice.Restorers, request.Sharpen);
+                request.Scale, $"jobs/{jobId:N}/chunks/{chunk.Index:D5}.a{attempt}{ChunkTranscoder.ChunkExtension}", choice.Restorers, request.Sharpen,
+                request.Codec, request.Crf, request.BitDepth);
             job.Chunks[chunk.Index] = chunk with
             {
                 Status = ChunkStatus.Running,

@@ -394,6 +394,7 @@ public sealed class JobGrain(
             var request = Job.Request!;
             await using var source = await GetSourceAsync(request, cancellationToken);
             var video = await ProbeSourceAsync(source.Path, cancellationToken);
+            CheckEncoding(request, video);
             if (Job.Choice is null)
             {
                 Job.Choice = await chooser.ChooseAsync(request, source.Path, video, cancellationToken);
@@ -414,12 +415,26 @@ public sealed class JobGrain(
             }
 
             CountBacklog();
-            await dispatcher.RunAsync(jobId, request, Job, SaveProgressAsync, cancellationToken);
-            if (request.QualityReport && Job.Quality is null)
+            // Measured beside the chunks (it queues for its device like one), so the report is there early and holds
+            // nothing back; it is saved with the ledger's next write, or below.
+            using var stopMeasuring = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var measuring = request.QualityReport && Job.Quality is null ? MeasureQualityAsync(jobId, request, stopMeasuring.Token) : null;
+            try
             {
-                Job.Quality = await MeasureQualityAsync(jobId, request, cancellationToken);
+                await dispatcher.RunAsync(jobId, request, Job, SaveProgressAsync, cancellationToken);
+            }
+            catch when (measuring is not null)
+            {
+                await stopMeasuring.CancelAsync();
+                await measuring.ContinueWith(_ => { }, TaskScheduler.Current);
+                throw;
+            }
+
+            if (measuring is not null)
+            {
+                KeepAlive();
+                await measuring;
                 await state.WriteStateAsync();
-                await PublishAsync();
             }
 
             await AssembleAsync(jobId, source.Path, video, scratch, cancellationToken);
@@ -432,32 +447,75 @@ public sealed class JobGrain(
     }
 
     /// <summary>
-    /// Measures the job's upscaler on its own frames (<see cref="QualityReport"/>), on the device that ran most of its
-    /// chunks while that device is still in the cluster (its model is loaded), else on the first device listed. It only
-    /// informs: a measurement that fails is reported in the report's error, and the job goes on to its output.
+    /// Measures the job's upscaler on its own frames (<see cref="QualityReport"/>) and puts the report on the job (in
+    /// memory; the caller saves it). It runs on one of the cluster's devices (<see cref="PickMeasuringDevice"/>), waiting for
+    /// a device to join as long as the job's chunks do. It only informs: a measurement that fails is reported in the report's error, and the job goes on. When
+    /// the job stops first (cancel, pause, failure), the device is told to stop the measurement, as the dispatcher stops
+    /// chunks, and a paused job measures again when it resumes.
     /// </summary>
-    private async Task<QualityReport> MeasureQualityAsync(Guid jobId, JobRequest request, CancellationToken cancellationToken)
+    private async Task MeasureQualityAsync(Guid jobId, JobRequest request, CancellationToken cancellationToken)
     {
         var model = Job.Choice!.Model;
-        var devices = directory.ActiveDeviceKeys();
-        var device = Job.Chunks.Where(c => c.Device is not null && devices.Contains(c.Device))
-            .GroupBy(c => c.Device!).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => g.Key).FirstOrDefault() ?? devices.FirstOrDefault();
-        if (device is null)
+        var deadline = DateTimeOffset.UtcNow + options.Value.NoDeviceTimeout;
+        var device = PickMeasuringDevice(jobId);
+        while (device is null && DateTimeOffset.UtcNow < deadline)
         {
-            return new QualityReport(model, request.Scale, Error: "No inference device was in the cluster to measure on.");
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            device = PickMeasuringDevice(jobId);
         }
 
-        try
+        QualityReport report;
+        if (device is null)
         {
-            KeepAlive();
-            var probe = new QualityProbe(jobId, request.SourceKey, model, request.Scale, options.Value.QualitySampleFrames);
-            return await GrainFactory.GetGrain<IInferenceGrain>(device).MeasureQuality(probe, cancellationToken);
+            report = new QualityReport(model, request.Scale, Error: "No inference device was in the cluster to measure on.");
         }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        else
         {
-            logger.LogWarning(e, "Job {Job}: its quality report could not be measured on {Device}; the job goes on without it", jobId, device);
-            return new QualityReport(model, request.Scale, Device: device, Error: $"Not measured: {e.GetBaseException().Message}");
+            try
+            {
+                var probe = new QualityProbe(jobId, request.SourceKey, model, request.Scale, options.Value.QualitySampleFrames);
+                report = await GrainFactory.GetGrain<IInferenceGrain>(device).MeasureQuality(probe, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // A cancelled call returns at once, while the device may still be running it.
+                var stop = GrainFactory.GetGrain<IInferenceGrain>(device).StopJob(jobId);
+                await Task.WhenAny(stop, Task.Delay(ChunkDispatcher.StopGrace, CancellationToken.None)).ContinueWith(_ => { }, TaskScheduler.Current);
+                throw;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Job {Job}: its quality report could not be measured on {Device}; the job goes on without it", jobId, device);
+                report = new QualityReport(model, request.Scale, Device: device, Error: $"Not measured: {e.GetBaseException().Message}");
+            }
+        }
+
+        Job.Quality = report;
+        await PublishAsync();
+    }
+
+    /// <summary>One of the cluster's devices, chosen by the job id so that the measurements of many jobs spread over them.</summary>
+    private string? PickMeasuringDevice(Guid jobId)
+    {
+        var devices = directory.ActiveDeviceKeys();
+        return devices.Count == 0 ? null : devices[(int)(BitConverter.ToUInt32(jobId.ToByteArray(), 0) % (uint)devices.Count)];
+    }
+
+    /// <summary>
+    /// The API refuses what cannot be encoded; a submission from elsewhere on the queue is checked here, before any chunk
+    /// is spent on it.
+    /// </summary>
+    private static void CheckEncoding(JobRequest request, VideoInfo video)
+    {
+        if (OutputCodecs.Refusal(request.Codec, request.Crf, request.BitDepth) is { } refusal)
+        {
+            throw new JobFailedException($"The output cannot be encoded as asked: {refusal}.");
+        }
+
+        var codec = OutputCodecs.Parse(request.Codec ?? OutputCodec.H264.Name())!.Value;
+        if (codec.SizeRefusal(video.Width * request.Scale, video.Height * request.Scale) is { } tooSmall)
+        {
+            throw new JobFailedException($"{tooSmall}.");
         }
     }
 
@@ -802,7 +860,7 @@ public sealed class JobGrain(
 
     private static VideoSummary Summarize(VideoInfo video) => new(video.Width, video.Height, video.FrameCount,
         Math.Round(video.FrameRate, 3), video.Duration.TotalSeconds, video.AudioStreamCount, video.SubtitleCodecs.Count,
-        video.PictureConversions() is { Count: > 0 } conversions ? conversions : null);
+        video.PictureConversions() is { Count: > 0 } conversions ? conversions : null, video.VideoCodec);
 
     private static void TryDelete(string directory)
     {

@@ -226,6 +226,59 @@ public sealed class JobApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         (quality.GetProperty(method).GetProperty("psnrY").GetDouble(), quality.GetProperty(method).GetProperty("ssimY").GetDouble());
 
     [Theory]
+    [InlineData("hevc", "10", "hevc", "yuv420p10le", "hvc1")]
+    [InlineData("av1", "8", "av1", "yuv420p", "av01")]
+    [InlineData("h264", "10", "h264", "yuv420p10le", "avc1")]
+    public async Task The_output_is_encoded_with_the_codec_and_bit_depth_asked_for(string codec, string bitDepth, string expectedCodec,
+        string expectedPixelFormat, string expectedTag)
+    {
+        var clip = await MediaFacts.MakeClipAsync(api.Factory.Temp.Combine($"codec-{codec}.mp4"), 64, 48, seconds: 1);
+        var form = Upload(clip, "2");
+        form.Add(new StringContent(codec), "codec");
+        form.Add(new StringContent(bitDepth), "bitDepth");
+
+        var (job, output) = await CompletedOutputAsync(form, $"codec-{codec}-out.mp4");
+
+        var facts = await MediaFacts.ReadAsync(output);
+        Assert.Equal((expectedCodec, expectedPixelFormat, expectedTag), facts.VideoCoding);
+        Assert.Equal((128, 96, 25, 1), (facts.Width, facts.Height, facts.VideoFrames, facts.AudioStreams));
+        Assert.Equal((codec, int.Parse(bitDepth, System.Globalization.CultureInfo.InvariantCulture)), (job.GetProperty("codec").GetString(), job.GetProperty("bitDepth").GetInt32()));
+        Assert.Equal(expectedCodec, job.GetProperty("output").GetProperty("codec").GetString());
+    }
+
+    [Fact]
+    public async Task A_lower_crf_gives_a_larger_file_of_the_same_frames()
+    {
+        var clip = await MediaFacts.MakeClipAsync(api.Factory.Temp.Combine("crf.mp4"), 64, 48, seconds: 1, grain: true);
+        var fine = Upload(clip, "2");
+        fine.Add(new StringContent("10"), "crf");
+        var coarse = Upload(clip, "2");
+        coarse.Add(new StringContent("40"), "crf");
+
+        var (fineJob, fineOutput) = await CompletedOutputAsync(fine, "crf-10.mp4");
+        var (_, coarseOutput) = await CompletedOutputAsync(coarse, "crf-40.mp4");
+
+        Assert.Equal(10, fineJob.GetProperty("crf").GetInt32());
+        var (fineBytes, coarseBytes) = (new FileInfo(fineOutput).Length, new FileInfo(coarseOutput).Length);
+        Assert.True(fineBytes > 2 * coarseBytes, $"crf 10: {fineBytes} bytes, crf 40: {coarseBytes} bytes");
+        Assert.Equal((await MediaFacts.ReadAsync(fineOutput)).VideoFrames, (await MediaFacts.ReadAsync(coarseOutput)).VideoFrames);
+    }
+
+    [Fact]
+    public async Task An_AV1_output_smaller_than_the_encoder_takes_gets_422()
+    {
+        var clip = await MediaFacts.MakeClipAsync(api.Factory.Temp.Combine("tiny-av1.mp4"), 32, 24, seconds: 1);
+        var form = Upload(clip, "2");
+        form.Add(new StringContent("av1"), "codec");
+
+        using var response = await Http.PostAsync("/v1/jobs", form);
+
+        var problem = await AssertProblemAsync(response, 422);
+        Assert.Contains("64x64", problem.GetProperty("detail").GetString());
+        Assert.Contains("64x48", problem.GetProperty("detail").GetString());
+    }
+
+    [Theory]
     [InlineData("content", "cartoon", "'content' must be one of auto, live, animation")]
     [InlineData("denoise", "maybe", "'denoise' and 'deblock' must be true or false")]
     [InlineData("deblock", "2", "'denoise' and 'deblock' must be true or false")]
@@ -234,6 +287,10 @@ public sealed class JobApiTests(ApiFixture api) : IClassFixture<ApiFixture>
     [InlineData("sharpen", "NaN", "'sharpen' must be a strength from 0 to 1")]
     [InlineData("sharpen", "crisp", "'sharpen' must be a strength from 0 to 1")]
     [InlineData("qualityReport", "please", "'qualityReport' must be true or false")]
+    [InlineData("codec", "vp9", "'codec' must be one of h264, hevc, av1")]
+    [InlineData("crf", "52", "'crf' of h264 must be from 0 to 51")]
+    [InlineData("crf", "high", "'crf' must be a whole number")]
+    [InlineData("bitDepth", "12", "'bitDepth' must be 8 or 10")]
     public async Task An_unknown_option_value_gets_400_naming_the_allowed_values(string field, string value, string detail)
     {
         var clip = await MediaFacts.MakeClipAsync(api.Factory.Temp.Combine($"option-{field}.mp4"), 64, 48, seconds: 1);

@@ -22,6 +22,7 @@ public sealed class WebhookTests(WebhookTests.Fixture api) : IClassFixture<Webho
         var clip = await MediaFacts.MakeClipAsync(api.Factory.Temp.Combine("hook.mp4"), 64, 48, seconds: 1);
         var form = Upload(clip, "2");
         form.Add(new StringContent(receiver.Url), "callbackUrl");
+        form.Add(new StringContent("true"), "qualityReport");
 
         var id = await SubmitAsync(form);
         var job = await WaitForCallbackAsync(id, "DELIVERED");
@@ -39,6 +40,9 @@ public sealed class WebhookTests(WebhookTests.Fixture api) : IClassFixture<Webho
         Assert.Equal((id, "COMPLETED"), (data.GetProperty("id").GetGuid(), data.GetProperty("status").GetString()));
         Assert.Equal($"https://vsr.example/v1/jobs/{id}/output", data.GetProperty("outputUrl").GetString());
         Assert.Equal(128, data.GetProperty("output").GetProperty("width").GetInt32());
+        // The event carries the quality report as the job shows it.
+        Assert.Equal(job.GetProperty("quality").GetRawText(), data.GetProperty("quality").GetRawText());
+        Assert.True(data.GetProperty("quality").GetProperty("enhanced").GetProperty("psnrY").GetDouble() > 0);
     }
 
     [Fact]

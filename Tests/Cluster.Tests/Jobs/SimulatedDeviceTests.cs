@@ -71,6 +71,24 @@ public sealed class SimulatedDeviceTests
     }
 
     [Fact]
+    public async Task A_queued_request_for_an_output_that_cannot_be_encoded_fails_before_any_chunk_runs()
+    {
+        await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0"]);
+        using var clips = new TempDirectory();
+        var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 1);
+
+        var vp9 = await cluster.SubmitAsync(clip, 2, adjust: r => r with { Codec = "vp9" });
+        var tinyAv1 = await cluster.SubmitAsync(clip, 2, adjust: r => r with { Codec = "av1", Scale = 1 });
+        var (first, second) = (await VsrTestCluster.WaitForEndAsync(vp9, TimeSpan.FromMinutes(1)), await VsrTestCluster.WaitForEndAsync(tinyAv1, TimeSpan.FromMinutes(1)));
+
+        Assert.Equal((JobStatus.Failed, JobStatus.Failed), (first.Status, second.Status));
+        Assert.Contains("'codec' must be one of h264, hevc, av1", first.Error);
+        Assert.Contains("at least 64x64", second.Error);
+        Assert.Empty(first.Chunks);
+        Assert.Empty(second.Chunks);
+    }
+
+    [Fact]
     public async Task Only_devices_configured_as_sim_are_simulated()
     {
         using var placeholders = new PlaceholderChunks();

@@ -9,7 +9,8 @@ public sealed class SubmitJobCodecTests
     public void Options_travel_and_a_missing_model_means_the_content_chooses()
     {
         var sent = new SubmitJob(Guid.NewGuid(), "jobs/a/source.mp4", "a.mp4", 4, null, DateTimeOffset.UnixEpoch, "live", Denoise: true, Deblock: false, Sharpen: 0.25,
-            CallbackUrl: "https://hooks.example.com/vsr", QualityReport: true);
+            CallbackUrl: "https://hooks.example.com/vsr", QualityReport: true,
+            Codec: "hevc", Crf: 24, BitDepth: 10);
 
         var received = SubmitJobCodec.Decode(SubmitJobCodec.Encode(sent));
 
@@ -25,6 +26,7 @@ public sealed class SubmitJobCodecTests
 
         Assert.Equal(("realesr-animevideov3", "auto", false, false, 0.0), (received.Model, received.Content, received.Denoise, received.Deblock, received.Sharpen));
         Assert.Equal((null, false), (received.CallbackUrl, received.QualityReport));
+        Assert.Equal((null, null, 8), (received.Codec, received.Crf, received.BitDepth));
     }
 
     [Fact]

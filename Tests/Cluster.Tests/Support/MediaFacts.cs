@@ -7,6 +7,9 @@ namespace Vsr.Cluster.Tests.Support;
 /// <summary>Facts about a video file read independently of the product's own probe, straight from ffprobe.</summary>
 public sealed record MediaFacts(int Width, int Height, int VideoFrames, int AudioStreams, int SubtitleStreams, double VideoDuration)
 {
+    /// <summary>The video stream's codec name, pixel format and codec tag, as ffprobe names them.</summary>
+    public (string Codec, string PixelFormat, string Tag) VideoCoding { get; init; } = ("", "", "");
+
     public static async Task<MediaFacts> ReadAsync(string path)
     {
         using var json = JsonDocument.Parse(await RunAsync("ffprobe", "-v", "error", "-count_packets", "-show_streams", "-of", "json", path));
@@ -19,7 +22,10 @@ public sealed record MediaFacts(int Width, int Height, int VideoFrames, int Audi
             int.Parse(video.GetProperty("nb_read_packets").GetString()!, CultureInfo.InvariantCulture),
             streams.Count(s => s.GetProperty("codec_type").GetString() == "audio"),
             streams.Count(s => s.GetProperty("codec_type").GetString() == "subtitle"),
-            duration);
+            duration)
+        {
+            VideoCoding = (video.GetProperty("codec_name").GetString()!, video.GetProperty("pix_fmt").GetString()!, video.GetProperty("codec_tag_string").GetString()!),
+        };
     }
 
     /// <summary>

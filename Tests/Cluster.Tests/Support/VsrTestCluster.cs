@@ -93,13 +93,14 @@ public sealed class VsrTestCluster : IAsyncDisposable
 
     /// <summary>Uploads a local file as a job source and submits it, as the API does.</summary>
     public async Task<IJobGrain> SubmitAsync(string localFile, int scale, string? model = "realesr-animevideov3", string content = JobContent.Auto,
-        bool denoise = false, bool deblock = false, string? callbackUrl = null, bool qualityReport = false)
+        bool denoise = false, bool deblock = false, string? callbackUrl = null, bool qualityReport = false, Func<JobRequest, JobRequest>? adjust = null)
     {
         var id = Guid.NewGuid();
         var key = $"jobs/{id:N}/source{Path.GetExtension(localFile)}";
         await Store.PutFileAsync(key, localFile, CancellationToken.None);
         var job = Cluster.Client.GetGrain<IJobGrain>(id);
-        await job.Submit(new JobRequest(key, Path.GetFileName(localFile), scale, model, content, denoise, deblock, CallbackUrl: callbackUrl, QualityReport: qualityReport));
+        var request = new JobRequest(key, Path.GetFileName(localFile), scale, model, content, denoise, deblock, CallbackUrl: callbackUrl, QualityReport: qualityReport);
+        await job.Submit(adjust is null ? request : adjust(request));
         return job;
     }
 

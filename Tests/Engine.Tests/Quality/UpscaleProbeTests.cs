@@ -73,6 +73,42 @@ public sealed class UpscaleProbeTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_model_is_timed_after_one_untimed_run_on_the_new_size()
+    {
+        var frames = new[] { await PictureAsync("testsrc2", 64, 48), await PictureAsync("mandelbrot", 64, 48) };
+        var shrunk = await UpscaleProbe.ShrinkAsync(frames, 64, 48, 2, CancellationToken.None);
+        var enhancer = new CountingEnhancer(new GreyEnhancer(2));
+
+        var (enhanced, time) = UpscaleProbe.Enhance(shrunk, enhancer, CancellationToken.None);
+
+        Assert.Equal(3, enhancer.Calls);
+        Assert.Equal(2, enhanced.Count);
+        Assert.True(time > TimeSpan.Zero);
+        Assert.Throws<ArgumentException>(() => UpscaleProbe.Enhance(shrunk, new GreyEnhancer(4), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_frame_larger_than_a_pipe_buffer_is_resized_without_stalling()
+    {
+        // 230 KB in and 920 KB out: far beyond a 64 KiB pipe, so writing and reading must go on together.
+        var frame = await PictureAsync("mandelbrot", 320, 240);
+
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var large = await RawFrameResize.ResizeAsync(frame, 320, 240, 640, 480, "lanczos", limit.Token);
+        var back = await RawFrameResize.ResizeAsync(large, 640, 480, 320, 240, "area", limit.Token);
+
+        Assert.Equal(640 * 480 * 3, large.Length);
+        var psnr = FrameQuality.Psnr(FrameQuality.Luma(frame), FrameQuality.Luma(back));
+        Assert.True(psnr > 30, $"enlarged and shrunk back: {psnr:F2} dB against the frame");
+    }
+
+    [Fact]
+    public async Task A_resize_of_a_frame_of_the_wrong_length_is_refused()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => RawFrameResize.ResizeAsync(new byte[10], 4, 4, 8, 8, "lanczos", CancellationToken.None));
+    }
+
+    [Fact]
     public void Crop_keeps_the_top_left_rows_and_columns()
     {
         var frame = Enumerable.Range(0, 5 * 3 * 3).Select(i => (byte)i).ToArray();
@@ -111,6 +147,21 @@ public sealed class UpscaleProbeTests(ITestOutputHelper output)
 
         public byte[][] Enhance(IReadOnlyList<byte[]> frames, int width, int height, CancellationToken cancellationToken) =>
             frames.Select(f => RawFrameResize.ResizeAsync(f, width, height, width * scale, height * scale, kernel, cancellationToken).GetAwaiter().GetResult()).ToArray();
+    }
+
+    private sealed class CountingEnhancer(IFrameEnhancer inner) : IFrameEnhancer
+    {
+        public int Calls { get; private set; }
+
+        public int Scale => inner.Scale;
+
+        public int PreferredBatchSize => 1;
+
+        public byte[][] Enhance(IReadOnlyList<byte[]> frames, int width, int height, CancellationToken cancellationToken)
+        {
+            Calls++;
+            return inner.Enhance(frames, width, height, cancellationToken);
+        }
     }
 
     /// <summary>An "upscaler" that returns mid-grey.</summary>
