@@ -111,7 +111,7 @@ internal static class ChunkCommandLines
         arguments.AddRange(["-f", "matroska", "-i", "-", "-fps_mode", "passthrough", "-video_track_timescale", "1000000"]);
         var sharpen = encode.Sharpen > 0 ? string.Create(CultureInfo.InvariantCulture, $"cas=strength={encode.Sharpen:0.###},") : "";
         arguments.AddRange(["-map", "0:v", "-vf", $"{sharpen}scale=out_color_matrix=bt709:out_range=tv,format={encode.PixelFormat},setsar={pixelAspect}"]);
-        arguments.AddRange(encode.Codec.EncoderArguments(encode.Crf, encode.Preset, encode.Av1Preset));
+        arguments.AddRange(encode.Codec.EncoderArguments(encode.Crf, encode.Preset, encode.Av1Preset, (video.FrameRateNumerator, video.FrameRateDenominator)));
         if (encode.Codec.Mp4Tag() is { } tag)
         {
             arguments.AddRange(["-tag:v", tag]);

@@ -24,6 +24,12 @@ public static class OutputCodecs
     /// <summary>SVT-AV1 refuses pictures narrower or lower than this.</summary>
     public const int Av1MinimumSide = 64;
 
+    /// <summary>SVT-AV1 refuses pictures taller than this (16384 wide is its widest; every encoder here stops there).</summary>
+    public const int Av1MaximumHeight = 8704;
+
+    /// <summary>SVT-AV1 refuses frame rates above this.</summary>
+    public const int Av1MaximumFrameRate = 240;
+
     public static string Name(this OutputCodec codec) => Names[(int)codec];
 
     /// <summary>The codec named <paramref name="name"/> (case-insensitive; <c>h265</c> is HEVC), or null.</summary>
@@ -58,19 +64,35 @@ public static class OutputCodecs
             return $"'crf' of {codec.Name()} must be from {least} to {most} (lower is better and larger), not {value}";
         }
 
-        return IsBitDepth(bitDepth) ? null : $"'bitDepth' must be 8 or 10, not {bitDepth}";
+        if (!IsBitDepth(bitDepth))
+        {
+            return $"'bitDepth' must be 8 or 10, not {bitDepth}";
+        }
+
+        // libx264 encodes it (High 10), but browsers, Apple's players and hardware decoders generally do not play it.
+        return codec == OutputCodec.H264 && bitDepth == 10
+            ? "'bitDepth' 10 needs 'codec' hevc or av1: 10-bit H.264 (High 10) plays in few players"
+            : null;
     }
 
     /// <summary>Why <paramref name="codec"/> cannot encode a <paramref name="width"/>×<paramref name="height"/> picture; null when it can.</summary>
     public static string? SizeRefusal(this OutputCodec codec, int width, int height) =>
-        codec == OutputCodec.Av1 && Math.Min(width, height) < Av1MinimumSide
+        codec != OutputCodec.Av1 ? null
+        : Math.Min(width, height) < Av1MinimumSide
             ? $"AV1 (SVT-AV1) encodes pictures of at least {Av1MinimumSide}x{Av1MinimumSide}; this output would be {width}x{height}. Choose a larger scale or another codec"
+        : height > Av1MaximumHeight
+            ? $"AV1 (SVT-AV1) encodes pictures at most {Av1MaximumHeight} pixels high; this output would be {width}x{height}. Choose a smaller scale or another codec"
             : null;
 
     /// <summary>The encoder arguments for <paramref name="codec"/> at <paramref name="crf"/>.</summary>
     /// <param name="preset">libx264's or libx265's preset (their names are the same).</param>
     /// <param name="av1Preset">SVT-AV1's preset, 0 (slowest) to 13.</param>
-    public static IReadOnlyList<string> EncoderArguments(this OutputCodec codec, int crf, string preset, int av1Preset)
+    /// <param name="frameRate">
+    /// The source's nominal rate (numerator, denominator). SVT-AV1 takes its rate from ffmpeg's guess on the raw pipe, which
+    /// for a chunk of one or two frames (or irregular timing) is a million per second, above the most it accepts; it is
+    /// told the nominal rate instead, at most <see cref="Av1MaximumFrameRate"/>. The frames keep their own timestamps.
+    /// </param>
+    public static IReadOnlyList<string> EncoderArguments(this OutputCodec codec, int crf, string preset, int av1Preset, (int Numerator, int Denominator) frameRate)
     {
         var quality = crf.ToString(CultureInfo.InvariantCulture);
         return codec switch
@@ -78,9 +100,21 @@ public static class OutputCodecs
             OutputCodec.H264 => ["-c:v", "libx264", "-preset", preset, "-crf", quality],
             // x265 writes its own banner and statistics to stderr unless told not to.
             OutputCodec.Hevc => ["-c:v", "libx265", "-preset", preset, "-crf", quality, "-x265-params", "log-level=error"],
-            OutputCodec.Av1 => ["-c:v", "libsvtav1", "-preset", av1Preset.ToString(CultureInfo.InvariantCulture), "-crf", quality],
+            OutputCodec.Av1 => ["-c:v", "libsvtav1", "-preset", av1Preset.ToString(CultureInfo.InvariantCulture), "-crf", quality,
+                "-svtav1-params", Av1Rate(frameRate)],
             _ => throw new ArgumentOutOfRangeException(nameof(codec), codec, null),
         };
+    }
+
+    private static string Av1Rate((int Numerator, int Denominator) rate)
+    {
+        var (numerator, denominator) = rate.Numerator > 0 && rate.Denominator > 0 ? rate : (25, 1);
+        if ((double)numerator / denominator > Av1MaximumFrameRate)
+        {
+            (numerator, denominator) = (Av1MaximumFrameRate, 1);
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"fps-num={numerator}:fps-denom={denominator}");
     }
 
     /// <summary>

@@ -12,7 +12,8 @@ namespace Vsr.Grains.Jobs;
 /// <param name="CallbackUrl">An absolute http(s) URL that is POSTed a signed event when the job ends, or null.</param>
 /// <param name="Codec">The output's video codec: <c>h264</c> (also when null), <c>hevc</c> or <c>av1</c>.</param>
 /// <param name="Crf">The encoder's constant-quality value, or null for the silos' default for the codec.</param>
-/// <param name="BitDepth">The output's bits per sample: 8 or 10.</param>
+/// <param name="BitDepth">The output's bits per sample: 8 (also when null) or 10. Nullable because a request saved before the field
+/// existed reads back without it (the serializer runs no constructor), and must read as 8.</param>
 /// <param name="QualityReport">Measure the upscaler against lanczos on the video's own frames (<see cref="Jobs.QualityReport"/>).</param>
 [GenerateSerializer, Immutable]
 public sealed record JobRequest(
@@ -28,4 +29,4 @@ public sealed record JobRequest(
     [property: Id(9)] bool QualityReport = false,
     [property: Id(10)] string? Codec = null,
     [property: Id(11)] int? Crf = null,
-    [property: Id(12)] int BitDepth = 8);
+    [property: Id(12)] int? BitDepth = null);

@@ -22,7 +22,7 @@ public sealed class ModelChunkRunner(InferenceDevice device, EncodeOptions encod
         var chunk = new ChunkSpan(work.ChunkIndex, work.StartFrame, work.FrameCount);
         var codec = OutputCodecs.Parse(work.Codec ?? OutputCodec.H264.Name())
             ?? throw new ArgumentException($"Chunk {work.ChunkIndex} asks for the unknown codec '{work.Codec}'.", nameof(work));
-        var encoding = encode with { Sharpen = work.Sharpen, Codec = codec, Crf = work.Crf ?? defaultCrf(codec), BitDepth = work.BitDepth };
+        var encoding = encode with { Sharpen = work.Sharpen, Codec = codec, Crf = work.Crf ?? defaultCrf(codec), BitDepth = work.BitDepth ?? 8 };
         return ChunkTranscoder.TranscodeAsync(sourcePath, video, chunk, enhancer, encoding, outputPath, framesDone, cancellationToken);
     }
 

@@ -1,3 +1,4 @@
+using Vsr.Engine.Media;
 using Vsr.Grains.Jobs;
 using Vsr.Queue;
 
@@ -23,10 +24,10 @@ public sealed class SubmitJobToGrain(
         logger.LogInformation("Queued job {Job} is {Status}", message.JobId, job.Status);
     }
 
-    /// <summary>The job request a queued submission carries.</summary>
+    /// <summary>The job request a queued submission carries, its codec under its own name (<c>h265</c> is <c>hevc</c>).</summary>
     public static JobRequest RequestOf(SubmitJob message) => new(message.SourceKey, message.FileName, message.Scale, message.Model,
         message.Content, message.Denoise, message.Deblock, message.Sharpen, message.CallbackUrl, message.QualityReport,
-        message.Codec, message.Crf, message.BitDepth);
+        OutputCodecs.Parse(message.Codec)?.Name() ?? message.Codec, message.Crf, message.BitDepth);
 
     /// <summary>
     /// The consumer can start before the silo has joined the cluster. Failing those first messages would spend their

@@ -415,8 +415,8 @@ public sealed class JobGrain(
             }
 
             CountBacklog();
-            // Measured beside the chunks (it queues for its device like one), so the report is there early and holds
-            // nothing back; it is saved with the ledger's next write, or below.
+            // Measured beside the chunks (it queues for its device like one), so the report is usually there before
+            // they end; it is saved with the ledger's next write, or below. Assembly waits for it.
             using var stopMeasuring = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var measuring = request.QualityReport && Job.Quality is null ? MeasureQualityAsync(jobId, request, stopMeasuring.Token) : null;
             try
@@ -434,6 +434,9 @@ public sealed class JobGrain(
             {
                 KeepAlive();
                 await measuring;
+                // Stopped on its device while the job went on (its silo shut down): say so rather than report nothing.
+                Job.Quality ??= new QualityReport(Job.Choice!.Model, request.Scale,
+                    Error: "Not measured: the measurement was stopped on its device (its silo shut down).");
                 await state.WriteStateAsync();
             }
 
@@ -451,7 +454,7 @@ public sealed class JobGrain(
     /// memory; the caller saves it). It runs on one of the cluster's devices (<see cref="PickMeasuringDevice"/>), waiting for
     /// a device to join as long as the job's chunks do. It only informs: a measurement that fails is reported in the report's error, and the job goes on. When
     /// the job stops first (cancel, pause, failure), the device is told to stop the measurement, as the dispatcher stops
-    /// chunks, and a paused job measures again when it resumes.
+    /// chunks, and a paused job, or one that runs again after an internal error, measures again.
     /// </summary>
     private async Task MeasureQualityAsync(Guid jobId, JobRequest request, CancellationToken cancellationToken)
     {
@@ -480,8 +483,15 @@ public sealed class JobGrain(
             {
                 // A cancelled call returns at once, while the device may still be running it.
                 var stop = GrainFactory.GetGrain<IInferenceGrain>(device).StopJob(jobId);
-                await Task.WhenAny(stop, Task.Delay(ChunkDispatcher.StopGrace, CancellationToken.None)).ContinueWith(_ => { }, TaskScheduler.Current);
+                _ = stop.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                await Task.WhenAny(stop, Task.Delay(ChunkDispatcher.StopGrace, CancellationToken.None));
                 throw;
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped by the device's side: the job's own stop of its chunks there (an internal error it will run
+                // again after), or the device's silo shutting down. Nothing was measured; a run that goes on says so.
+                return;
             }
             catch (Exception e)
             {
@@ -507,7 +517,7 @@ public sealed class JobGrain(
     /// </summary>
     private static void CheckEncoding(JobRequest request, VideoInfo video)
     {
-        if (OutputCodecs.Refusal(request.Codec, request.Crf, request.BitDepth) is { } refusal)
+        if (OutputCodecs.Refusal(request.Codec, request.Crf, request.BitDepth ?? 8) is { } refusal)
         {
             throw new JobFailedException($"The output cannot be encoded as asked: {refusal}.");
         }
