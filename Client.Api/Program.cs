@@ -55,6 +55,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapJobEndpoints();
+app.MapUploadEndpoints();
 app.MapPrometheusScrapingEndpoint();
 app.MapServiceHealth();
 if (OrleansHosting.IsEmbedded(builder.Configuration))

@@ -9,4 +9,10 @@ public interface IPresigningObjectStore : IObjectStore
     /// such a GET then answers 404.
     /// </summary>
     Task<Uri> PresignGetAsync(string key, TimeSpan timeToLive, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A URL that allows a plain HTTP PUT of the whole object <paramref name="key"/> for <paramref name="timeToLive"/>, so
+    /// a client uploads straight to the store. Signing is local, as for <see cref="PresignGetAsync"/>.
+    /// </summary>
+    Task<Uri> PresignPutAsync(string key, TimeSpan timeToLive, CancellationToken cancellationToken);
 }

@@ -144,7 +144,22 @@ public sealed class S3ObjectStore : IPresigningObjectStore, IDisposable
     public Task<Uri> PresignGetAsync(string key, TimeSpan timeToLive, CancellationToken cancellationToken) =>
         PresignAsync(_publicClient, key, timeToLive, cancellationToken);
 
+    /// <summary>A PUT URL for a client of the service, signed for the public endpoint as <see cref="PresignGetAsync"/> is.</summary>
+    public async Task<Uri> PresignPutAsync(string key, TimeSpan timeToLive, CancellationToken cancellationToken)
+    {
+        var expiry = await CheckPresignAsync(key, timeToLive, cancellationToken);
+        return new Uri(await _publicClient.PresignedPutObjectAsync(new PresignedPutObjectArgs().WithBucket(Bucket).WithObject(key).WithExpiry(expiry)));
+    }
+
     private async Task<Uri> PresignAsync(IMinioClient client, string key, TimeSpan timeToLive, CancellationToken cancellationToken)
+    {
+        var expiry = await CheckPresignAsync(key, timeToLive, cancellationToken);
+        var args = new PresignedGetObjectArgs().WithBucket(Bucket).WithObject(key).WithExpiry(expiry);
+        return new Uri(await client.PresignedGetObjectAsync(args));
+    }
+
+    /// <summary>Validates a presigned URL's key and lifetime, makes sure the bucket exists, and returns the lifetime in whole seconds.</summary>
+    private async Task<int> CheckPresignAsync(string key, TimeSpan timeToLive, CancellationToken cancellationToken)
     {
         ObjectKey.Validate(key);
         if (timeToLive <= TimeSpan.Zero || timeToLive > TimeSpan.FromDays(7))
@@ -153,8 +168,7 @@ public sealed class S3ObjectStore : IPresigningObjectStore, IDisposable
         }
 
         await EnsureBucketAsync(cancellationToken);
-        var args = new PresignedGetObjectArgs().WithBucket(Bucket).WithObject(key).WithExpiry((int)Math.Ceiling(timeToLive.TotalSeconds));
-        return new Uri(await client.PresignedGetObjectAsync(args));
+        return (int)Math.Ceiling(timeToLive.TotalSeconds);
     }
 
     /// <summary>Creates the bucket if it is missing and, when configured, turns versioning on. Runs once; safe to call at start-up.</summary>

@@ -17,6 +17,12 @@ public sealed class ApiOptions
     /// <summary>How long a presigned download URL stays valid.</summary>
     public TimeSpan DownloadUrlLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// How long a direct upload (<c>POST /v1/uploads</c>) has: its PUT URL is valid this long, and an upload that no job
+    /// was submitted for by then is deleted (S3 allows at most 7 days).
+    /// </summary>
+    public TimeSpan UploadLifetime { get; set; } = TimeSpan.FromHours(6);
+
     /// <summary>Where uploads are checked before they are stored; each upload's file is removed at once.</summary>
     public string ScratchDirectory { get; set; } = ".vsr/api";
 

@@ -14,10 +14,10 @@ namespace Vsr.Api.Jobs;
 /// <summary>The <c>/v1</c> HTTP surface. Every error is RFC 9457 problem+json.</summary>
 public static class JobEndpoints
 {
-    private const string UnknownExtension = ".bin";
+    internal const string UnknownExtension = ".bin";
 
     // libx264 refuses frames wider or taller than this; every chunk of a larger output would fail in the encoder.
-    private const int MaxEncodedSide = 16384;
+    internal const int MaxEncodedSide = 16384;
 
     private static readonly int[] Scales = [2, 4];
 
@@ -87,9 +87,24 @@ public static class JobEndpoints
         }
 
         var file = form.Files.GetFile("file");
-        if (file is null || file.Length == 0)
+        var uploadId = form["uploadId"].FirstOrDefault()?.Trim();
+        if (!string.IsNullOrEmpty(uploadId))
         {
-            return Problem(StatusCodes.Status400BadRequest, "No video uploaded", "The multipart field 'file' is missing or empty.");
+            if (file is not null)
+            {
+                return Problem(StatusCodes.Status400BadRequest, "Two videos", "Send either the field 'file' or 'uploadId', not both.");
+            }
+
+            if (keyed)
+            {
+                return Problem(StatusCodes.Status400BadRequest, "Idempotency-Key with an upload",
+                    "An 'uploadId' names its job already, so a retry with it answers with the same job; leave the Idempotency-Key header out.");
+            }
+        }
+        else if (file is null || file.Length == 0)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "No video uploaded",
+                "The multipart field 'file' is missing or empty (or name a direct upload in 'uploadId', see POST /v1/uploads).");
         }
 
         var scaleText = form["scale"].FirstOrDefault() ?? "2";
@@ -172,7 +187,16 @@ public static class JobEndpoints
                 $"Model '{model}' at x{scale} is not offered; GET /v1/models lists the models and their scales.");
         }
 
-        var extension = SafeExtension(file.FileName);
+        // Everything but the job's id, source and name, which depend on how the video came.
+        var template = new SubmitJob(Guid.Empty, "", "", scale, model, default, content, denoise, deblock, sharpen, callbackUrl, qualityReport,
+            codecName, crf, bitDepth);
+        if (!string.IsNullOrEmpty(uploadId))
+        {
+            return await UploadSubmission.SubmitAsync(uploadId, form["fileName"].FirstOrDefault(), template, codec, grains, store, queue, options.Value,
+                claims, logger);
+        }
+
+        var extension = SafeExtension(file!.FileName);
         var scratch = Directory.CreateDirectory(Path.GetFullPath(options.Value.ScratchDirectory)).FullName;
         // Named per request: two requests with one Idempotency-Key share the job id but not their scratch files.
         var upload = Path.Combine(scratch, $"{Guid.NewGuid():N}{extension}");
@@ -228,8 +252,7 @@ public static class JobEndpoints
             }
 
             var sourceKey = $"jobs/{id:N}/source{extension}";
-            var request = new SubmitJob(id, sourceKey, UploadName(file.FileName, extension), scale, model, DateTimeOffset.UtcNow, content, denoise, deblock, sharpen, callbackUrl, qualityReport,
-                codecName, crf, bitDepth);
+            var request = template with { JobId = id, SourceKey = sourceKey, FileName = UploadName(file.FileName, extension), SubmittedAt = DateTimeOffset.UtcNow };
             var queued = false;
             try
             {
@@ -335,7 +358,7 @@ public static class JobEndpoints
     /// may have no message behind it (the request that stored it lost its claim, and then its publish failed, so it
     /// deleted nothing), so it is published again before the answer: a consumer given it twice makes one job.
     /// </summary>
-    private static async Task<Results<Accepted<SubmitResponse>, ProblemHttpResult>> AnswerWithAsync(FoundJob found, SubmissionClaim claim, IJobQueue queue)
+    internal static async Task<Results<Accepted<SubmitResponse>, ProblemHttpResult>> AnswerWithAsync(FoundJob found, SubmissionClaim claim, IJobQueue queue)
     {
         if (found.StoredRequest is { } stored)
         {
@@ -359,23 +382,23 @@ public static class JobEndpoints
         return AcceptedAs(found.Job);
     }
 
-    private static ProblemHttpResult QueueUnavailable(JobQueueUnavailableException unavailable) =>
+    internal static ProblemHttpResult QueueUnavailable(JobQueueUnavailableException unavailable) =>
         Problem(StatusCodes.Status503ServiceUnavailable, "Job queue unavailable", $"{unavailable.Message} Try again shortly.");
 
-    private static Accepted<SubmitResponse> AcceptedAs(JobSnapshot job) =>
+    internal static Accepted<SubmitResponse> AcceptedAs(JobSnapshot job) =>
         TypedResults.Accepted($"/v1/jobs/{job.Id}", new SubmitResponse(job.Id, JobView.StatusName(job.Status)));
 
-    private static ProblemHttpResult SubmissionBusy() =>
+    internal static ProblemHttpResult SubmissionBusy() =>
         Problem(StatusCodes.Status503ServiceUnavailable, "Submission in progress",
-            "Another request with this Idempotency-Key is storing or publishing its job. Try again shortly: the retry answers with that job.");
+            "Another request with this Idempotency-Key (or uploadId) is storing or publishing its job. Try again shortly: the retry answers with that job.");
 
     private static ProblemHttpResult NotFound(Guid id) =>
         Problem(StatusCodes.Status404NotFound, "Job not found", $"No job has the id {id}.");
 
-    private static ProblemHttpResult Problem(int status, string title, string detail) =>
+    internal static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title);
 
-    private static ProblemHttpResult OutputTooLarge(VideoInfo video, int scale)
+    internal static ProblemHttpResult OutputTooLarge(VideoInfo video, int scale)
     {
         var side = Math.Max(video.Width, video.Height);
         var largest = Scales.Where(s => side * s <= MaxEncodedSide).DefaultIfEmpty().Max();
@@ -385,7 +408,7 @@ public static class JobEndpoints
             (largest > 0 ? $"The largest scale allowed for this video is x{largest}." : "So no scale is possible for this video; send a smaller one."));
     }
 
-    private static ProblemHttpResult TooLarge(ApiOptions options) =>
+    internal static ProblemHttpResult TooLarge(ApiOptions options) =>
         Problem(StatusCodes.Status413PayloadTooLarge, "Upload too large",
             $"The upload is larger than {options.MaxUploadBytes} bytes, the most this service takes (Vsr:Api:MaxUploadBytes).");
 
@@ -395,13 +418,13 @@ public static class JobEndpoints
 
 
     // A blank or path-only name ("x/", " ") is no reason to refuse a good video, but no queue consumer accepts it.
-    private static string UploadName(string fileName, string extension)
+    internal static string UploadName(string fileName, string extension)
     {
         var name = Path.GetFileName(fileName.Trim()).Trim();
         return name.Length > 0 ? name : "video" + (extension == UnknownExtension ? "" : extension);
     }
 
-    private static string SafeExtension(string fileName)
+    internal static string SafeExtension(string fileName)
     {
         var extension = Path.GetExtension(fileName).ToLowerInvariant();
         return extension.Length is > 1 and <= 6 && extension.Skip(1).All(char.IsAsciiLetterOrDigit) ? extension : UnknownExtension;

@@ -10,6 +10,41 @@ public sealed class UploadRejectionTests(EdgeApiFixture api)
     private HttpClient Http => api.Client;
 
     [Fact]
+    public async Task Direct_uploads_on_a_filesystem_store_get_501_naming_the_file_field()
+    {
+        using var response = await Http.PostAsync("/v1/uploads?fileName=clip.mp4", null);
+
+        var problem = await AssertProblemAsync(response, 501);
+        Assert.Contains("'file' field", problem.GetProperty("detail").GetString());
+    }
+
+    [Theory]
+    [InlineData("not-an-id", null, 400, "is not an upload id")]
+    [InlineData("0123456789abcdef0123456789abcdef", null, 400, "is not an upload id")]
+    [InlineData("0123456789abcdef0123456789abcdef.mp4", null, 404, "Nothing was uploaded")]
+    [InlineData("0123456789abcdef0123456789abcdef.mp4", "file", 400, "either the field 'file' or 'uploadId'")]
+    [InlineData("0123456789abcdef0123456789abcdef.mp4", "key", 400, "leave the Idempotency-Key header out")]
+    public async Task A_submit_naming_an_upload_is_checked_before_anything_is_stored(string uploadId, string? also, int status, string detail)
+    {
+        var form = new MultipartFormDataContent { { new StringContent(uploadId), "uploadId" } };
+        if (also == "file")
+        {
+            form.Add(new ByteArrayContent([1, 2, 3]), "file", "clip.mp4");
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/jobs") { Content = form };
+        if (also == "key")
+        {
+            request.Headers.Add("Idempotency-Key", "upload-and-key");
+        }
+
+        using var response = await Http.SendAsync(request);
+
+        var problem = await AssertProblemAsync(response, status);
+        Assert.Contains(detail, problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task Multipart_without_a_boundary_gets_400()
     {
         var body = new ByteArrayContent(Encoding.ASCII.GetBytes("no parts here"));

@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Vsr.Integration.Tests.Support;
 
 namespace Vsr.Integration.Tests.Api;
@@ -53,6 +54,117 @@ public sealed class S3JobApiTests : IDisposable
         Assert.Equal(HttpStatusCode.PartialContent, part.StatusCode);
         Assert.Equal(whole.Length, part.Content.Headers.ContentRange?.Length);
         Assert.Equal(whole[100..200], await part.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task A_video_put_straight_into_S3_through_an_upload_URL_becomes_the_job_of_its_upload_id()
+    {
+        await using var factory = new S3ApiFactory(_root, redirectDownloads: false);
+        using var http = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var clip = Path.Combine(_root, "direct.mp4");
+        await TestClip.MakeAsync(clip, 64, 48, seconds: 1);
+
+        using var created = await http.PostAsync("/v1/uploads?fileName=holiday.MP4", null);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var ticket = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var uploadId = ticket.GetProperty("uploadId").GetString()!;
+        var jobId = ticket.GetProperty("jobId").GetGuid();
+        Assert.Equal($"{jobId:N}.mp4", uploadId);
+        Assert.Equal("PUT", ticket.GetProperty("method").GetString());
+        var url = new Uri(ticket.GetProperty("url").GetString()!);
+        Assert.StartsWith(TestServices.S3Endpoint, url.ToString(), StringComparison.Ordinal);
+
+        // Before the PUT there is nothing to submit.
+        using var early = await http.PostAsync("/v1/jobs", Form(uploadId));
+        Assert.Equal(HttpStatusCode.NotFound, early.StatusCode);
+
+        using (var direct = new HttpClient())
+        using (var put = await direct.PutAsync(url, new ByteArrayContent(await File.ReadAllBytesAsync(clip))))
+        {
+            Assert.True(put.IsSuccessStatusCode, $"PUT to the upload URL answered {(int)put.StatusCode}");
+        }
+
+        var named = Form(uploadId);
+        named.Add(new StringContent("holiday.MP4"), "fileName");
+        using var submit = await http.PostAsync("/v1/jobs", named);
+        Assert.Equal(HttpStatusCode.Accepted, submit.StatusCode);
+        Assert.Equal(jobId, (await submit.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
+        using var again = await http.PostAsync("/v1/jobs", Form(uploadId));
+        Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+        Assert.Equal(jobId, (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
+
+        var job = await WaitForEndAsync(http, jobId);
+        Assert.Equal("COMPLETED", job.GetProperty("status").GetString());
+        Assert.Equal("holiday.MP4", job.GetProperty("fileName").GetString());
+        Assert.Equal(128, job.GetProperty("output").GetProperty("width").GetInt32());
+        var output = await http.GetByteArrayAsync($"/v1/jobs/{jobId}/output");
+        Assert.Equal("ftyp"u8.ToArray(), output[4..8]);
+
+        // A submitted upload is the job's: its sweep leaves it.
+        var grains = factory.Services.GetRequiredService<IGrainFactory>();
+        Assert.False(await grains.GetGrain<Vsr.Grains.Intake.IUploadGrain>(jobId).Sweep());
+    }
+
+    [Fact]
+    public async Task An_upload_never_submitted_is_deleted_by_its_sweep()
+    {
+        await using var factory = new S3ApiFactory(_root);
+        using var http = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var created = await http.PostAsync("/v1/uploads?fileName=forgotten.mkv", null);
+        var ticket = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var jobId = ticket.GetProperty("jobId").GetGuid();
+        using (var direct = new HttpClient())
+        using (var put = await direct.PutAsync(ticket.GetProperty("url").GetString(), new ByteArrayContent(new byte[4096])))
+        {
+            Assert.True(put.IsSuccessStatusCode);
+        }
+
+        var store = factory.Services.GetRequiredService<Vsr.Storage.IObjectStore>();
+        var key = $"jobs/{jobId:N}/source.mkv";
+        Assert.True(await store.ExistsAsync(key, CancellationToken.None));
+
+        Assert.True(await factory.Services.GetRequiredService<IGrainFactory>().GetGrain<Vsr.Grains.Intake.IUploadGrain>(jobId).Sweep());
+
+        Assert.False(await store.ExistsAsync(key, CancellationToken.None));
+        using var late = await http.PostAsync("/v1/jobs", Form(ticket.GetProperty("uploadId").GetString()!));
+        Assert.Equal(HttpStatusCode.NotFound, late.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_upload_that_is_not_a_video_gets_422_and_is_deleted()
+    {
+        await using var factory = new S3ApiFactory(_root);
+        using var http = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var created = await http.PostAsync("/v1/uploads?fileName=notes.mp4", null);
+        var ticket = await created.Content.ReadFromJsonAsync<JsonElement>();
+        using (var direct = new HttpClient())
+        using (var put = await direct.PutAsync(ticket.GetProperty("url").GetString(), new StringContent("not a video at all")))
+        {
+            Assert.True(put.IsSuccessStatusCode);
+        }
+
+        using var submit = await http.PostAsync("/v1/jobs", Form(ticket.GetProperty("uploadId").GetString()!));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, submit.StatusCode);
+        Assert.Equal("application/problem+json", submit.Content.Headers.ContentType?.MediaType);
+        var store = factory.Services.GetRequiredService<Vsr.Storage.IObjectStore>();
+        Assert.False(await store.ExistsAsync($"jobs/{ticket.GetProperty("jobId").GetGuid():N}/source.mp4", CancellationToken.None));
+    }
+
+    private static MultipartFormDataContent Form(string uploadId) =>
+        new() { { new StringContent(uploadId), "uploadId" }, { new StringContent("2"), "scale" } };
+
+    private static async Task<JsonElement> WaitForEndAsync(HttpClient http, Guid id)
+    {
+        var clock = Stopwatch.StartNew();
+        JsonElement job;
+        do
+        {
+            await Task.Delay(250);
+            job = await http.GetFromJsonAsync<JsonElement>($"/v1/jobs/{id}");
+        }
+        while (job.GetProperty("status").GetString() is "PENDING" or "PROCESSING" && clock.Elapsed < TimeSpan.FromMinutes(2));
+        return job;
     }
 
     /// <summary>Submits a 1 s 64×48 clip at x2 and waits until the job is COMPLETED; returns its id.</summary>
