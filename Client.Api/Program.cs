@@ -21,6 +21,8 @@ var api = builder.Configuration.GetSection(ApiOptions.Section).Get<ApiOptions>()
 var node = builder.Configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new NodeOptions();
 builder.Services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(ApiOptions.Section))
     .Validate(o => o.SubmissionLease >= TimeSpan.FromSeconds(1), $"{ApiOptions.Section}:SubmissionLease must be at least 00:00:01: its holder renews it every third of it.")
+    .Validate(o => o.UploadLifetime >= TimeSpan.FromMinutes(1) && o.UploadLifetime <= TimeSpan.FromDays(7),
+        $"{ApiOptions.Section}:UploadLifetime must be from 00:01:00 to 7.00:00:00, the longest S3 signs a URL for.")
     .ValidateOnStart();
 builder.Services.TryAddSingleton(new ModelCatalog(node.ToCatalogOptions()));
 builder.Services.AddObjectStore(builder.Configuration);

@@ -15,4 +15,7 @@ public interface IPresigningObjectStore : IObjectStore
     /// a client uploads straight to the store. Signing is local, as for <see cref="PresignGetAsync"/>.
     /// </summary>
     Task<Uri> PresignPutAsync(string key, TimeSpan timeToLive, CancellationToken cancellationToken);
+
+    /// <summary>The object's size in bytes, or null when it does not exist; reads no content.</summary>
+    Task<long?> SizeAsync(string key, CancellationToken cancellationToken);
 }

@@ -92,6 +92,20 @@ public sealed class S3ObjectStore : IPresigningObjectStore, IDisposable
         return new LocalObject(path, isTemporaryCopy: true);
     }
 
+    public async Task<long?> SizeAsync(string key, CancellationToken cancellationToken)
+    {
+        ObjectKey.Validate(key);
+        await EnsureBucketAsync(cancellationToken);
+        try
+        {
+            return (await _client.StatObjectAsync(new StatObjectArgs().WithBucket(Bucket).WithObject(key), cancellationToken)).Size;
+        }
+        catch (Minio.Exceptions.ObjectNotFoundException)
+        {
+            return null;
+        }
+    }
+
     public async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken)
     {
         ObjectKey.Validate(key);

@@ -23,6 +23,13 @@ public sealed class ApiOptions
     /// </summary>
     public TimeSpan UploadLifetime { get; set; } = TimeSpan.FromHours(6);
 
+    /// <summary>
+    /// Offer direct uploads (<c>POST /v1/uploads</c>) when the object store is S3. Their PUT URLs are signed for
+    /// <c>Vsr:ObjectStore:S3:PublicEndpoint</c> when set, else for the store's own endpoint, which must then be one
+    /// clients reach; a deployment whose store is only reachable inside the cluster turns this off.
+    /// </summary>
+    public bool DirectUploads { get; set; } = true;
+
     /// <summary>Where uploads are checked before they are stored; each upload's file is removed at once.</summary>
     public string ScratchDirectory { get; set; } = ".vsr/api";
 

@@ -1,25 +1,27 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Vsr.Api.Hosting;
 using Vsr.Engine.Media;
 using Vsr.Grains.Jobs;
 using Vsr.Queue;
 using Vsr.Storage;
+using Vsr.Grains.Intake;
 using static Vsr.Api.Jobs.JobEndpoints;
 
 namespace Vsr.Api.Jobs;
 
 /// <summary>
-/// Direct uploads: <c>POST /v1/uploads</c> reserves a job id and hands out a presigned PUT URL for the job's source, so
-/// the video goes from the client straight into the object store; <c>POST /v1/jobs</c> with <c>uploadId</c> then
-/// submits it. The upload id is the job id and the source's extension (<c>{id:N}.mp4</c>): a retried submit with it
-/// answers with the same job. An upload no job was submitted for within <see cref="ApiOptions.UploadLifetime"/> is
-/// deleted by its <see cref="Grains.Intake.IUploadGrain"/>.
+/// Direct uploads: <c>POST /v1/uploads</c> reserves a job id and hands out a presigned PUT URL for a staging object
+/// (<see cref="IUploadGrain.StagingKey"/>), so the video goes from the client straight into the object store;
+/// <c>POST /v1/jobs</c> with <c>uploadId</c> checks the staging object as a posted file is checked, copies it into the job's
+/// own folder and queues the job. The job never reads the staging object, so a PUT after the submit changes nothing it
+/// runs on. The upload id is the job id and the source's extension (<c>{id:N}.mp4</c>): a retried submit with it
+/// answers with the same job. The staging object is deleted after the submit, and again by its
+/// <see cref="IUploadGrain"/> once the URL has expired (a PUT may still land until then).
 /// </summary>
 public static class UploadSubmission
 {
-    /// <summary>After the deadline the upload is swept, not at once: a submission under way at the deadline finishes first.</summary>
-    private static readonly TimeSpan SweepGrace = TimeSpan.FromMinutes(10);
+    /// <summary>The sweep runs this long after the URL expires, so a PUT or a submit under way at the expiry finishes first.</summary>
+    private static readonly TimeSpan SweepGrace = TimeSpan.FromMinutes(30);
 
     public static void MapUploadEndpoints(this IEndpointRouteBuilder app) =>
         app.MapPost("/v1/uploads", CreateAsync).DisableAntiforgery();
@@ -30,21 +32,20 @@ public static class UploadSubmission
     private static async Task<Results<Created<UploadTicket>, ProblemHttpResult>> CreateAsync(
         HttpRequest http, IObjectStore store, IGrainFactory grains, IOptions<ApiOptions> options, CancellationToken cancellationToken)
     {
-        if (store is not IPresigningObjectStore presigning)
+        if (Unavailable(store, options.Value) is { } unavailable)
         {
-            return Problem(StatusCodes.Status501NotImplemented, "Direct uploads need an S3 object store",
-                "This service keeps its objects on a filesystem (Vsr:ObjectStore=FileSystem), which cannot hand out upload URLs; send the video in the 'file' field of POST /v1/jobs.");
+            return unavailable;
         }
 
-        var fileName = http.Query["fileName"].FirstOrDefault() ?? "";
-        var extension = SafeExtension(fileName);
+        var presigning = (IPresigningObjectStore)store;
+        var extension = SafeExtension(http.Query["fileName"].FirstOrDefault() ?? "");
         var jobId = Guid.NewGuid();
+        var uploadId = $"{jobId:N}{extension}";
         var lifetime = options.Value.UploadLifetime;
         var expiresAt = DateTimeOffset.UtcNow + lifetime;
-        // Watched before the URL is handed out: an upload is never stored without its sweep.
-        await grains.GetGrain<Grains.Intake.IUploadGrain>(jobId).Watch(expiresAt + SweepGrace);
-        var url = await presigning.PresignPutAsync(SourceKey(jobId, extension), lifetime, cancellationToken);
-        var uploadId = $"{jobId:N}{extension}";
+        // Watched before the URL is handed out: nothing is ever stored through it without its sweep.
+        await grains.GetGrain<IUploadGrain>(uploadId).Watch(expiresAt + SweepGrace);
+        var url = await presigning.PresignPutAsync(IUploadGrain.StagingKey(uploadId), lifetime, cancellationToken);
         return TypedResults.Created((string?)null, new UploadTicket(uploadId, jobId, url, "PUT", expiresAt, options.Value.MaxUploadBytes));
     }
 
@@ -53,6 +54,11 @@ public static class UploadSubmission
         string uploadId, string? fileName, SubmitJob template, OutputCodec codec, IGrainFactory grains, IObjectStore store, IJobQueue queue,
         ApiOptions options, SubmissionClaims claims, ILogger logger)
     {
+        if (Unavailable(store, options) is { } unavailable)
+        {
+            return unavailable;
+        }
+
         if (!TryParse(uploadId, out var id, out var extension))
         {
             return Problem(StatusCodes.Status400BadRequest, "Not an upload id",
@@ -78,25 +84,33 @@ public static class UploadSubmission
             return SubmissionBusy();
         }
 
-        var sourceKey = SourceKey(id, extension);
-        if (!await store.ExistsAsync(sourceKey, CancellationToken.None))
+        var stagingKey = IUploadGrain.StagingKey(uploadId);
+        var size = await ((IPresigningObjectStore)store).SizeAsync(stagingKey, CancellationToken.None);
+        if (size is null)
         {
-            return Problem(StatusCodes.Status404NotFound, "Upload not found",
-                $"Nothing was uploaded for '{uploadId}': PUT the video to the upload's URL first. An upload that is not submitted within " +
-                $"{options.UploadLifetime} (Vsr:Api:UploadLifetime) of its creation is deleted.");
+            return UploadNotFound(uploadId, options);
+        }
+
+        if (size > options.MaxUploadBytes)
+        {
+            await store.DeletePrefixAsync(stagingKey, CancellationToken.None);
+            return TooLarge(options);
         }
 
         var scratch = Directory.CreateDirectory(Path.GetFullPath(options.ScratchDirectory)).FullName;
-        VideoInfo video;
-        await using (var local = await store.GetLocalAsync(sourceKey, scratch, CancellationToken.None))
+        LocalObject local;
+        try
         {
-            var bytes = new FileInfo(local.Path).Length;
-            if (bytes > options.MaxUploadBytes)
-            {
-                await store.DeletePrefixAsync(JobKeys.Prefix(id), CancellationToken.None);
-                return TooLarge(options);
-            }
+            local = await store.GetLocalAsync(stagingKey, scratch, CancellationToken.None);
+        }
+        catch (ObjectNotFoundException)
+        {
+            return UploadNotFound(uploadId, options);
+        }
 
+        await using (local)
+        {
+            VideoInfo video;
             try
             {
                 video = await VideoProbe.ProbeAsync(local.Path, CancellationToken.None);
@@ -104,54 +118,75 @@ public static class UploadSubmission
             catch (InvalidVideoException invalid)
             {
                 // It can never become a job: nothing to keep.
-                await store.DeletePrefixAsync(JobKeys.Prefix(id), CancellationToken.None);
+                await store.DeletePrefixAsync(stagingKey, CancellationToken.None);
                 return Problem(StatusCodes.Status422UnprocessableEntity, "Not a decodable video", invalid.Message);
             }
-        }
 
-        // These depend on the options too, so the upload stays for a submit with others.
-        if (Math.Max(video.Width, video.Height) * template.Scale > MaxEncodedSide)
-        {
-            return OutputTooLarge(video, template.Scale);
-        }
-
-        if (codec.SizeRefusal(video.Width * template.Scale, video.Height * template.Scale) is { } tooSmall)
-        {
-            return Problem(StatusCodes.Status422UnprocessableEntity, "Output too small for the codec", $"{tooSmall}.");
-        }
-
-        var request = template with
-        {
-            JobId = id,
-            SourceKey = sourceKey,
-            FileName = UploadName(string.IsNullOrWhiteSpace(fileName) ? "" : fileName, extension),
-            SubmittedAt = DateTimeOffset.UtcNow,
-        };
-        var queued = false;
-        try
-        {
-            await QueuedRequest.SaveAsync(store, request, CancellationToken.None);
-            await queue.PublishAsync(request, CancellationToken.None);
-            queued = true;
-        }
-        catch (JobQueueUnavailableException unavailable)
-        {
-            return QueueUnavailable(unavailable);
-        }
-        finally
-        {
-            if (!queued && !claim.IsLost)
+            // These depend on the options too, so the upload stays for a submit with others.
+            if (Math.Max(video.Width, video.Height) * template.Scale > MaxEncodedSide)
             {
-                // Only the stored request: the upload is the client's, kept for a retry until its sweep.
-                await store.DeletePrefixAsync(JobKeys.Request(id), CancellationToken.None);
+                return OutputTooLarge(video, template.Scale);
+            }
+
+            if (codec.SizeRefusal(video.Width * template.Scale, video.Height * template.Scale) is { } tooSmall)
+            {
+                return Problem(StatusCodes.Status422UnprocessableEntity, "Output too small for the codec", $"{tooSmall}.");
+            }
+
+            if (claim.IsLost)
+            {
+                // The download and probe took longer than the claim's lease: the request holding it now goes on.
+                return SubmissionBusy();
+            }
+
+            var request = template with
+            {
+                JobId = id,
+                SourceKey = $"{JobKeys.Prefix(id)}source{extension}",
+                FileName = UploadName(fileName ?? "", extension),
+                SubmittedAt = DateTimeOffset.UtcNow,
+            };
+            var queued = false;
+            try
+            {
+                await store.PutFileAsync(request.SourceKey, local.Path, CancellationToken.None);
+                await QueuedRequest.SaveAsync(store, request, CancellationToken.None);
+                await queue.PublishAsync(request, CancellationToken.None);
+                queued = true;
+            }
+            catch (JobQueueUnavailableException queueDown)
+            {
+                return QueueUnavailable(queueDown);
+            }
+            finally
+            {
+                if (!queued && !claim.IsLost)
+                {
+                    // The job's folder only: the staging object stays for a retry until its sweep.
+                    await store.DeletePrefixAsync(JobKeys.Prefix(id), CancellationToken.None);
+                }
             }
         }
 
+        // The job has its own copy now; the sweep deletes whatever a later PUT writes here.
+        await store.DeletePrefixAsync(stagingKey, CancellationToken.None);
         logger.LogInformation("Accepted job {Job} from upload {Upload}", id, uploadId);
         return TypedResults.Accepted($"/v1/jobs/{id}", new SubmitResponse(id, JobView.StatusName(JobStatus.Pending)));
     }
 
-    private static string SourceKey(Guid jobId, string extension) => $"{JobKeys.Prefix(jobId)}source{extension}";
+    private static ProblemHttpResult? Unavailable(IObjectStore store, ApiOptions options) =>
+        store is not IPresigningObjectStore
+            ? Problem(StatusCodes.Status501NotImplemented, "Direct uploads need an S3 object store",
+                "This service keeps its objects on a filesystem (Vsr:ObjectStore=FileSystem), which cannot hand out upload URLs; send the video in the 'file' field of POST /v1/jobs.")
+            : !options.DirectUploads
+                ? Problem(StatusCodes.Status501NotImplemented, "Direct uploads are off",
+                    "This deployment's object store is not reachable by clients (Vsr:Api:DirectUploads is false); send the video in the 'file' field of POST /v1/jobs.")
+                : null;
+
+    private static ProblemHttpResult UploadNotFound(string uploadId, ApiOptions options) =>
+        Problem(StatusCodes.Status404NotFound, "Upload not found",
+            $"Nothing is uploaded under '{uploadId}': PUT the video to the upload's URL first. An upload is deleted once its job is " +
+            $"submitted, and one never submitted about {options.UploadLifetime} (Vsr:Api:UploadLifetime) after it was made.");
 
     /// <summary>Reads <c>{id:N}{extension}</c>, the extension as <see cref="JobEndpoints.SafeExtension"/> makes it.</summary>
     internal static bool TryParse(string uploadId, out Guid jobId, out string extension)

@@ -1,18 +1,19 @@
 namespace Vsr.Grains.Intake;
 
 /// <summary>
-/// Watches one direct upload (<c>POST /v1/uploads</c>), keyed by the job id it reserves: an upload that no job was
-/// submitted for by its deadline is deleted, so a client that never submits leaves nothing behind. Durable through the
-/// cluster's reminder service.
+/// Watches one direct upload (<c>POST /v1/uploads</c>), keyed by its upload id (<c>{job id:N}{extension}</c>): the object
+/// its PUT URL writes, <see cref="StagingKey"/>, is only a staging copy (a submit copies it into the job's own folder),
+/// so once the URL has expired it is deleted whether or not a job was made from it. Nothing a job reads is touched.
+/// Durable when the cluster's reminders are (AdoNet); an S3 lifecycle rule on <c>uploads/</c> is the backstop.
 /// </summary>
-public interface IUploadGrain : IGrainWithGuidKey
+public interface IUploadGrain : IGrainWithStringKey
 {
-    /// <summary>Starts watching: from <paramref name="submitBy"/> on, an upload with no job is deleted.</summary>
-    ValueTask Watch(DateTimeOffset submitBy);
+    /// <summary>Where the upload with id <paramref name="uploadId"/> is written.</summary>
+    public static string StagingKey(string uploadId) => $"uploads/{uploadId}";
 
-    /// <summary>
-    /// Deletes the upload when its deadline has passed and no job was submitted for it; stops watching once either is
-    /// settled. Returns whether it deleted. Run by the grain's reminder; callable at any time.
-    /// </summary>
-    ValueTask<bool> Sweep();
+    /// <summary>Deletes the staging object once <paramref name="sweepAt"/> has passed.</summary>
+    ValueTask Watch(DateTimeOffset sweepAt);
+
+    /// <summary>Deletes the staging object now and stops watching. Run by the grain's reminder; callable at any time.</summary>
+    ValueTask Sweep();
 }

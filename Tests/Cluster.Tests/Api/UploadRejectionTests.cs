@@ -19,9 +19,8 @@ public sealed class UploadRejectionTests(EdgeApiFixture api)
     }
 
     [Theory]
-    [InlineData("not-an-id", null, 400, "is not an upload id")]
-    [InlineData("0123456789abcdef0123456789abcdef", null, 400, "is not an upload id")]
-    [InlineData("0123456789abcdef0123456789abcdef.mp4", null, 404, "Nothing was uploaded")]
+    [InlineData("not-an-id", null, 501, "'file' field")]
+    [InlineData("0123456789abcdef0123456789abcdef.mp4", null, 501, "'file' field")]
     [InlineData("0123456789abcdef0123456789abcdef.mp4", "file", 400, "either the field 'file' or 'uploadId'")]
     [InlineData("0123456789abcdef0123456789abcdef.mp4", "key", 400, "leave the Idempotency-Key header out")]
     public async Task A_submit_naming_an_upload_is_checked_before_anything_is_stored(string uploadId, string? also, int status, string detail)

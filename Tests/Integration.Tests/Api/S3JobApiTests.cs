@@ -74,9 +74,11 @@ public sealed class S3JobApiTests : IDisposable
         var url = new Uri(ticket.GetProperty("url").GetString()!);
         Assert.StartsWith(TestServices.S3Endpoint, url.ToString(), StringComparison.Ordinal);
 
-        // Before the PUT there is nothing to submit.
+        // Before the PUT there is nothing to submit; a made-up id is not one.
         using var early = await http.PostAsync("/v1/jobs", Form(uploadId));
         Assert.Equal(HttpStatusCode.NotFound, early.StatusCode);
+        using var madeUp = await http.PostAsync("/v1/jobs", Form($"{jobId:N}"));
+        Assert.Equal(HttpStatusCode.BadRequest, madeUp.StatusCode);
 
         using (var direct = new HttpClient())
         using (var put = await direct.PutAsync(url, new ByteArrayContent(await File.ReadAllBytesAsync(clip))))
@@ -100,9 +102,9 @@ public sealed class S3JobApiTests : IDisposable
         var output = await http.GetByteArrayAsync($"/v1/jobs/{jobId}/output");
         Assert.Equal("ftyp"u8.ToArray(), output[4..8]);
 
-        // A submitted upload is the job's: its sweep leaves it.
-        var grains = factory.Services.GetRequiredService<IGrainFactory>();
-        Assert.False(await grains.GetGrain<Vsr.Grains.Intake.IUploadGrain>(jobId).Sweep());
+        // The job runs on its own copy; the staging object went with the submit, and a PUT after it reaches no job.
+        var store = factory.Services.GetRequiredService<Vsr.Storage.IObjectStore>();
+        Assert.False(await store.ExistsAsync(Vsr.Grains.Intake.IUploadGrain.StagingKey(uploadId), CancellationToken.None));
     }
 
     [Fact]
@@ -120,10 +122,12 @@ public sealed class S3JobApiTests : IDisposable
         }
 
         var store = factory.Services.GetRequiredService<Vsr.Storage.IObjectStore>();
-        var key = $"jobs/{jobId:N}/source.mkv";
+        var uploadId = ticket.GetProperty("uploadId").GetString()!;
+        var key = Vsr.Grains.Intake.IUploadGrain.StagingKey(uploadId);
+        Assert.Equal($"uploads/{jobId:N}.mkv", key);
         Assert.True(await store.ExistsAsync(key, CancellationToken.None));
 
-        Assert.True(await factory.Services.GetRequiredService<IGrainFactory>().GetGrain<Vsr.Grains.Intake.IUploadGrain>(jobId).Sweep());
+        await factory.Services.GetRequiredService<IGrainFactory>().GetGrain<Vsr.Grains.Intake.IUploadGrain>(uploadId).Sweep();
 
         Assert.False(await store.ExistsAsync(key, CancellationToken.None));
         using var late = await http.PostAsync("/v1/jobs", Form(ticket.GetProperty("uploadId").GetString()!));
@@ -148,7 +152,19 @@ public sealed class S3JobApiTests : IDisposable
         Assert.Equal(HttpStatusCode.UnprocessableEntity, submit.StatusCode);
         Assert.Equal("application/problem+json", submit.Content.Headers.ContentType?.MediaType);
         var store = factory.Services.GetRequiredService<Vsr.Storage.IObjectStore>();
-        Assert.False(await store.ExistsAsync($"jobs/{ticket.GetProperty("jobId").GetGuid():N}/source.mp4", CancellationToken.None));
+        Assert.False(await store.ExistsAsync(Vsr.Grains.Intake.IUploadGrain.StagingKey(ticket.GetProperty("uploadId").GetString()!), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Direct_uploads_switched_off_get_501()
+    {
+        await using var factory = new S3ApiFactory(_root, directUploads: false);
+        using var http = factory.CreateClient();
+
+        using var response = await http.PostAsync("/v1/uploads?fileName=clip.mp4", null);
+
+        Assert.Equal(HttpStatusCode.NotImplemented, response.StatusCode);
+        Assert.Contains("Vsr:Api:DirectUploads", await response.Content.ReadAsStringAsync());
     }
 
     private static MultipartFormDataContent Form(string uploadId) =>
@@ -190,11 +206,12 @@ public sealed class S3JobApiTests : IDisposable
         return id;
     }
 
-    private sealed class S3ApiFactory(string root, bool redirectDownloads = true) : WebApplicationFactory<Program>
+    private sealed class S3ApiFactory(string root, bool redirectDownloads = true, bool directUploads = true) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseSetting("Vsr:Api:RedirectDownloads", redirectDownloads ? "true" : "false");
+            builder.UseSetting("Vsr:Api:DirectUploads", directUploads ? "true" : "false");
             builder.UseSetting("Orleans:Mode", "Embedded");
             builder.UseSetting("Orleans:SiloPort", "21211");
             builder.UseSetting("Orleans:GatewayPort", "40100");

@@ -32,6 +32,7 @@ public sealed class KubernetesManifestTests
         "Vsr:Jobs:Preset", "Vsr:Jobs:NoDeviceTimeout", "Vsr:Jobs:ChunkTimeout",
         "Vsr:Inference:BatchSize", "Vsr:Inference:TileSize", "Vsr:Inference:TileOverlap", "Vsr:Inference:IntraOpThreads",
         "Vsr:Api:MaxUploadBytes", "Vsr:Api:ScratchDirectory", "Vsr:Api:RedirectDownloads", "Vsr:Api:DownloadUrlLifetime",
+        "Vsr:Api:DirectUploads",
         "Vsr:ObjectStore:Kind",
         "Vsr:ObjectStore:S3:Endpoint", "Vsr:ObjectStore:S3:AccessKey", "Vsr:ObjectStore:S3:SecretKey",
         "Vsr:ObjectStore:S3:Bucket", "Vsr:ObjectStore:S3:UseSsl", "Vsr:ObjectStore:S3:Region",
