@@ -88,8 +88,9 @@ public sealed class DeadLetterTests
             new Dictionary<string, string>
             {
                 ["Vsr:Queue:InProcess:MaxDeliveries"] = MaxDeliveries.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                // Slow enough that the feed is open before the submission is given up on.
-                ["Vsr:Queue:InProcess:RetryDelay"] = "00:00:01",
+                // Slow enough that the feed is open before the submission is given up on, also on a loaded machine
+                // (at 1 s the feed once opened after it, on a CI-sized machine running the whole suite).
+                ["Vsr:Queue:InProcess:RetryDelay"] = "00:00:04",
                 ["Vsr:Api:EventRecheckInterval"] = "00:00:00.200",
             },
             services => services.AddSingleton<ISubmitJobHandler>(new SubmitJobHandler((_, _) =>

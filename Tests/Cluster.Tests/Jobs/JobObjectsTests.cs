@@ -19,6 +19,13 @@ public sealed class JobObjectsTests
         var done = await VsrTestCluster.WaitForEndAsync(job, TimeSpan.FromMinutes(2));
 
         Assert.True(done.Status == JobStatus.Completed, $"job ended {done.Status}: {done.Error}");
+        // The clean-up follows the saved end (a status read can come between the two), so it is waited for.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (StoredKeys(cluster, id).Count > 1 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
         Assert.Equal([done.OutputKey!], StoredKeys(cluster, id));
     }
 
