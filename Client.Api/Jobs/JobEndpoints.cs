@@ -253,29 +253,9 @@ public static class JobEndpoints
 
             var sourceKey = $"jobs/{id:N}/source{extension}";
             var request = template with { JobId = id, SourceKey = sourceKey, FileName = UploadName(file.FileName, extension), SubmittedAt = DateTimeOffset.UtcNow };
-            var queued = false;
-            try
+            if (await StoreAndPublishAsync(request, upload, claim, store, queue, logger) is { } failed)
             {
-                await store.PutFileAsync(sourceKey, upload, CancellationToken.None);
-                await QueuedRequest.SaveAsync(store, request, CancellationToken.None);
-                await queue.PublishAsync(request, CancellationToken.None);
-                queued = true;
-            }
-            catch (JobQueueUnavailableException unavailable)
-            {
-                return QueueUnavailable(unavailable);
-            }
-            finally
-            {
-                if (!queued && claim is { IsLost: true })
-                {
-                    // What is stored under the id is the claim's new holder's now, or the job it answered with.
-                    logger.LogWarning("The publish of job {Job} failed after its submission claim was lost; what is stored under the job id is left to the request that holds the claim now", id);
-                }
-                else if (!queued)
-                {
-                    await store.DeletePrefixAsync(JobKeys.Prefix(id), CancellationToken.None);
-                }
+                return failed;
             }
 
             logger.LogInformation("Accepted job {Job} for {File} ({Bytes} bytes)", id, file.FileName, file.Length);
@@ -351,6 +331,40 @@ public static class JobEndpoints
         var name = $"{Path.GetFileNameWithoutExtension(job.Request?.FileName ?? "video")}-x{job.Request?.Scale}{extension}";
         var contentType = extension == ".mkv" ? "video/x-matroska" : "video/mp4";
         return TypedResults.File(stream, contentType, name, enableRangeProcessing: true);
+    }
+
+    /// <summary>
+    /// Stores the source from <paramref name="localSource"/> and the request, and publishes it; null when the job is
+    /// queued. Anything short of a confirmed publish removes what was stored under the job id, unless
+    /// <paramref name="claim"/> was lost meanwhile: what is stored is then the claim's new holder's, or its answer's.
+    /// </summary>
+    internal static async Task<ProblemHttpResult?> StoreAndPublishAsync(SubmitJob request, string localSource, SubmissionClaim? claim,
+        IObjectStore store, IJobQueue queue, ILogger logger)
+    {
+        var queued = false;
+        try
+        {
+            await store.PutFileAsync(request.SourceKey, localSource, CancellationToken.None);
+            await QueuedRequest.SaveAsync(store, request, CancellationToken.None);
+            await queue.PublishAsync(request, CancellationToken.None);
+            queued = true;
+            return null;
+        }
+        catch (JobQueueUnavailableException unavailable)
+        {
+            return QueueUnavailable(unavailable);
+        }
+        finally
+        {
+            if (!queued && claim is { IsLost: true })
+            {
+                logger.LogWarning("The publish of job {Job} failed after its submission claim was lost; what is stored under the job id is left to the request that holds the claim now", request.JobId);
+            }
+            else if (!queued)
+            {
+                await store.DeletePrefixAsync(JobKeys.Prefix(request.JobId), CancellationToken.None);
+            }
+        }
     }
 
     /// <summary>

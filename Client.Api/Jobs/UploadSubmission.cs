@@ -146,25 +146,10 @@ public static class UploadSubmission
                 FileName = UploadName(fileName ?? "", extension),
                 SubmittedAt = DateTimeOffset.UtcNow,
             };
-            var queued = false;
-            try
+            // On failure only the job's folder goes: the staging object stays for a retry until its sweep.
+            if (await StoreAndPublishAsync(request, local.Path, claim, store, queue, logger) is { } failed)
             {
-                await store.PutFileAsync(request.SourceKey, local.Path, CancellationToken.None);
-                await QueuedRequest.SaveAsync(store, request, CancellationToken.None);
-                await queue.PublishAsync(request, CancellationToken.None);
-                queued = true;
-            }
-            catch (JobQueueUnavailableException queueDown)
-            {
-                return QueueUnavailable(queueDown);
-            }
-            finally
-            {
-                if (!queued && !claim.IsLost)
-                {
-                    // The job's folder only: the staging object stays for a retry until its sweep.
-                    await store.DeletePrefixAsync(JobKeys.Prefix(id), CancellationToken.None);
-                }
+                return failed;
             }
         }
 
