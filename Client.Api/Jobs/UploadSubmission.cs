@@ -110,6 +110,13 @@ public static class UploadSubmission
 
         await using (local)
         {
+            if (new FileInfo(local.Path).Length > options.MaxUploadBytes)
+            {
+                // PUT again, larger, between the size check and the download.
+                await store.DeletePrefixAsync(stagingKey, CancellationToken.None);
+                return TooLarge(options);
+            }
+
             VideoInfo video;
             try
             {
@@ -153,8 +160,16 @@ public static class UploadSubmission
             }
         }
 
-        // The job has its own copy now; the sweep deletes whatever a later PUT writes here.
-        await store.DeletePrefixAsync(stagingKey, CancellationToken.None);
+        // The job has its own copy now; the sweep deletes whatever a later PUT writes here, and this too if it fails now.
+        try
+        {
+            await store.DeletePrefixAsync(stagingKey, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Upload {Upload}: its staging object stays until its sweep", uploadId);
+        }
+
         logger.LogInformation("Accepted job {Job} from upload {Upload}", id, uploadId);
         return TypedResults.Accepted($"/v1/jobs/{id}", new SubmitResponse(id, JobView.StatusName(JobStatus.Pending)));
     }

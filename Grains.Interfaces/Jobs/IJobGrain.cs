@@ -20,10 +20,12 @@ public interface IJobGrain : IGrainWithGuidKey
 
     /// <summary>
     /// Records that the job's queued submission was given up on (dead-lettered): a job with no state yet ends FAILED
-    /// with <paramref name="reason"/>, and its callback, when <paramref name="request"/> names one, reports it. A job
-    /// that was saved meanwhile is left as it is. Returns the job as it then stands.
+    /// with <paramref name="reason"/> at <paramref name="failedAt"/> (created at <paramref name="submittedAt"/>), its upload
+    /// is removed, and its callback, when <paramref name="request"/> names one, reports it. A job cancelled while queued
+    /// takes the request as a late submission does (its callback reports the cancel). A job that was saved meanwhile is
+    /// left as it is. Returns the job as it then stands.
     /// </summary>
-    ValueTask<JobSnapshot> FailSubmission(JobRequest request, string reason);
+    ValueTask<JobSnapshot> FailSubmission(JobRequest request, string reason, DateTimeOffset submittedAt, DateTimeOffset failedAt);
 
     /// <summary>Called by inference grains while a chunk runs; fire-and-forget.</summary>
     [OneWay]

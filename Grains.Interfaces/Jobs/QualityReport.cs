@@ -9,8 +9,8 @@ public sealed record LumaQuality(
 /// <summary>
 /// How well the job's upscaler does on this video's own pictures: sample frames shrunk by the job's scale, enlarged
 /// again by the model and by lanczos and bicubic, each scored against the frame itself. Asked for with
-/// <c>qualityReport</c>; measured once, after the chunks and before the output is assembled. A measurement that failed
-/// leaves the job as it is and says why in <see cref="Error"/>.
+/// <c>qualityReport</c>; measured once, beside the job's chunks, and in the job before its output is assembled. A
+/// measurement that failed leaves the job as it is and says why in <see cref="Error"/>.
 /// </summary>
 /// <param name="Model">The upscaler measured (the job's restorers and sharpening are not part of it).</param>
 /// <param name="Scale">The scale it was measured at: the job's.</param>

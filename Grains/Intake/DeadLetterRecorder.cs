@@ -6,12 +6,12 @@ namespace Vsr.Grains.Intake;
 
 /// <summary>
 /// When a submission is dead-lettered (the handler failed on every delivery, e.g. the database was down), records
-/// an <see cref="IntakeFailure"/> for the API and deletes the upload, which no job will read. A job that did get
-/// saved (its submission failed after that, say at the reminder) keeps its upload and gets no failure record: its
-/// grain answers for it. When the grain cannot say, the upload is kept too. A submission with a callback URL also ends
-/// its job grain FAILED with the same reason, whose callback then reports it like any job's end (when the database is
-/// what failed and still fails, the callback cannot be saved and is not sent; the failure record still answers GET).
-/// The dead letter itself stays in the dead-letter queue for an operator.
+/// an <see cref="IntakeFailure"/> for the API, then has the job's grain end the job FAILED with the same reason
+/// (<see cref="IJobGrain.FailSubmission"/>): its end removes the upload, which no job will read, and its callback
+/// reports it like any job's end. A job that did get saved (its submission failed after that, say at the reminder)
+/// runs on with its upload: its grain answers for it. When the grain cannot be reached (the database still down), the
+/// failure record answers GET, and the upload is kept and no callback is sent. The dead letter itself stays in the
+/// dead-letter queue for an operator.
 /// </summary>
 public sealed class DeadLetterRecorder(IObjectStore store, IGrainFactory grains, ILogger<DeadLetterRecorder> logger) : IDeadLetterObserver
 {
@@ -23,42 +23,31 @@ public sealed class DeadLetterRecorder(IObjectStore store, IGrainFactory grains,
             return;
         }
 
-        bool? saved;
+        var reason = $"The job could not be started after {letter.Attempts} {(letter.Attempts == 1 ? "try" : "tries")}: {letter.Reason.TrimEnd('.')}. Submit the video again.";
+        // Written first, where the API looks when the grain cannot answer (the database may be what failed).
+        await new IntakeFailure(reason, letter.DeadLetteredAt).SaveAsync(store, message.JobId, cancellationToken);
+        JobSnapshot job;
         try
         {
-            saved = (await grains.GetGrain<IJobGrain>(message.JobId).GetSnapshot()).Status != JobStatus.None;
+            // The grain decides, one call at a time, so a submission that saved the job meanwhile (a retry's republished
+            // request) is never undone: only a job with no state ends FAILED, and its end removes the upload.
+            job = await grains.GetGrain<IJobGrain>(message.JobId)
+                .FailSubmission(SubmitJobToGrain.RequestOf(message), reason, message.SubmittedAt, letter.DeadLetteredAt);
         }
         catch (Exception e)
         {
-            logger.LogWarning(e, "Job {Job}: could not ask its grain whether it was saved; its upload is kept", message.JobId);
-            saved = null;
-        }
-
-        if (saved == true)
-        {
-            logger.LogWarning("Job {Job}: its submission was dead-lettered after {Attempts} deliveries, but the job was saved and runs on", message.JobId, letter.Attempts);
+            logger.LogWarning(e, "Job {Job} reads FAILED from its failure record, but the failure could not be saved with the job: its upload is kept and no callback is sent", message.JobId);
             return;
         }
 
-        var reason = $"The job could not be started after {letter.Attempts} {(letter.Attempts == 1 ? "try" : "tries")}: {letter.Reason.TrimEnd('.')}. Submit the video again.";
-        await new IntakeFailure(reason, letter.DeadLetteredAt).SaveAsync(store, message.JobId, cancellationToken);
-        // Only the job's own upload; the failure is written first, so a job is never left with neither.
-        if (saved == false && JobKeys.BelongsTo(message.SourceKey, message.JobId))
+        if (job.Status == JobStatus.Failed && job.Error == reason)
         {
-            await store.DeletePrefixAsync(message.SourceKey, cancellationToken);
+            logger.LogWarning("Job {Job} failed: its submission was dead-lettered after {Attempts} deliveries", message.JobId, letter.Attempts);
         }
-
-        logger.LogWarning("Job {Job} reads FAILED: its submission was dead-lettered after {Attempts} deliveries", message.JobId, letter.Attempts);
-        if (saved == false && message.CallbackUrl is not null)
+        else
         {
-            try
-            {
-                await grains.GetGrain<IJobGrain>(message.JobId).FailSubmission(SubmitJobToGrain.RequestOf(message), reason);
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "Job {Job}: its failure could not be saved with the job, so its callback is not sent", message.JobId);
-            }
+            logger.LogWarning("Job {Job}: its submission was dead-lettered after {Attempts} deliveries, but the job was saved and stays {Status}",
+                message.JobId, letter.Attempts, job.Status);
         }
     }
 }

@@ -123,7 +123,7 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
             var choice = job.Choice ?? throw new InvalidOperationException("The job's models are chosen before its chunks are dispatched.");
             var work = new ChunkWork(jobId, chunk.Index, request.SourceKey, chunk.StartFrame, chunk.FrameCount, choice.Model,
                 request.Scale, $"jobs/{jobId:N}/chunks/{chunk.Index:D5}.a{attempt}{ChunkTranscoder.ChunkExtension}", choice.Restorers, request.Sharpen,
-                request.Codec, request.Crf, request.BitDepth);
+                request.Codec, request.Crf ?? DefaultCrf(request), request.BitDepth);
             job.Chunks[chunk.Index] = chunk with
             {
                 Status = ChunkStatus.Running,
@@ -139,6 +139,13 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
 
         return started;
     }
+
+    /// <summary>
+    /// The crf of a job that names none, settled here from the coordinating silo's settings, so that every chunk of the
+    /// job is encoded alike whichever silo's device runs it.
+    /// </summary>
+    private int DefaultCrf(JobRequest request) =>
+        options.Value.DefaultCrf(Vsr.Engine.Media.OutputCodecs.Parse(request.Codec ?? "h264") ?? Vsr.Engine.Media.OutputCodec.H264);
 
     /// <summary>The least-loaded free device, avoiding the one a chunk just failed on, and spreading a job's chunks.</summary>
     private string? PickDevice(ChunkRecord chunk, Dictionary<string, int> load, JobState job)

@@ -131,17 +131,24 @@ public sealed class JobGrain(
 
     ValueTask<JobSnapshot> IJobGrain.GetSnapshot() => ValueTask.FromResult(Snapshot());
 
-    async ValueTask<JobSnapshot> IJobGrain.FailSubmission(JobRequest request, string reason)
+    async ValueTask<JobSnapshot> IJobGrain.FailSubmission(JobRequest request, string reason, DateTimeOffset submittedAt, DateTimeOffset failedAt)
     {
+        if (IsEnded && Job.Request is null)
+        {
+            // Cancelled while queued: the dead letter is the only submission there will be, so it names the callback
+            // and the upload, as a late submission does.
+            return await ((IJobGrain)this).Submit(request);
+        }
+
         if (Job.Status != JobStatus.None)
         {
             return Snapshot();
         }
 
-        (Job.Request, Job.CreatedAt) = (request, DateTimeOffset.UtcNow);
+        (Job.Request, Job.CreatedAt) = (request, submittedAt);
         try
         {
-            await EndAsync(JobStatus.Failed, reason);
+            await EndAsync(JobStatus.Failed, reason, failedAt);
         }
         catch
         {
@@ -625,7 +632,7 @@ public sealed class JobGrain(
     /// effort: once the terminal state is saved nothing changes it, and a clean-up that failed runs again on the
     /// reminder's next tick. A job already ended stays as it is.
     /// </summary>
-    private async Task EndAsync(JobStatus status, string? error)
+    private async Task EndAsync(JobStatus status, string? error, DateTimeOffset? at = null)
     {
         if (IsEnded)
         {
@@ -633,7 +640,7 @@ public sealed class JobGrain(
         }
 
         var (previousStatus, previousError, previousCompletedAt) = (Job.Status, Job.Error, Job.CompletedAt);
-        (Job.Status, Job.Error, Job.CompletedAt) = (status, error, DateTimeOffset.UtcNow);
+        (Job.Status, Job.Error, Job.CompletedAt) = (status, error, at ?? DateTimeOffset.UtcNow);
         // Saved with the end itself, so the callback cannot be lost between the two.
         Job.Webhook = Job.Request?.CallbackUrl is null ? null : new WebhookDelivery(WebhookStatus.Pending, 0, null, null);
         _ending = true;

@@ -43,6 +43,45 @@ public sealed class JobObjectsTests
         Assert.Equal(JobStatus.Cancelled, (await job.GetSnapshot()).Status);
     }
 
+    [Fact]
+    public async Task A_dead_lettered_submission_of_a_job_cancelled_while_queued_takes_its_upload_away_and_names_its_callback()
+    {
+        await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0"], extraSettings: Settings);
+        using var clips = new TempDirectory();
+        var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 1);
+        var id = Guid.NewGuid();
+        var source = $"jobs/{id:N}/source.mp4";
+        await cluster.Store.PutFileAsync(source, clip, CancellationToken.None);
+        var job = cluster.Cluster.Client.GetGrain<IJobGrain>(id);
+        Assert.Equal(JobStatus.Cancelled, (await job.Cancel()).Status);
+        var request = new JobRequest(source, "clip.mp4", 2, null, CallbackUrl: "https://hooks.example.com/vsr");
+        var (submitted, failed) = (DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(-1));
+
+        var after = await job.FailSubmission(request, "dead-lettered", submitted, failed);
+
+        // Still the user's cancel, now with the request that names its callback, and no upload left behind.
+        Assert.Equal(JobStatus.Cancelled, after.Status);
+        Assert.Equal(request, after.Request);
+        Assert.NotNull(after.Webhook);
+        Assert.Empty(StoredKeys(cluster, id));
+    }
+
+    [Fact]
+    public async Task A_dead_letter_leaves_a_job_that_was_saved_as_it_is()
+    {
+        await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0"], extraSettings: Settings);
+        using var clips = new TempDirectory();
+        var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 1);
+        var (job, _) = await SubmitAsApiDoesAsync(cluster, clip);
+        var request = (await job.GetSnapshot()).Request!;
+
+        var after = await job.FailSubmission(request, "dead-lettered", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
+
+        Assert.NotEqual(JobStatus.Failed, after.Status);
+        Assert.NotEqual("dead-lettered", after.Error);
+        Assert.Equal(JobStatus.Completed, (await VsrTestCluster.WaitForEndAsync(job, TimeSpan.FromMinutes(2))).Status);
+    }
+
     /// <summary>The upload and the queued request (which the API reads until the grain knows the job), then the submission.</summary>
     private static async Task<(IJobGrain Job, Guid Id)> SubmitAsApiDoesAsync(VsrTestCluster cluster, string clip)
     {
