@@ -10,11 +10,13 @@ public sealed class UploadGrain(IObjectStore store, ILogger<UploadGrain> logger)
 {
     private const string ReminderName = "sweep";
     private static readonly TimeSpan Period = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan MinimumDue = TimeSpan.FromSeconds(1);
 
     async ValueTask IUploadGrain.Watch(DateTimeOffset sweepAt)
     {
+        // A reminder due at once (zero) never fired in a test against Orleans 10's in-memory reminder service; one second does.
         var due = sweepAt - DateTimeOffset.UtcNow;
-        await this.RegisterOrUpdateReminder(ReminderName, due > TimeSpan.Zero ? due : TimeSpan.Zero, Period);
+        await this.RegisterOrUpdateReminder(ReminderName, due > MinimumDue ? due : MinimumDue, Period);
     }
 
     async ValueTask IUploadGrain.Sweep()

@@ -135,6 +135,35 @@ public sealed class S3JobApiTests : IDisposable
     }
 
     [Fact]
+    public async Task An_uploads_reminder_sweeps_it_once_due()
+    {
+        await using var factory = new S3ApiFactory(_root);
+        using var http = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var created = await http.PostAsync("/v1/uploads?fileName=late.mp4", null);
+        var ticket = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var uploadId = ticket.GetProperty("uploadId").GetString()!;
+        using (var direct = new HttpClient())
+        using (var put = await direct.PutAsync(ticket.GetProperty("url").GetString(), new ByteArrayContent(new byte[1024])))
+        {
+            Assert.True(put.IsSuccessStatusCode);
+        }
+
+        var store = factory.Services.GetRequiredService<Vsr.Storage.IObjectStore>();
+        var key = Vsr.Grains.Intake.IUploadGrain.StagingKey(uploadId);
+        Assert.True(await store.ExistsAsync(key, CancellationToken.None));
+
+        // Due already (a deadline in the past) instead of after the URL's lifetime: the reminder, not a direct call, deletes it.
+        await factory.Services.GetRequiredService<IGrainFactory>().GetGrain<Vsr.Grains.Intake.IUploadGrain>(uploadId).Watch(DateTimeOffset.UtcNow.AddMinutes(-1));
+        var clock = Stopwatch.StartNew();
+        while (await store.ExistsAsync(key, CancellationToken.None) && clock.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            await Task.Delay(250);
+        }
+
+        Assert.False(await store.ExistsAsync(key, CancellationToken.None), $"still there after {clock.Elapsed.TotalSeconds:F0} s");
+    }
+
+    [Fact]
     public async Task An_upload_that_is_not_a_video_gets_422_and_is_deleted()
     {
         await using var factory = new S3ApiFactory(_root);
