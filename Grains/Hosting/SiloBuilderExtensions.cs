@@ -55,6 +55,7 @@ public static class SiloBuilderExtensions
         services.AddSingleton<DeviceDirectory>();
         services.AddSingleton<ChunkDispatcher>();
         services.AddSingleton<ChunkBacklog>();
+        services.AddSingleton<QualityGainMeter>();
         services.AddObjectStore(configuration);
         services.AddJobQueue(configuration);
         services.AddJobQueueConsumer<SubmitJobToGrain>();

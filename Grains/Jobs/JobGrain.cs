@@ -22,6 +22,7 @@ public sealed class JobGrain(
     ChunkDispatcher dispatcher,
     DeviceDirectory directory,
     ChunkBacklog backlog,
+    QualityGainMeter qualityGains,
     ModelChooser chooser,
     SourceCopies sources,
     IObjectStore store,
@@ -508,6 +509,7 @@ public sealed class JobGrain(
         }
 
         Job.Quality = report;
+        qualityGains.Record(report);
         await PublishAsync();
     }
 

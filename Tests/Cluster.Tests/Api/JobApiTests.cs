@@ -194,6 +194,18 @@ public sealed class JobApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         var clip = await MediaFacts.MakeClipAsync(api.Factory.Temp.Combine("quality.mp4"), 64, 48, seconds: 1);
         var form = Upload(clip, "2");
         form.Add(new StringContent("true"), "qualityReport");
+        var recorded = new System.Collections.Concurrent.ConcurrentBag<(double Gain, string? Model)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == Vsr.Grains.Jobs.QualityGainMeter.InstrumentName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
+            recorded.Add((value, tags.ToArray().FirstOrDefault(t => t.Key == "model").Value as string)));
+        listener.Start();
 
         var (job, _) = await CompletedOutputAsync(form, "quality-out.mp4");
         var (plain, _) = await CompletedOutputAsync(Upload(clip, "2"), "quality-plain.mp4");
@@ -217,6 +229,8 @@ public sealed class JobApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal(Math.Round(model.Psnr - lanczos.Psnr, 3), quality.GetProperty("gainOverLanczosDb").GetDouble(), 3);
         Assert.True(quality.GetProperty("modelMillisecondsPerFrame").GetDouble() > 0);
         Assert.EndsWith("/cpu:0", quality.GetProperty("device").GetString());
+        // The gain is counted for operators too (vsr_quality_gain_db), tagged with the model.
+        Assert.Contains((quality.GetProperty("gainOverLanczosDb").GetDouble(), "real-x2"), recorded);
 
         Assert.False(plain.GetProperty("qualityReport").GetBoolean());
         Assert.Equal(JsonValueKind.Null, plain.GetProperty("quality").ValueKind);

@@ -1,0 +1,36 @@
+using System.Diagnostics.Metrics;
+
+namespace Vsr.Grains.Jobs;
+
+/// <summary>
+/// The <c>vsr_quality_gain_db</c> histogram (meter <c>Vsr.Jobs</c>): each measured quality report's gain of the model over
+/// lanczos in PSNR-Y, tagged <c>model</c> and <c>scale</c>. Many gains below zero say that the videos coming in do not
+/// suit the model they get (camera footage sent as <c>content: animation</c>, say).
+/// </summary>
+public sealed class QualityGainMeter : IDisposable
+{
+    public const string InstrumentName = "vsr_quality_gain_db";
+
+    private readonly Meter _meter;
+    private readonly Histogram<double> _gain;
+
+    public QualityGainMeter()
+    {
+        // Scoped to this instance, as the backlog gauge is, so that a reader can tell the silos of one process apart.
+        _meter = new Meter(new MeterOptions(ChunkBacklog.MeterName) { Scope = this });
+        _gain = _meter.CreateHistogram(InstrumentName, unit: "dB",
+            description: "Gain of a job's upscaler over lanczos in PSNR-Y on the video's own frames (qualityReport).",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [-3, -2, -1, -0.5, 0, 0.5, 1, 2, 3, 5] });
+    }
+
+    /// <summary>Records the gain of a report that has figures; a report that says why it has none is not a measurement.</summary>
+    public void Record(QualityReport report)
+    {
+        if (report.GainOverLanczosDb is { } gain)
+        {
+            _gain.Record(gain, new KeyValuePair<string, object?>("model", report.Model), new KeyValuePair<string, object?>("scale", report.Scale));
+        }
+    }
+
+    public void Dispose() => _meter.Dispose();
+}
