@@ -17,7 +17,7 @@ public static class JobEndpoints
     internal const string UnknownExtension = ".bin";
 
     // libx264 refuses frames wider or taller than this; every chunk of a larger output would fail in the encoder.
-    internal const int MaxEncodedSide = 16384;
+    private const int MaxEncodedSide = 16384;
 
     private static readonly int[] Scales = [2, 4];
 
@@ -158,7 +158,7 @@ public static class JobEndpoints
             return Problem(StatusCodes.Status400BadRequest, "Unsupported option", $"{encodingRefusal}.");
         }
 
-        var codec = OutputCodecs.Parse(codecName ?? OutputCodec.H264.Name())!.Value;
+        var codec = OutputCodecs.ForJob(codecName)!.Value;
         codecName = codec.Name();
 
         if (!TryReadSwitch(form, "qualityReport", out var qualityReport))
@@ -217,14 +217,9 @@ public static class JobEndpoints
                 return Problem(StatusCodes.Status422UnprocessableEntity, "Not a decodable video", invalid.Message);
             }
 
-            if (Math.Max(video.Width, video.Height) * scale > MaxEncodedSide)
+            if (OutputRefusal(video, scale, codec) is { } refused)
             {
-                return OutputTooLarge(video, scale);
-            }
-
-            if (codec.SizeRefusal(video.Width * scale, video.Height * scale) is { } tooSmall)
-            {
-                return Problem(StatusCodes.Status422UnprocessableEntity, "Output too small for the codec", $"{tooSmall}.");
+                return refused;
             }
 
             // The upload is whole: from here a client that goes away no longer stops the submission, neither while it
@@ -412,7 +407,14 @@ public static class JobEndpoints
     internal static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title);
 
-    internal static ProblemHttpResult OutputTooLarge(VideoInfo video, int scale)
+    /// <summary>Why the output of <paramref name="video"/> at <paramref name="scale"/> cannot be encoded with <paramref name="codec"/>; null when it can.</summary>
+    internal static ProblemHttpResult? OutputRefusal(VideoInfo video, int scale, OutputCodec codec) =>
+        Math.Max(video.Width, video.Height) * scale > MaxEncodedSide ? OutputTooLarge(video, scale)
+        : codec.SizeRefusal(video.Width * scale, video.Height * scale) is { } refusal
+            ? Problem(StatusCodes.Status422UnprocessableEntity, "Output too small for the codec", $"{refusal}.")
+            : null;
+
+    private static ProblemHttpResult OutputTooLarge(VideoInfo video, int scale)
     {
         var side = Math.Max(video.Width, video.Height);
         var largest = Scales.Where(s => side * s <= MaxEncodedSide).DefaultIfEmpty().Max();

@@ -1,3 +1,4 @@
+using Vsr.Engine.Media;
 using Vsr.Grains.Jobs;
 
 namespace Vsr.Api.Jobs;
@@ -52,7 +53,7 @@ public sealed record JobView(
         job.Request?.Sharpen ?? 0,
         Redacted(job.Request?.CallbackUrl),
         job.Webhook is { } webhook ? new WebhookView(webhook.Status.ToString().ToUpperInvariant(), webhook.Attempts, webhook.LastError, webhook.LastAttemptAt) : null,
-        job.Request?.Codec ?? "h264",
+        job.Request?.Codec ?? OutputCodec.H264.Name(),
         job.Request?.Crf,
         job.Request?.BitDepth ?? 8,
         job.Request?.QualityReport ?? false,

@@ -130,14 +130,9 @@ public static class UploadSubmission
             }
 
             // These depend on the options too, so the upload stays for a submit with others.
-            if (Math.Max(video.Width, video.Height) * template.Scale > MaxEncodedSide)
+            if (OutputRefusal(video, template.Scale, codec) is { } refused)
             {
-                return OutputTooLarge(video, template.Scale);
-            }
-
-            if (codec.SizeRefusal(video.Width * template.Scale, video.Height * template.Scale) is { } tooSmall)
-            {
-                return Problem(StatusCodes.Status422UnprocessableEntity, "Output too small for the codec", $"{tooSmall}.");
+                return refused;
             }
 
             if (claim.IsLost)

@@ -41,6 +41,9 @@ public static class OutputCodecs
         _ => null,
     };
 
+    /// <summary>The codec a job's <paramref name="name"/> asks for: H.264 when it names none, null when it names an unknown one.</summary>
+    public static OutputCodec? ForJob(string? name) => name is null ? OutputCodec.H264 : Parse(name);
+
     /// <summary>The constant-quality (CRF) values the encoder takes: lower is better and larger.</summary>
     public static (int Least, int Most) CrfRange(this OutputCodec codec) => codec == OutputCodec.Av1 ? (1, 63) : (0, 51);
 
@@ -53,7 +56,7 @@ public static class OutputCodecs
     /// <param name="bitDepth">8 or 10.</param>
     public static string? Refusal(string? codecName, int? crf, int bitDepth)
     {
-        if (Parse(codecName ?? Names[0]) is not { } codec)
+        if (ForJob(codecName) is not { } codec)
         {
             return $"'codec' must be one of {string.Join(", ", Names)}, not '{codecName}'";
         }

@@ -41,14 +41,24 @@ public sealed class InferenceGrain(
         return Task.CompletedTask;
     }
 
-    async Task<ChunkResult> IInferenceGrain.RunChunk(ChunkWork work, CancellationToken cancellationToken)
+    Task<ChunkResult> IInferenceGrain.RunChunk(ChunkWork work, CancellationToken cancellationToken) =>
+        RunForJobAsync(work.JobId, cancellationToken, stop => RunAsync(work, stop));
+
+    Task<QualityReport> IInferenceGrain.MeasureQuality(QualityProbe probe, CancellationToken cancellationToken) =>
+        RunForJobAsync(probe.JobId, cancellationToken, stop => MeasureReportAsync(probe, stop));
+
+    /// <summary>
+    /// Runs work of <paramref name="jobId"/> so that <see cref="IInferenceGrain.StopJob"/> and the silo's shutdown stop it,
+    /// and the stop waits until it has.
+    /// </summary>
+    private async Task<T> RunForJobAsync<T>(Guid jobId, CancellationToken cancellationToken, Func<CancellationToken, Task<T>> work)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, devices.ShuttingDown);
-        var running = new RunningChunk(work.JobId, stop);
+        var running = new RunningChunk(jobId, stop);
         _running.Add(running);
         try
         {
-            return await RunAsync(work, stop.Token);
+            return await work(stop.Token);
         }
         finally
         {
@@ -57,39 +67,28 @@ public sealed class InferenceGrain(
         }
     }
 
-    async Task<QualityReport> IInferenceGrain.MeasureQuality(QualityProbe probe, CancellationToken cancellationToken)
+    private async Task<QualityReport> MeasureReportAsync(QualityProbe probe, CancellationToken stop)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, devices.ShuttingDown);
-        var running = new RunningChunk(probe.JobId, stop);
-        _running.Add(running);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        timeout.CancelAfter(jobs.Value.ChunkTimeout);
+        UpscaleProbeResult result;
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
-            timeout.CancelAfter(jobs.Value.ChunkTimeout);
-            UpscaleProbeResult result;
-            try
-            {
-                result = await MeasureAsync(probe, timeout.Token);
-            }
-            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !stop.IsCancellationRequested)
-            {
-                throw new TimeoutException($"The quality measurement did not finish on {_device} within Vsr:Jobs:ChunkTimeout ({jobs.Value.ChunkTimeout}).");
-            }
-
-            logger.LogInformation(
-                "Quality of {Model} x{Scale} on job {Job}: {Frames} frames, PSNR-Y {ModelPsnr} dB against lanczos {LanczosPsnr} dB, on {Device}",
-                probe.Model, probe.Scale, probe.JobId, result.Frames, result.Model.PsnrY, result.Lanczos.PsnrY, _device);
-            return new QualityReport(probe.Model, probe.Scale, result.Frames, result.Width, result.Height,
-                new LumaQuality(Math.Round(result.Model.PsnrY, 3), Math.Round(result.Model.SsimY, 4)),
-                new LumaQuality(Math.Round(result.Lanczos.PsnrY, 3), Math.Round(result.Lanczos.SsimY, 4)),
-                new LumaQuality(Math.Round(result.Bicubic.PsnrY, 3), Math.Round(result.Bicubic.SsimY, 4)),
-                Math.Round(result.ModelTime.TotalMilliseconds / result.Frames, 1), this.GetPrimaryKeyString());
+            result = await MeasureAsync(probe, timeout.Token);
         }
-        finally
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !stop.IsCancellationRequested)
         {
-            _running.Remove(running);
-            running.Finished.TrySetResult();
+            throw new TimeoutException($"The quality measurement did not finish on {_device} within Vsr:Jobs:ChunkTimeout ({jobs.Value.ChunkTimeout}).");
         }
+
+        logger.LogInformation(
+            "Quality of {Model} x{Scale} on job {Job}: {Frames} frames, PSNR-Y {ModelPsnr} dB against lanczos {LanczosPsnr} dB, on {Device}",
+            probe.Model, probe.Scale, probe.JobId, result.Frames, result.Model.PsnrY, result.Lanczos.PsnrY, _device);
+        return new QualityReport(probe.Model, probe.Scale, result.Frames, result.Width, result.Height,
+            new LumaQuality(Math.Round(result.Model.PsnrY, 3), Math.Round(result.Model.SsimY, 4)),
+            new LumaQuality(Math.Round(result.Lanczos.PsnrY, 3), Math.Round(result.Lanczos.SsimY, 4)),
+            new LumaQuality(Math.Round(result.Bicubic.PsnrY, 3), Math.Round(result.Bicubic.SsimY, 4)),
+            Math.Round(result.ModelTime.TotalMilliseconds / result.Frames, 1), this.GetPrimaryKeyString());
     }
 
     /// <summary>

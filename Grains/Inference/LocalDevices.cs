@@ -96,7 +96,7 @@ public sealed class LocalDevices(
 
     private IChunkRunner Create(DeviceId id) => id.IsSimulated
         ? new SimulatedDevice(id, simulation.Value.FrameLatency, placeholders, loggerFactory.CreateLogger<SimulatedDevice>())
-        : new ModelChunkRunner(new InferenceDevice(id, catalog, OptionsFor(id), loggerFactory, Providers[id]), new EncodeOptions(jobs.Value.Crf, jobs.Value.Preset, Av1Preset: jobs.Value.Av1Preset), jobs.Value.DefaultCrf);
+        : new ModelChunkRunner(new InferenceDevice(id, catalog, OptionsFor(id), loggerFactory, Providers[id]), new EncodeOptions(jobs.Value.Crf, jobs.Value.Preset, Av1Preset: jobs.Value.Av1Preset));
 
     private sealed record Slot(IChunkRunner Runner)
     {

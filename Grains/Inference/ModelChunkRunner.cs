@@ -9,7 +9,7 @@ namespace Vsr.Grains.Inference;
 /// The real device: ffmpeg decode → the model (after the x1 restorers when the job asked for them) on this device's ONNX
 /// Runtime sessions → libx264 encode (sharpened first when the job asked for it).
 /// </summary>
-public sealed class ModelChunkRunner(InferenceDevice device, EncodeOptions encode, Func<OutputCodec, int> defaultCrf) : IChunkRunner
+public sealed class ModelChunkRunner(InferenceDevice device, EncodeOptions encode) : IChunkRunner
 {
     public string ExecutionProvider => device.ExecutionProvider;
 
@@ -20,9 +20,10 @@ public sealed class ModelChunkRunner(InferenceDevice device, EncodeOptions encod
         var enhancer = (work.Restorers ?? []).Reverse().Aggregate(device.GetEnhancer(work.Model, work.Scale, cancellationToken),
             (next, restorer) => new ChainedFrameEnhancer(device.GetEnhancer(restorer, 1, cancellationToken), next));
         var chunk = new ChunkSpan(work.ChunkIndex, work.StartFrame, work.FrameCount);
-        var codec = OutputCodecs.Parse(work.Codec ?? OutputCodec.H264.Name())
+        var codec = OutputCodecs.ForJob(work.Codec)
             ?? throw new ArgumentException($"Chunk {work.ChunkIndex} asks for the unknown codec '{work.Codec}'.", nameof(work));
-        var encoding = encode with { Sharpen = work.Sharpen, Codec = codec, Crf = work.Crf ?? defaultCrf(codec), BitDepth = work.BitDepth ?? 8 };
+        // The job's coordinator settles the crf; only work from one older than codecs has none, and it is H.264.
+        var encoding = encode with { Sharpen = work.Sharpen, Codec = codec, Crf = work.Crf ?? encode.Crf, BitDepth = work.BitDepth ?? 8 };
         return ChunkTranscoder.TranscodeAsync(sourcePath, video, chunk, enhancer, encoding, outputPath, framesDone, cancellationToken);
     }
 

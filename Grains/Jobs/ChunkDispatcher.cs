@@ -145,7 +145,7 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
     /// job is encoded alike whichever silo's device runs it.
     /// </summary>
     private int DefaultCrf(JobRequest request) =>
-        options.Value.DefaultCrf(Vsr.Engine.Media.OutputCodecs.Parse(request.Codec ?? "h264") ?? Vsr.Engine.Media.OutputCodec.H264);
+        options.Value.DefaultCrf(OutputCodecs.ForJob(request.Codec) ?? OutputCodec.H264);
 
     /// <summary>The least-loaded free device, avoiding the one a chunk just failed on, and spreading a job's chunks.</summary>
     private string? PickDevice(ChunkRecord chunk, Dictionary<string, int> load, JobState job)

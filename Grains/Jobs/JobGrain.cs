@@ -531,7 +531,7 @@ public sealed class JobGrain(
             throw new JobFailedException($"The output cannot be encoded as asked: {refusal}.");
         }
 
-        var codec = OutputCodecs.Parse(request.Codec ?? OutputCodec.H264.Name())!.Value;
+        var codec = OutputCodecs.ForJob(request.Codec)!.Value;
         if (codec.SizeRefusal(video.Width * request.Scale, video.Height * request.Scale) is { } tooSmall)
         {
             throw new JobFailedException($"{tooSmall}.");

@@ -96,13 +96,7 @@ public sealed class InferenceDeviceTests
         using var device = new InferenceDevice(DeviceId.Parse("cpu:0"), Catalog, new InferenceOptions { IntraOpThreads = 2 }, NullLoggerFactory.Instance);
         using var release = new ManualResetEventSlim();
         using var entered = new ManualResetEventSlim();
-        device.LoadObserver = (_, _) =>
-        {
-            entered.Set();
-            release.Wait(Prompt);
-        };
-        var loading = OwnThread.Start(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
-        Assert.True(entered.Wait(Prompt));
+        var loading = HoldFirstLoad(device, entered, release);
         using var stop = new CancellationTokenSource();
         var waiting = OwnThread.Start(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2, stop.Token));
         Assert.True(await waiting.Blocks(Prompt));
@@ -165,13 +159,7 @@ public sealed class InferenceDeviceTests
         var device = new InferenceDevice(DeviceId.Parse("cpu:0"), Catalog, new InferenceOptions { IntraOpThreads = 2 }, NullLoggerFactory.Instance);
         using var release = new ManualResetEventSlim();
         using var entered = new ManualResetEventSlim();
-        device.LoadObserver = (_, _) =>
-        {
-            entered.Set();
-            release.Wait(Prompt);
-        };
-        var loading = OwnThread.Start(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
-        Assert.True(entered.Wait(Prompt));
+        var loading = HoldFirstLoad(device, entered, release);
         var waiting = OwnThread.Start(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
         Assert.True(await waiting.Blocks(Prompt));
 
@@ -180,5 +168,18 @@ public sealed class InferenceDeviceTests
 
         await Assert.ThrowsAsync<ObjectDisposedException>(() => loading.Task.WaitAsync(Prompt));
         await Assert.ThrowsAsync<ObjectDisposedException>(() => waiting.Task.WaitAsync(Prompt));
+    }
+
+    /// <summary>Starts a first caller's load of the default model and holds it inside the load until <paramref name="release"/> is set.</summary>
+    private static OwnThread<IFrameEnhancer> HoldFirstLoad(InferenceDevice device, ManualResetEventSlim entered, ManualResetEventSlim release)
+    {
+        device.LoadObserver = (_, _) =>
+        {
+            entered.Set();
+            release.Wait(Prompt);
+        };
+        var loading = OwnThread.Start(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
+        Assert.True(entered.Wait(Prompt));
+        return loading;
     }
 }
