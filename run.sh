@@ -107,10 +107,14 @@ if not q:
 elif q.get("error"):
     print("run.sh: quality report: " + q["error"])
 else:
-    print("run.sh: quality on %d frames of this video shrunk by %d and enlarged again (PSNR-Y dB / SSIM-Y against the frames):" % (q["frames"], q["scale"]))
+    print("run.sh: quality on %d frames of this video shrunk by %d and enlarged again (PSNR-Y dB / SSIM-Y against the frames;" % (q["frames"], q["scale"]))
+    print("        temporal: PSNR-Y of the change between consecutive frames, over %d pairs; lower means more flicker):" % q.get("pairs", 0))
     for name, key in ((q["model"], "enhanced"), ("lanczos", "lanczos"), ("bicubic", "bicubic")):
-        print("  %-22s %6.2f / %.4f" % (name, q[key]["psnrY"], q[key]["ssimY"]))
-    print("  %s over lanczos: %+.2f dB" % (q["model"], q["gainOverLanczosDb"]))'
+        t = q[key].get("temporalPsnrY")
+        print("  %-22s %6.2f / %.4f   temporal %s" % (name, q[key]["psnrY"], q[key]["ssimY"], "n/a" if t is None else "%.2f" % t))
+    print("  %s over lanczos: %+.2f dB" % (q["model"], q["gainOverLanczosDb"]))
+    if q.get("temporalGainOverLanczosDb") is not None:
+        print("  %s over lanczos, temporal: %+.2f dB" % (q["model"], q["temporalGainOverLanczosDb"]))'
 fi
 ffprobe -v error -count_packets -select_streams v:0 -show_entries stream=codec_name,pix_fmt,width,height,nb_read_packets:format=duration \
   -of default=noprint_wrappers=1 "$output" | sed 's/^/  /'

@@ -3,25 +3,36 @@ using System.Globalization;
 namespace Vsr.Engine.Media;
 
 /// <summary>
-/// Decodes a few frames spread evenly over a video, as packed RGB24, for analysis.
-/// When the video has a keyframe in each of the spread positions' stretches, each sample is the keyframe at or before
-/// its position, reached by a seek: a handful of frames are decoded whatever the video's length. Otherwise (few
+/// Decodes a few frames spread evenly over a video, as packed RGB24, for analysis: one frame at each spread position, or
+/// a run of consecutive frames starting there (<see cref="SampleRunsAsync"/>), for measures of change from frame to frame.
+/// When the video has a keyframe in each of the spread positions' stretches, each sample starts at the keyframe at or
+/// before its position, reached by a seek: a handful of frames are decoded whatever the video's length. Otherwise (few
 /// keyframes, or no timestamps to seek by) one pass picks the exact frames, decoding up to the last of them.
 /// </summary>
 public static class FrameSampler
 {
-    public static async Task<List<byte[]>> SampleAsync(string path, VideoInfo video, int count, CancellationToken cancellationToken)
+    public static async Task<List<byte[]>> SampleAsync(string path, VideoInfo video, int count, CancellationToken cancellationToken) =>
+        (await SampleRunsAsync(path, video, count, 1, cancellationToken)).Select(run => run[0]).ToList();
+
+    /// <summary>
+    /// Up to <paramref name="count"/> runs of up to <paramref name="runLength"/> consecutive frames each; a run is cut
+    /// short where the video ends, and a run that holds no frame is left out.
+    /// </summary>
+    /// <exception cref="InvalidVideoException">No frame could be decoded.</exception>
+    public static async Task<List<byte[][]>> SampleRunsAsync(string path, VideoInfo video, int count, int runLength, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(runLength, 1);
         var indices = Enumerable.Range(0, Math.Min(count, video.FrameCount))
             .Select(i => (int)((i + 0.5) * video.FrameCount / Math.Min(count, video.FrameCount)))
             .Distinct()
             .ToList();
         var keyframes = KeyframesAtOrBefore(video, indices);
-        var frames = keyframes is null
-            ? await DecodeSelectedAsync(path, video, indices, cancellationToken)
-            : await DecodeKeyframesAsync(path, video, keyframes, cancellationToken);
-        return frames.Count > 0 ? frames : throw new InvalidVideoException($"No frame could be decoded from {Path.GetFileName(path)} for analysis.");
+        var runs = keyframes is null
+            ? await DecodeSelectedAsync(path, video, indices, runLength, cancellationToken)
+            : await DecodeKeyframesAsync(path, video, keyframes, runLength, cancellationToken);
+        runs.RemoveAll(run => run.Length == 0);
+        return runs.Count > 0 ? runs : throw new InvalidVideoException($"No frame could be decoded from {Path.GetFileName(path)} for analysis.");
     }
 
     /// <summary>The ordinals of the keyframes at or before each index, or null when two indices would share one.</summary>
@@ -52,35 +63,45 @@ public static class FrameSampler
         return ordinals;
     }
 
-    private static async Task<List<byte[]>> DecodeKeyframesAsync(string path, VideoInfo video, List<int> keyframes, CancellationToken cancellationToken)
+    private static async Task<List<byte[][]>> DecodeKeyframesAsync(string path, VideoInfo video, List<int> keyframes, int runLength,
+        CancellationToken cancellationToken)
     {
-        var frames = new List<byte[]>(keyframes.Count);
+        var runs = new List<byte[][]>(keyframes.Count);
         foreach (var keyframe in keyframes)
         {
             string[] arguments =
             [
                 "-nostdin", "-v", "error", "-ss", ChunkCommandLines.SeekSeconds(video, video.KeyframePts[keyframe]), "-noaccurate_seek",
                 .. ChunkCommandLines.DecoderOptions(video),
-                "-i", path, "-map", $"0:{video.VideoStreamIndex.ToString(CultureInfo.InvariantCulture)}", "-frames:v", "1",
-                .. AsChunksSeeIt(video, []), "-f", "rawvideo", "-pix_fmt", "rgb24", "-",
+                "-i", path, "-map", $"0:{video.VideoStreamIndex.ToString(CultureInfo.InvariantCulture)}",
+                "-frames:v", runLength.ToString(CultureInfo.InvariantCulture),
+                .. AsChunksSeeIt(video, []), "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "-",
             ];
-            frames.AddRange(await ReadFramesAsync(arguments, video, 1, cancellationToken));
+            runs.Add([.. await ReadFramesAsync(arguments, video, runLength, cancellationToken)]);
         }
 
-        return frames;
+        return runs;
     }
 
-    private static Task<List<byte[]>> DecodeSelectedAsync(string path, VideoInfo video, List<int> indices, CancellationToken cancellationToken)
+    /// <summary>One pass over the video that keeps the frames of every run; frames two runs share are decoded once.</summary>
+    private static async Task<List<byte[][]>> DecodeSelectedAsync(string path, VideoInfo video, List<int> starts, int runLength,
+        CancellationToken cancellationToken)
     {
-        var select = string.Join('+', indices.Select(i => string.Create(CultureInfo.InvariantCulture, $"eq(n\\,{i})")));
+        var wanted = starts.SelectMany(start => Enumerable.Range(start, runLength)).Where(i => i < video.FrameCount).Distinct().Order().ToList();
+        var select = string.Join('+', wanted.Select(i => string.Create(CultureInfo.InvariantCulture, $"eq(n\\,{i})")));
         string[] arguments =
         [
             "-nostdin", "-v", "error", .. ChunkCommandLines.DecoderOptions(video),
             "-i", path, "-map", $"0:{video.VideoStreamIndex.ToString(CultureInfo.InvariantCulture)}",
             .. AsChunksSeeIt(video, [$"select='{select}'"]), "-fps_mode", "passthrough",
-            "-frames:v", indices.Count.ToString(CultureInfo.InvariantCulture), "-f", "rawvideo", "-pix_fmt", "rgb24", "-",
+            "-frames:v", wanted.Count.ToString(CultureInfo.InvariantCulture), "-f", "rawvideo", "-pix_fmt", "rgb24", "-",
         ];
-        return ReadFramesAsync(arguments, video, indices.Count, cancellationToken);
+        var decoded = await ReadFramesAsync(arguments, video, wanted.Count, cancellationToken);
+        // The frames come out in order; a video shorter than its frame count leaves the last ones out.
+        var byIndex = wanted.Zip(decoded).ToDictionary(pair => pair.First, pair => pair.Second);
+        return starts
+            .Select(start => Enumerable.Range(start, runLength).TakeWhile(byIndex.ContainsKey).Select(i => byIndex[i]).ToArray())
+            .ToList();
     }
 
     /// <summary>

@@ -4,7 +4,13 @@ using Vsr.Engine.Media;
 namespace Vsr.Engine.Quality;
 
 /// <summary>PSNR and SSIM of a method's luma against the source frames, averaged over the frames measured.</summary>
-public sealed record LumaScore(double PsnrY, double SsimY);
+/// <param name="TemporalPsnrY">
+/// How steady the method's error is from one frame to the next: the PSNR-Y of each pair of consecutive frames' change
+/// (the method's second frame less its first) against the source's change, averaged over the pairs; null where no two
+/// consecutive frames were measured. An error that stays put (a method a little soft everywhere, or a level off) costs
+/// nothing here; one that differs from frame to frame, seen as flicker or crawling texture, does.
+/// </param>
+public sealed record LumaScore(double PsnrY, double SsimY, double? TemporalPsnrY = null);
 
 /// <summary>What <see cref="UpscaleProbe"/> measured on a video's own frames.</summary>
 /// <param name="Frames">How many frames were measured.</param>
@@ -14,14 +20,32 @@ public sealed record LumaScore(double PsnrY, double SsimY);
 /// <param name="Lanczos">swscale's lanczos enlargement of the same shrunk frames.</param>
 /// <param name="Bicubic">swscale's bicubic enlargement of the same shrunk frames.</param>
 /// <param name="ModelTime">The enhancer's own time, all frames together, after one untimed run to warm it up.</param>
-public sealed record UpscaleProbeResult(int Frames, int Width, int Height, LumaScore Model, LumaScore Lanczos, LumaScore Bicubic, TimeSpan ModelTime);
+/// <param name="Pairs">How many pairs of consecutive frames the temporal figures (<see cref="LumaScore.TemporalPsnrY"/>) average.</param>
+public sealed record UpscaleProbeResult(int Frames, int Width, int Height, LumaScore Model, LumaScore Lanczos, LumaScore Bicubic, TimeSpan ModelTime,
+    int Pairs = 0);
 
 /// <summary>Sample frames cropped to a multiple of <see cref="Scale"/> (<see cref="Originals"/>) and shrunk by it (<see cref="Small"/>).</summary>
-public sealed record ShrunkFrames(int Scale, int Width, int Height, IReadOnlyList<byte[]> Originals, IReadOnlyList<byte[]> Small)
+/// <param name="RunLengths">
+/// How the frames group into runs of consecutive frames of the video, in order (their sum is the frame count); null when
+/// each frame stands alone.
+/// </param>
+public sealed record ShrunkFrames(int Scale, int Width, int Height, IReadOnlyList<byte[]> Originals, IReadOnlyList<byte[]> Small,
+    IReadOnlyList<int>? RunLengths = null)
 {
     public int SmallWidth => Width / Scale;
 
     public int SmallHeight => Height / Scale;
+
+    /// <summary>The runs as (first frame, length); each frame a run of its own when <see cref="RunLengths"/> is null.</summary>
+    public IEnumerable<(int First, int Length)> Runs()
+    {
+        var first = 0;
+        foreach (var length in RunLengths ?? Enumerable.Repeat(1, Originals.Count))
+        {
+            yield return (first, length);
+            first += length;
+        }
+    }
 }
 
 /// <summary>
@@ -38,18 +62,29 @@ public static class UpscaleProbe
     /// <summary>The smallest side of a shrunk frame that is measured; smaller frames hold too few pixels to say anything.</summary>
     public const int MinimumShrunkSide = 8;
 
-    /// <summary>All three steps on one enhancer.</summary>
-    public static async Task<UpscaleProbeResult> MeasureAsync(IReadOnlyList<byte[]> frames, int width, int height, IFrameEnhancer enhancer,
+    /// <summary>All three steps on one enhancer, each frame on its own.</summary>
+    public static Task<UpscaleProbeResult> MeasureAsync(IReadOnlyList<byte[]> frames, int width, int height, IFrameEnhancer enhancer,
+        CancellationToken cancellationToken) =>
+        MeasureAsync(frames.Select(frame => new[] { frame }).ToList(), width, height, enhancer, cancellationToken);
+
+    /// <summary>All three steps on one enhancer, on runs of consecutive frames (<see cref="FrameSampler.SampleRunsAsync"/>).</summary>
+    public static async Task<UpscaleProbeResult> MeasureAsync(IReadOnlyList<byte[][]> runs, int width, int height, IFrameEnhancer enhancer,
         CancellationToken cancellationToken)
     {
-        var shrunk = await ShrinkAsync(frames, width, height, enhancer.Scale, cancellationToken);
+        var shrunk = await ShrinkAsync(runs, width, height, enhancer.Scale, cancellationToken);
         var (enhanced, time) = Enhance(shrunk, enhancer, cancellationToken);
         return await ScoreAsync(shrunk, enhanced, time, cancellationToken);
     }
 
     /// <exception cref="ArgumentException">No frames, or frames too small to shrink by <paramref name="scale"/>.</exception>
-    public static async Task<ShrunkFrames> ShrinkAsync(IReadOnlyList<byte[]> frames, int width, int height, int scale, CancellationToken cancellationToken)
+    public static Task<ShrunkFrames> ShrinkAsync(IReadOnlyList<byte[]> frames, int width, int height, int scale, CancellationToken cancellationToken) =>
+        ShrinkAsync(frames.Select(frame => new[] { frame }).ToList(), width, height, scale, cancellationToken);
+
+    /// <summary>Crops and shrinks runs of consecutive frames, keeping the runs for the temporal figures.</summary>
+    /// <exception cref="ArgumentException">No frames, or frames too small to shrink by <paramref name="scale"/>.</exception>
+    public static async Task<ShrunkFrames> ShrinkAsync(IReadOnlyList<byte[][]> runs, int width, int height, int scale, CancellationToken cancellationToken)
     {
+        var frames = runs.SelectMany(run => run).ToList();
         var (smallWidth, smallHeight) = (width / scale, height / scale);
         if (frames.Count == 0)
         {
@@ -71,7 +106,7 @@ public static class UpscaleProbe
             small.Add(await RawFrameResize.ResizeAsync(original, fullWidth, fullHeight, smallWidth, smallHeight, "bicubic", cancellationToken));
         }
 
-        return new ShrunkFrames(scale, fullWidth, fullHeight, originals, small);
+        return new ShrunkFrames(scale, fullWidth, fullHeight, originals, small, runs.Where(run => run.Length > 0).Select(run => run.Length).ToList());
     }
 
     /// <summary>
@@ -97,28 +132,45 @@ public static class UpscaleProbe
         return (enhanced, Stopwatch.GetElapsedTime(started));
     }
 
-    /// <summary>Enlarges the shrunk frames with lanczos and bicubic and scores them and <paramref name="enhanced"/> against the originals.</summary>
+    /// <summary>
+    /// Enlarges the shrunk frames with lanczos and bicubic and scores them and <paramref name="enhanced"/> against the
+    /// originals: each frame on its own, and each pair of consecutive frames in a run for the change between them.
+    /// </summary>
     public static async Task<UpscaleProbeResult> ScoreAsync(ShrunkFrames shrunk, IReadOnlyList<byte[]> enhanced, TimeSpan modelTime,
         CancellationToken cancellationToken)
     {
         var (width, height) = (shrunk.Width, shrunk.Height);
-        var scores = new List<(LumaScore Model, LumaScore Lanczos, LumaScore Bicubic)>(shrunk.Originals.Count);
-        for (var i = 0; i < shrunk.Originals.Count; i++)
+        var frames = new List<LumaScore[]>(shrunk.Originals.Count);
+        var pairs = new List<double[]>();
+        foreach (var (first, length) in shrunk.Runs())
         {
-            var lanczos = await RawFrameResize.ResizeAsync(shrunk.Small[i], shrunk.SmallWidth, shrunk.SmallHeight, width, height, "lanczos", cancellationToken);
-            var bicubic = await RawFrameResize.ResizeAsync(shrunk.Small[i], shrunk.SmallWidth, shrunk.SmallHeight, width, height, "bicubic", cancellationToken);
-            var reference = FrameQuality.Luma(shrunk.Originals[i]);
-            var model = enhanced[i];
-            // Three independent scores of a large frame: one core each.
-            var scored = await Task.WhenAll(new[] { model, lanczos, bicubic }.Select(candidate => Task.Run(() => Score(reference, candidate, width, height), cancellationToken)));
-            scores.Add((scored[0], scored[1], scored[2]));
+            // Each method's error on the run's previous frame, kept for the change to the next.
+            float[][]? previous = null;
+            for (var i = first; i < first + length; i++)
+            {
+                var lanczos = await RawFrameResize.ResizeAsync(shrunk.Small[i], shrunk.SmallWidth, shrunk.SmallHeight, width, height, "lanczos", cancellationToken);
+                var bicubic = await RawFrameResize.ResizeAsync(shrunk.Small[i], shrunk.SmallWidth, shrunk.SmallHeight, width, height, "bicubic", cancellationToken);
+                var reference = FrameQuality.Luma(shrunk.Originals[i]);
+                // Three independent scores of a large frame: one core each.
+                var scored = await Task.WhenAll(new[] { enhanced[i], lanczos, bicubic }
+                    .Select(candidate => Task.Run(() => Score(reference, candidate, width, height), cancellationToken)));
+                frames.Add(scored.Select(s => s.Score).ToArray());
+                var errors = scored.Select(s => s.Error).ToArray();
+                if (previous is not null)
+                {
+                    pairs.Add(errors.Zip(previous, ChangePsnr).ToArray());
+                }
+
+                previous = errors;
+            }
         }
 
-        return new UpscaleProbeResult(scores.Count, width, height, Mean(scores.Select(s => s.Model)), Mean(scores.Select(s => s.Lanczos)),
-            Mean(scores.Select(s => s.Bicubic)), modelTime);
+        return new UpscaleProbeResult(frames.Count, width, height, Mean(frames, pairs, 0), Mean(frames, pairs, 1), Mean(frames, pairs, 2), modelTime,
+            pairs.Count);
     }
 
-    private static LumaScore Score(double[] reference, byte[] candidate, int width, int height)
+    /// <summary>A method's PSNR-Y and SSIM-Y against the reference, and its error (method less reference) at each pixel.</summary>
+    private static (LumaScore Score, float[] Error) Score(double[] reference, byte[] candidate, int width, int height)
     {
         if (candidate.Length != width * height * 3)
         {
@@ -126,14 +178,33 @@ public static class UpscaleProbe
         }
 
         var luma = FrameQuality.Luma(candidate);
-        return new LumaScore(FrameQuality.Psnr(reference, luma), FrameQuality.Ssim(reference, luma, width, height));
+        var error = new float[luma.Length];
+        for (var i = 0; i < error.Length; i++)
+        {
+            error[i] = (float)(luma[i] - reference[i]);
+        }
+
+        return (new LumaScore(FrameQuality.Psnr(reference, luma), FrameQuality.Ssim(reference, luma, width, height)), error);
     }
 
-    private static LumaScore Mean(IEnumerable<LumaScore> scores)
+    /// <summary>
+    /// The PSNR of a method's frame-to-frame change against the source's: its change less the source's is the change of
+    /// its error, so only the error's own change counts.
+    /// </summary>
+    private static double ChangePsnr(float[] error, float[] previousError)
     {
-        var list = scores.ToList();
-        return new LumaScore(list.Average(s => s.PsnrY), list.Average(s => s.SsimY));
+        var squared = 0.0;
+        for (var i = 0; i < error.Length; i++)
+        {
+            var d = (double)error[i] - previousError[i];
+            squared += d * d;
+        }
+
+        return FrameQuality.PsnrOf(squared / error.Length);
     }
+
+    private static LumaScore Mean(List<LumaScore[]> frames, List<double[]> pairs, int method) =>
+        new(frames.Average(f => f[method].PsnrY), frames.Average(f => f[method].SsimY), pairs.Count > 0 ? pairs.Average(p => p[method]) : null);
 
     /// <summary>The top-left <paramref name="toWidth"/>×<paramref name="toHeight"/> of a packed RGB24 frame.</summary>
     internal static byte[] Crop(byte[] frame, int width, int toWidth, int toHeight)

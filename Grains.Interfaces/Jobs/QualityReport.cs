@@ -4,7 +4,8 @@ namespace Vsr.Grains.Jobs;
 [GenerateSerializer, Immutable]
 public sealed record LumaQuality(
     [property: Id(0)] double PsnrY,
-    [property: Id(1)] double SsimY);
+    [property: Id(1)] double SsimY,
+    [property: Id(2)] double? TemporalPsnrY = null);
 
 /// <summary>
 /// How well the job's upscaler does on this video's own pictures: sample frames shrunk by the job's scale, enlarged
@@ -23,6 +24,12 @@ public sealed record LumaQuality(
 /// <param name="ModelMillisecondsPerFrame">The model's own time per shrunk frame on <see cref="Device"/>.</param>
 /// <param name="Device">The device key the measurement ran on.</param>
 /// <param name="Error">Why no figures could be measured, or null.</param>
+/// <param name="Pairs">
+/// How many pairs of consecutive frames (each sample frame and the one after it) the temporal figures average: the PSNR-Y
+/// of each method's frame-to-frame change against the video's own (<see cref="LumaQuality.TemporalPsnrY"/>). A steady
+/// error costs nothing there; one that changes from frame to frame, seen as flicker, does. 0 in a report measured before
+/// these figures existed, or of a one-frame video.
+/// </param>
 [GenerateSerializer, Immutable]
 public sealed record QualityReport(
     [property: Id(0)] string Model,
@@ -35,8 +42,17 @@ public sealed record QualityReport(
     [property: Id(7)] LumaQuality? Bicubic = null,
     [property: Id(8)] double? ModelMillisecondsPerFrame = null,
     [property: Id(9)] string? Device = null,
-    [property: Id(10)] string? Error = null)
+    [property: Id(10)] string? Error = null,
+    [property: Id(11)] int Pairs = 0)
 {
     /// <summary>The model's PSNR-Y above lanczos's, in dB: positive when the model recovers more of this footage.</summary>
     public double? GainOverLanczosDb => Enhanced is { } model && Lanczos is { } lanczos ? Math.Round(model.PsnrY - lanczos.PsnrY, 3) : null;
+
+    /// <summary>
+    /// The model's temporal PSNR-Y above lanczos's, in dB: negative when the model's frames change more than the video's
+    /// own from one frame to the next than lanczos's do (flicker); null without pairs.
+    /// </summary>
+    public double? TemporalGainOverLanczosDb => Enhanced?.TemporalPsnrY is { } model && Lanczos?.TemporalPsnrY is { } lanczos
+        ? Math.Round(model - lanczos, 3)
+        : null;
 }

@@ -85,11 +85,12 @@ public sealed class InferenceGrain(
             "Quality of {Model} x{Scale} on job {Job}: {Frames} frames, PSNR-Y {ModelPsnr} dB against lanczos {LanczosPsnr} dB, on {Device}",
             probe.Model, probe.Scale, probe.JobId, result.Frames, result.Model.PsnrY, result.Lanczos.PsnrY, _device);
         return new QualityReport(probe.Model, probe.Scale, result.Frames, result.Width, result.Height,
-            new LumaQuality(Math.Round(result.Model.PsnrY, 3), Math.Round(result.Model.SsimY, 4)),
-            new LumaQuality(Math.Round(result.Lanczos.PsnrY, 3), Math.Round(result.Lanczos.SsimY, 4)),
-            new LumaQuality(Math.Round(result.Bicubic.PsnrY, 3), Math.Round(result.Bicubic.SsimY, 4)),
-            Math.Round(result.ModelTime.TotalMilliseconds / result.Frames, 1), this.GetPrimaryKeyString());
+            Rounded(result.Model), Rounded(result.Lanczos), Rounded(result.Bicubic),
+            Math.Round(result.ModelTime.TotalMilliseconds / result.Frames, 1), this.GetPrimaryKeyString(), Pairs: result.Pairs);
     }
+
+    private static LumaQuality Rounded(LumaScore score) =>
+        new(Math.Round(score.PsnrY, 3), Math.Round(score.SsimY, 4), score.TemporalPsnrY is { } temporal ? Math.Round(temporal, 3) : null);
 
     /// <summary>
     /// Samples and shrinks the frames and scores the enlargements on the CPU; the device is held only while the model runs.
@@ -100,7 +101,8 @@ public sealed class InferenceGrain(
     {
         await using var source = await sources.AcquireAsync(probe.SourceKey, releaseAtOnce: false, cancellationToken);
         var video = await probes.GetAsync(probe.SourceKey, source.Path, cancellationToken);
-        var samples = await FrameSampler.SampleAsync(source.Path, video, probe.Frames, cancellationToken);
+        // Each sample and the frame after it, for the temporal figures.
+        var samples = await FrameSampler.SampleRunsAsync(source.Path, video, probe.Frames, 2, cancellationToken);
         var shrunk = await UpscaleProbe.ShrinkAsync(samples, video.Width, video.Height, probe.Scale, cancellationToken);
         (IReadOnlyList<byte[]> Frames, TimeSpan Time) enhanced;
         using (var lease = await devices.AcquireAsync(_device, cancellationToken))

@@ -107,6 +107,50 @@ public sealed class ContentClassifierTests
         }
     }
 
+    [Theory]
+    [InlineData(250, false)]
+    [InlineData(10, true)]
+    public async Task Sampled_runs_are_consecutive_frames_from_each_sample_on(int keyframeInterval, bool seeksToKeyframes)
+    {
+        using var scratch = new ScratchDirectory();
+        var clip = scratch.File("ramp-runs.mp4");
+        RunFfmpeg("-f", "lavfi", "-i", "color=c=black:size=32x16:rate=25:duration=2", "-vf", "geq=lum='N*5':cb=128:cr=128",
+            "-c:v", "libx264", "-qp", "0", "-g", $"{keyframeInterval}", "-keyint_min", $"{keyframeInterval}", "-sc_threshold", "0", "-pix_fmt", "yuv444p", clip);
+        var video = await VideoProbe.ProbeAsync(clip, CancellationToken.None);
+
+        var runs = await FrameSampler.SampleRunsAsync(clip, video, 5, 3, CancellationToken.None);
+
+        // One pass picks frames 5-7, 15-17, ..; with a keyframe every 10 frames each run starts at the keyframe before.
+        int[] starts = seeksToKeyframes ? [0, 10, 20, 30, 40] : [5, 15, 25, 35, 45];
+        Assert.Equal(5, runs.Count);
+        for (var r = 0; r < runs.Count; r++)
+        {
+            Assert.Equal(3, runs[r].Length);
+            for (var i = 0; i < 3; i++)
+            {
+                var rgb = Math.Max(0, ((5 * (starts[r] + i)) - 16) * 255 / 219.0);
+                Assert.InRange(runs[r][i][((8 * 32) + 16) * 3], rgb - 3, rgb + 3);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_run_that_would_pass_the_last_frame_is_cut_short()
+    {
+        using var scratch = new ScratchDirectory();
+        var clip = scratch.File("ramp-short.mp4");
+        RunFfmpeg("-f", "lavfi", "-i", "color=c=black:size=32x16:rate=25:duration=0.4", "-vf", "geq=lum='N*5':cb=128:cr=128",
+            "-c:v", "libx264", "-qp", "0", "-pix_fmt", "yuv444p", clip);
+        var video = await VideoProbe.ProbeAsync(clip, CancellationToken.None);
+        Assert.Equal(10, video.FrameCount);
+
+        // Ten samples of ten frames: each frame starts a run, and the runs overlap.
+        var runs = await FrameSampler.SampleRunsAsync(clip, video, 10, 2, CancellationToken.None);
+
+        Assert.Equal([2, 2, 2, 2, 2, 2, 2, 2, 2, 1], runs.Select(r => r.Length));
+        Assert.Equal(runs[3][1], runs[4][0]);
+    }
+
     [Fact]
     public void A_chain_runs_the_restorer_at_the_source_size_then_the_upscaler()
     {

@@ -88,6 +88,49 @@ public sealed class UpscaleProbeTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Consecutive_frames_give_a_temporal_figure_per_pair_that_an_exact_copy_of_lanczos_matches()
+    {
+        var runs = new[] { await MovingFramesAsync("testsrc2", 2), await MovingFramesAsync("mandelbrot", 3) };
+
+        var result = await UpscaleProbe.MeasureAsync(runs, 96, 64, new ResizingEnhancer("lanczos"), CancellationToken.None);
+
+        Assert.Equal((5, 3), (result.Frames, result.Pairs));
+        Assert.Equal(result.Lanczos, result.Model);
+        Assert.NotNull(result.Lanczos.TemporalPsnrY);
+        Assert.InRange(result.Lanczos.TemporalPsnrY!.Value, 15, 99);
+        Assert.NotEqual(result.Lanczos.TemporalPsnrY, result.Bicubic.TemporalPsnrY);
+    }
+
+    [Fact]
+    public async Task A_steady_error_costs_nothing_in_the_temporal_figure_but_one_that_changes_each_frame_does()
+    {
+        // Darkened so that lanczos plus the offset stays below 255 and nothing clips.
+        var run = (await MovingFramesAsync("testsrc2", 3)).Select(f => f.Select(v => (byte)(v * 0.7)).ToArray()).ToArray();
+
+        var steady = await UpscaleProbe.MeasureAsync([run], 96, 64, new OffsetEnhancer(_ => 12), CancellationToken.None);
+        var flickering = await UpscaleProbe.MeasureAsync([run], 96, 64, new OffsetEnhancer(call => call % 2 == 0 ? 6 : -6), CancellationToken.None);
+
+        output.WriteLine($"steady {steady.Model} flickering {flickering.Model} lanczos {steady.Lanczos}");
+        // A level off by 12 everywhere: far from the frames, but it moves with them.
+        Assert.True(steady.Model.PsnrY < steady.Lanczos.PsnrY - 3, $"steady {steady.Model.PsnrY:F2} dB vs lanczos {steady.Lanczos.PsnrY:F2} dB");
+        Assert.Equal(steady.Lanczos.TemporalPsnrY!.Value, steady.Model.TemporalPsnrY!.Value, 2);
+        // Half the offset, alternating from frame to frame: closer to the frames, but it flickers.
+        Assert.True(flickering.Model.PsnrY > steady.Model.PsnrY, $"flickering {flickering.Model.PsnrY:F2} dB vs steady {steady.Model.PsnrY:F2} dB");
+        Assert.True(flickering.Model.TemporalPsnrY < flickering.Lanczos.TemporalPsnrY - 3,
+            $"flickering temporal {flickering.Model.TemporalPsnrY:F2} dB vs lanczos {flickering.Lanczos.TemporalPsnrY:F2} dB");
+    }
+
+    [Fact]
+    public async Task Frames_measured_each_on_their_own_have_no_temporal_figure()
+    {
+        var result = await UpscaleProbe.MeasureAsync(await MovingFramesAsync("testsrc2", 2), 96, 64, new ResizingEnhancer("lanczos"), CancellationToken.None);
+
+        Assert.Equal((2, 0), (result.Frames, result.Pairs));
+        Assert.Null(result.Model.TemporalPsnrY);
+        Assert.Null(result.Lanczos.TemporalPsnrY);
+    }
+
+    [Fact]
     public async Task A_frame_larger_than_a_pipe_buffer_is_resized_without_stalling()
     {
         // 230 KB in and 920 KB out: far beyond a 64 KiB pipe, so writing and reading must go on together.
@@ -136,6 +179,47 @@ public sealed class UpscaleProbeTests(ITestOutputHelper output)
         Assert.True(ffmpeg.ExitCode == 0, await error);
         Assert.Equal(width * height * 3, buffer.Length);
         return buffer.ToArray();
+    }
+
+    /// <summary>Consecutive 96×64 RGB24 frames of a moving ffmpeg test source.</summary>
+    private static async Task<byte[][]> MovingFramesAsync(string source, int count)
+    {
+        var start = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "-v", "error", "-f", "lavfi", "-i", $"{source}=size=96x64:rate=25", "-frames:v", $"{count}", "-f", "rawvideo", "-pix_fmt", "rgb24", "-" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var ffmpeg = Process.Start(start)!;
+        using var buffer = new MemoryStream();
+        var error = ffmpeg.StandardError.ReadToEndAsync();
+        await ffmpeg.StandardOutput.BaseStream.CopyToAsync(buffer);
+        await ffmpeg.WaitForExitAsync();
+        Assert.True(ffmpeg.ExitCode == 0, await error);
+        var size = 96 * 64 * 3;
+        Assert.Equal(size * count, buffer.Length);
+        var frames = Enumerable.Range(0, count).Select(i => buffer.ToArray()[(i * size)..((i + 1) * size)]).ToArray();
+        Assert.NotEqual(frames[0], frames[1]);
+        return frames;
+    }
+
+    /// <summary>Lanczos, then an offset added to every channel, chosen per call (the untimed warm-up run is call 0).</summary>
+    private sealed class OffsetEnhancer(Func<int, int> offset) : IFrameEnhancer
+    {
+        private readonly ResizingEnhancer _lanczos = new("lanczos");
+        private int _calls;
+
+        public int Scale => 2;
+
+        public int PreferredBatchSize => 1;
+
+        public byte[][] Enhance(IReadOnlyList<byte[]> frames, int width, int height, CancellationToken cancellationToken)
+        {
+            var add = offset(_calls++);
+            return _lanczos.Enhance(frames, width, height, cancellationToken)
+                .Select(frame => frame.Select(v => (byte)Math.Clamp(v + add, 0, 255)).ToArray())
+                .ToArray();
+        }
     }
 
     /// <summary>An "upscaler" that is one of swscale's kernels.</summary>
