@@ -58,6 +58,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapJobEndpoints();
 app.MapUploadEndpoints();
+app.MapJobListEndpoint();
 app.MapPrometheusScrapingEndpoint();
 app.MapServiceHealth();
 if (OrleansHosting.IsEmbedded(builder.Configuration))

@@ -45,4 +45,10 @@ public sealed class ApiOptions
     /// long as a large upload takes, and a replica that dies holding it keeps that key's retries waiting this long at most.
     /// </summary>
     public TimeSpan SubmissionLease { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The bearer token that <c>GET /v1/jobs</c>, the list of every job, asks for; the list is off while it is unset.
+    /// A secret: anyone with it can read every job id, and with an id a job's output.
+    /// </summary>
+    public string? OperatorToken { get; set; }
 }

@@ -49,6 +49,7 @@ public sealed class JobGrain(
     private bool _cancelRequested;
     private bool _reminderHeld;
     private DateTimeOffset _lastProgressEvent;
+    private JobStatus _listed;
 
     private JobState Job => state.State;
 
@@ -63,6 +64,8 @@ public sealed class JobGrain(
         // After a restart with in-memory reminders (FileSystem state) the reminder of a pending callback is gone: hold it again.
         await HoldReminderWhileCallbackPendingAsync();
         StartCallback();
+        // Once per activation, so a change the list missed (or a job older than the list) is listed when the job is next read.
+        await ListAsync();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -92,6 +95,7 @@ public sealed class JobGrain(
             await state.WriteStateAsync();
             logger.LogInformation("Job {Job} accepted: {File} x{Scale}, model {Model}, content {Content}", this.GetPrimaryKey(), request.FileName, request.Scale,
                 request.Model ?? "(by content)", request.Content);
+            await ListAsync();
         }
         else if (IsEnded && Job.Request is null && request.CallbackUrl is not null)
         {
@@ -861,6 +865,32 @@ public sealed class JobGrain(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogWarning(e, "Could not publish progress of job {Job}", this.GetPrimaryKey());
+        }
+
+        await ListAsync();
+    }
+
+    /// <summary>
+    /// Records the job's status in its creation day's list (<see cref="IJobListGrain"/>) when it has changed since this
+    /// activation last did. Best effort, like the progress events: the list only orders and filters, the job itself is
+    /// read for what is shown, and a change not recorded is recorded with the next one or the next activation.
+    /// </summary>
+    private async Task ListAsync()
+    {
+        if (Job.Status == JobStatus.None || Job.CreatedAt is not { } createdAt || _listed == Job.Status)
+        {
+            return;
+        }
+
+        var status = Job.Status;
+        try
+        {
+            await GrainFactory.GetGrain<IJobListGrain>(IJobListGrain.DayKey(createdAt)).Record(new JobListing(this.GetPrimaryKey(), createdAt, status));
+            _listed = status;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Could not list job {Job} as {Status}", this.GetPrimaryKey(), status);
         }
     }
 

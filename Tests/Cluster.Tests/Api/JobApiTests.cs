@@ -194,17 +194,17 @@ public sealed class JobApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         var clip = await MediaFacts.MakeClipAsync(api.Factory.Temp.Combine("quality.mp4"), 64, 48, seconds: 1);
         var form = Upload(clip, "2");
         form.Add(new StringContent("true"), "qualityReport");
-        var recorded = new System.Collections.Concurrent.ConcurrentBag<(double Gain, string? Model)>();
+        var recorded = new System.Collections.Concurrent.ConcurrentBag<(string Instrument, double Gain, string? Model)>();
         using var listener = new System.Diagnostics.Metrics.MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Name == Vsr.Grains.Jobs.QualityGainMeter.InstrumentName)
+            if (instrument.Name is Vsr.Grains.Jobs.QualityGainMeter.InstrumentName or Vsr.Grains.Jobs.QualityGainMeter.TemporalInstrumentName)
             {
                 l.EnableMeasurementEvents(instrument);
             }
         };
-        listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
-            recorded.Add((value, tags.ToArray().FirstOrDefault(t => t.Key == "model").Value as string)));
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
+            recorded.Add((instrument.Name, value, tags.ToArray().FirstOrDefault(t => t.Key == "model").Value as string)));
         listener.Start();
 
         var (job, _) = await CompletedOutputAsync(form, "quality-out.mp4");
@@ -214,30 +214,50 @@ public sealed class JobApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         var quality = job.GetProperty("quality");
         Assert.Equal(JsonValueKind.Null, quality.GetProperty("error").ValueKind);
         Assert.Equal("real-x2", quality.GetProperty("model").GetString());
-        Assert.Equal((2, 4, 64, 48), (quality.GetProperty("scale").GetInt32(), quality.GetProperty("frames").GetInt32(),
-            quality.GetProperty("width").GetInt32(), quality.GetProperty("height").GetInt32()));
+        // Four sample frames, each with the frame after it for the temporal figures.
+        Assert.Equal((2, 8, 4, 64, 48), (quality.GetProperty("scale").GetInt32(), quality.GetProperty("frames").GetInt32(),
+            quality.GetProperty("pairs").GetInt32(), quality.GetProperty("width").GetInt32(), quality.GetProperty("height").GetInt32()));
         var (model, lanczos, bicubic) = (Figures(quality, "enhanced"), Figures(quality, "lanczos"), Figures(quality, "bicubic"));
-        foreach (var (psnr, ssim) in new[] { model, lanczos, bicubic })
+        foreach (var (psnr, ssim, temporal) in new[] { model, lanczos, bicubic })
         {
             Assert.InRange(psnr, 10, 99);
             Assert.InRange(ssim, 0.1, 1);
+            Assert.InRange(temporal, 10, 99);
         }
 
         // The three enlargements are measured, not copied from each other.
         Assert.NotEqual(model.Psnr, lanczos.Psnr);
         Assert.NotEqual(lanczos.Psnr, bicubic.Psnr);
+        Assert.NotEqual(model.Temporal, lanczos.Temporal);
         Assert.Equal(Math.Round(model.Psnr - lanczos.Psnr, 3), quality.GetProperty("gainOverLanczosDb").GetDouble(), 3);
+        Assert.Equal(Math.Round(model.Temporal - lanczos.Temporal, 3), quality.GetProperty("temporalGainOverLanczosDb").GetDouble(), 3);
         Assert.True(quality.GetProperty("modelMillisecondsPerFrame").GetDouble() > 0);
         Assert.EndsWith("/cpu:0", quality.GetProperty("device").GetString());
         // The gain is counted for operators too (vsr_quality_gain_db), tagged with the model.
-        Assert.Contains((quality.GetProperty("gainOverLanczosDb").GetDouble(), "real-x2"), recorded);
+        Assert.Contains((Vsr.Grains.Jobs.QualityGainMeter.InstrumentName, quality.GetProperty("gainOverLanczosDb").GetDouble(), "real-x2"), recorded);
+        Assert.Contains((Vsr.Grains.Jobs.QualityGainMeter.TemporalInstrumentName, quality.GetProperty("temporalGainOverLanczosDb").GetDouble(), "real-x2"),
+            recorded);
 
         Assert.False(plain.GetProperty("qualityReport").GetBoolean());
         Assert.Equal(JsonValueKind.Null, plain.GetProperty("quality").ValueKind);
     }
 
-    private static (double Psnr, double Ssim) Figures(JsonElement quality, string method) =>
-        (quality.GetProperty(method).GetProperty("psnrY").GetDouble(), quality.GetProperty(method).GetProperty("ssimY").GetDouble());
+    [Fact]
+    public async Task The_job_list_is_off_while_no_operator_token_is_set()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/jobs");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "");
+        using var anonymous = await Http.GetAsync("/v1/jobs");
+        using var blank = await Http.SendAsync(request);
+
+        var problem = await AssertProblemAsync(anonymous, 403);
+        Assert.Contains("Vsr:Api:OperatorToken", problem.GetProperty("detail").GetString());
+        await AssertProblemAsync(blank, 403);
+    }
+
+    private static (double Psnr, double Ssim, double Temporal) Figures(JsonElement quality, string method) =>
+        (quality.GetProperty(method).GetProperty("psnrY").GetDouble(), quality.GetProperty(method).GetProperty("ssimY").GetDouble(),
+            quality.GetProperty(method).GetProperty("temporalPsnrY").GetDouble());
 
     [Theory]
     [InlineData("hevc", "10", "hevc", "yuv420p10le", "hvc1")]

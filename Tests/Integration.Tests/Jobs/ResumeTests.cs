@@ -73,6 +73,20 @@ public sealed class ResumeTests : IAsyncLifetime
         }
 
         Assert.Contains(done.Chunks, c => before.All(b => b.Index != c.Index));
+
+        // The job list, saved in PostgreSQL by the first cluster, is read back and brought up to date by the second.
+        var day = IJobListGrain.DayKey(done.CreatedAt!.Value);
+        Assert.Contains(day, await second.Client.GetGrain<IJobDaysGrain>(0).AtOrBefore(null));
+        var list = second.Client.GetGrain<IJobListGrain>(day);
+        var listed = await list.List(null, JobStatus.Completed, 10);
+        for (var waited = 0; listed.Count == 0 && waited < 50; waited++)
+        {
+            // Recorded just after the job's own save.
+            await Task.Delay(100);
+            listed = await list.List(null, JobStatus.Completed, 10);
+        }
+
+        Assert.Equal([new JobListing(id, done.CreatedAt.Value, JobStatus.Completed)], listed);
     }
 
     private async Task<InProcessTestCluster> StartClusterAsync()
