@@ -12,13 +12,16 @@ namespace Vsr.Api.Jobs;
 /// <summary>
 /// <c>GET /v1/jobs</c>: the cluster's jobs, newest first, a page at a time, optionally of one status. For operators:
 /// a job id is the only key to a job's output, so the list answers only a bearer token equal to
-/// <c>Vsr:Api:OperatorToken</c>, and is off while none is set. Each job grain records itself in its creation day's list
+/// <c>Vsr:Api:OperatorToken</c>, and is off while none is set. Each job grain records itself in its creation hour's list
 /// (<see cref="IJobListGrain"/>); what is shown is read from the job itself.
 /// </summary>
 public static class JobList
 {
     public const int DefaultLimit = 20;
     public const int MaxLimit = 100;
+
+    /// <summary>The most hours that hold jobs one request reads; a filter by a rare status goes on with the next page's cursor.</summary>
+    public const int MaxHoursScanned = 48;
 
     private static readonly JobStatus[] Listable = [JobStatus.Pending, JobStatus.Processing, JobStatus.Completed, JobStatus.Failed, JobStatus.Cancelled];
 
@@ -72,42 +75,60 @@ public static class JobList
             return Problem(StatusCodes.Status400BadRequest, "Bad cursor", "'cursor' is the 'next' of an earlier page, as it was given.");
         }
 
-        var jobs = new List<JobSummary>(pageSize);
-        var days = await grains.GetGrain<IJobDaysGrain>(0).AtOrBefore(after is null ? null : IJobListGrain.DayKey(after.CreatedAt));
-        foreach (var day in days)
-        {
-            var list = grains.GetGrain<IJobListGrain>(day);
-            while (jobs.Count < pageSize)
+        var (jobs, next) = await WalkAsync(
+            (bucket, count) => grains.GetGrain<IJobListIndexGrain>(0).AtOrBefore(bucket, count).AsTask(),
+            (bucket, place, wanted, count) => grains.GetGrain<IJobListGrain>(bucket).List(place, wanted, count).AsTask(),
+            async listed =>
             {
-                var listed = await list.List(after, wanted, pageSize - jobs.Count);
+                var read = await Task.WhenAll(listed.Select(l => grains.GetGrain<IJobGrain>(l.Id).GetSnapshot().AsTask()));
+                // The list may lag its job by a change (it is recorded after the job's own save): the job decides.
+                return read.Select(job => job.Status != JobStatus.None && (wanted is null || job.Status == wanted) ? Summarize(job) : null).ToList();
+            },
+            after, wanted, pageSize, MaxHoursScanned);
+        return TypedResults.Ok(new JobPage(jobs, next is null ? null : FormatCursor(next)));
+    }
+
+    /// <summary>
+    /// Walks the hours newest first from <paramref name="after"/>'s (or the newest), taking each hour's listings after it
+    /// in batches and reading them, until <paramref name="limit"/> jobs are found. Returns them with the place the next page
+    /// starts: the last listing taken when the page is full; the start of the last hour scanned when the walk stopped at
+    /// <paramref name="maxHours"/> hours (a page of a rare status may then hold fewer jobs, or none, and still go on); null
+    /// when every hour was scanned.
+    /// </summary>
+    /// <param name="hours">Up to a count of hours at or before one (all when null), newest first.</param>
+    /// <param name="list">An hour's listings after a place, of a status when given, up to a count.</param>
+    /// <param name="read">What to show for each listing, in order; null to leave it out.</param>
+    public static async Task<(List<T> Jobs, JobListCursor? Next)> WalkAsync<T>(
+        Func<string?, int, Task<IReadOnlyList<string>>> hours,
+        Func<string, JobListCursor?, JobStatus?, int, Task<IReadOnlyList<JobListing>>> list,
+        Func<IReadOnlyList<JobListing>, Task<List<T?>>> read,
+        JobListCursor? after, JobStatus? status, int limit, int maxHours)
+        where T : class
+    {
+        var jobs = new List<T>(limit);
+        var scanned = await hours(after is null ? null : IJobListGrain.BucketKey(after.CreatedAt), maxHours);
+        foreach (var hour in scanned)
+        {
+            var place = after is not null && IJobListGrain.BucketKey(after.CreatedAt) == hour ? after : null;
+            while (jobs.Count < limit)
+            {
+                var listed = await list(hour, place, status, limit - jobs.Count);
                 if (listed.Count == 0)
                 {
                     break;
                 }
 
-                foreach (var listing in listed)
-                {
-                    after = new JobListCursor(listing.CreatedAt, listing.Id);
-                    var job = await grains.GetGrain<IJobGrain>(listing.Id).GetSnapshot();
-                    // The list may lag its job by a change (it is recorded after the job's own save): the job decides.
-                    if (job.Status != JobStatus.None && (wanted is null || job.Status == wanted))
-                    {
-                        jobs.Add(Summarize(job));
-                    }
-                }
+                jobs.AddRange((await read(listed)).OfType<T>());
+                place = new JobListCursor(listed[^1].CreatedAt, listed[^1].Id);
             }
 
-            if (jobs.Count == pageSize)
+            if (jobs.Count == limit)
             {
-                break;
+                return (jobs, place);
             }
-
-            // The next day starts from its newest job.
-            after = null;
         }
 
-        var next = jobs.Count == pageSize && after is not null ? FormatCursor(after) : null;
-        return TypedResults.Ok(new JobPage(jobs, next));
+        return (jobs, scanned.Count == maxHours ? JobListCursor.BeforeBucket(scanned[^1]) : null);
     }
 
     private static JobSummary Summarize(JobSnapshot job) => new(
@@ -125,7 +146,8 @@ public static class JobList
     /// <summary>403 while no operator token is set; 401 (with a bearer challenge) without the right one.</summary>
     private static ProblemHttpResult? Refusal(HttpRequest http, ApiOptions options)
     {
-        if (string.IsNullOrEmpty(options.OperatorToken))
+        var token = options.OperatorToken?.Trim();
+        if (string.IsNullOrEmpty(token))
         {
             return Problem(StatusCodes.Status403Forbidden, "Listing jobs is off",
                 "The job list is for operators: it is answered only with a bearer token equal to Vsr:Api:OperatorToken, and none is set. A job is read by its id: GET /v1/jobs/{id}.");
@@ -134,7 +156,7 @@ public static class JobList
         var header = http.Headers.Authorization.ToString();
         const string scheme = "Bearer ";
         var given = header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..].Trim() : "";
-        if (!CryptographicOperations.FixedTimeEquals(Hash(given), Hash(options.OperatorToken)))
+        if (!CryptographicOperations.FixedTimeEquals(Hash(given), Hash(token)))
         {
             http.HttpContext.Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer";
             return Problem(StatusCodes.Status401Unauthorized, "Operator token required",

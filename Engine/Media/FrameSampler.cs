@@ -28,9 +28,12 @@ public static class FrameSampler
             .Distinct()
             .ToList();
         var keyframes = KeyframesAtOrBefore(video, indices);
+        var starts = keyframes is null ? indices : keyframes.Select(k => video.KeyframeIndices[k]).ToList();
+        // A run stops where the next one starts, so that no frame is measured twice.
+        var lengths = starts.Select((start, i) => i + 1 < starts.Count ? Math.Min(runLength, starts[i + 1] - start) : runLength).ToList();
         var runs = keyframes is null
-            ? await DecodeSelectedAsync(path, video, indices, runLength, cancellationToken)
-            : await DecodeKeyframesAsync(path, video, keyframes, runLength, cancellationToken);
+            ? await DecodeSelectedAsync(path, video, indices, lengths, cancellationToken)
+            : await DecodeKeyframesAsync(path, video, keyframes, lengths, cancellationToken);
         runs.RemoveAll(run => run.Length == 0);
         return runs.Count > 0 ? runs : throw new InvalidVideoException($"No frame could be decoded from {Path.GetFileName(path)} for analysis.");
     }
@@ -63,11 +66,11 @@ public static class FrameSampler
         return ordinals;
     }
 
-    private static async Task<List<byte[][]>> DecodeKeyframesAsync(string path, VideoInfo video, List<int> keyframes, int runLength,
+    private static async Task<List<byte[][]>> DecodeKeyframesAsync(string path, VideoInfo video, List<int> keyframes, List<int> lengths,
         CancellationToken cancellationToken)
     {
         var runs = new List<byte[][]>(keyframes.Count);
-        foreach (var keyframe in keyframes)
+        foreach (var (keyframe, runLength) in keyframes.Zip(lengths))
         {
             string[] arguments =
             [
@@ -83,24 +86,28 @@ public static class FrameSampler
         return runs;
     }
 
-    /// <summary>One pass over the video that keeps the frames of every run; frames two runs share are decoded once.</summary>
-    private static async Task<List<byte[][]>> DecodeSelectedAsync(string path, VideoInfo video, List<int> starts, int runLength,
+    /// <summary>
+    /// One pass over the video that keeps the frames of every run. An interlaced video is deinterlaced before the frames
+    /// are picked, so that each is deinterlaced with its own neighbours, as in a chunk.
+    /// </summary>
+    private static async Task<List<byte[][]>> DecodeSelectedAsync(string path, VideoInfo video, List<int> starts, List<int> lengths,
         CancellationToken cancellationToken)
     {
-        var wanted = starts.SelectMany(start => Enumerable.Range(start, runLength)).Where(i => i < video.FrameCount).Distinct().Order().ToList();
-        var select = string.Join('+', wanted.Select(i => string.Create(CultureInfo.InvariantCulture, $"eq(n\\,{i})")));
+        var wanted = starts.Zip(lengths).SelectMany(run => Enumerable.Range(run.First, run.Second)).Where(i => i < video.FrameCount).Distinct().Order().ToList();
+        var select = $"select='{string.Join('+', wanted.Select(i => string.Create(CultureInfo.InvariantCulture, $"eq(n\\,{i})")))}'";
+        var filters = video.IsInterlaced ? [.. ChunkCommandLines.PictureFilters(video), select] : new List<string> { select };
         string[] arguments =
         [
             "-nostdin", "-v", "error", .. ChunkCommandLines.DecoderOptions(video),
             "-i", path, "-map", $"0:{video.VideoStreamIndex.ToString(CultureInfo.InvariantCulture)}",
-            .. AsChunksSeeIt(video, [$"select='{select}'"]), "-fps_mode", "passthrough",
+            .. (video.IsInterlaced ? ["-vf", string.Join(',', filters)] : AsChunksSeeIt(video, filters)), "-fps_mode", "passthrough",
             "-frames:v", wanted.Count.ToString(CultureInfo.InvariantCulture), "-f", "rawvideo", "-pix_fmt", "rgb24", "-",
         ];
         var decoded = await ReadFramesAsync(arguments, video, wanted.Count, cancellationToken);
         // The frames come out in order; a video shorter than its frame count leaves the last ones out.
         var byIndex = wanted.Zip(decoded).ToDictionary(pair => pair.First, pair => pair.Second);
-        return starts
-            .Select(start => Enumerable.Range(start, runLength).TakeWhile(byIndex.ContainsKey).Select(i => byIndex[i]).ToArray())
+        return starts.Zip(lengths)
+            .Select(run => Enumerable.Range(run.First, run.Second).TakeWhile(byIndex.ContainsKey).Select(i => byIndex[i]).ToArray())
             .ToList();
     }
 

@@ -5,10 +5,12 @@ namespace Vsr.Engine.Quality;
 
 /// <summary>PSNR and SSIM of a method's luma against the source frames, averaged over the frames measured.</summary>
 /// <param name="TemporalPsnrY">
-/// How steady the method's error is from one frame to the next: the PSNR-Y of each pair of consecutive frames' change
-/// (the method's second frame less its first) against the source's change, averaged over the pairs; null where no two
-/// consecutive frames were measured. An error that stays put (a method a little soft everywhere, or a level off) costs
-/// nothing here; one that differs from frame to frame, seen as flicker or crawling texture, does.
+/// How steady the method's picture is where the source's stands still, from one frame to the next (flicker): over the
+/// still parts of each pair of consecutive frames (<see cref="UpscaleProbe.IsStill"/>), the PSNR-Y of the method's change
+/// from the first frame to the second against the source's change there, the squared errors of all pairs pooled; null
+/// where no pair had a still part. The method's change less the source's is the change of the method's error, so an error
+/// that stays put (softness, a level off) costs nothing, and one that comes and goes does. Not motion-compensated: moving
+/// parts are left out, as their error moves with them.
 /// </param>
 public sealed record LumaScore(double PsnrY, double SsimY, double? TemporalPsnrY = null);
 
@@ -20,9 +22,10 @@ public sealed record LumaScore(double PsnrY, double SsimY, double? TemporalPsnrY
 /// <param name="Lanczos">swscale's lanczos enlargement of the same shrunk frames.</param>
 /// <param name="Bicubic">swscale's bicubic enlargement of the same shrunk frames.</param>
 /// <param name="ModelTime">The enhancer's own time, all frames together, after one untimed run to warm it up.</param>
-/// <param name="Pairs">How many pairs of consecutive frames the temporal figures (<see cref="LumaScore.TemporalPsnrY"/>) average.</param>
+/// <param name="Pairs">How many pairs of consecutive frames were measured for the temporal figures (<see cref="LumaScore.TemporalPsnrY"/>).</param>
+/// <param name="StillFraction">The share of the pairs' pixels that stood still and so were counted in the temporal figures; null without pairs.</param>
 public sealed record UpscaleProbeResult(int Frames, int Width, int Height, LumaScore Model, LumaScore Lanczos, LumaScore Bicubic, TimeSpan ModelTime,
-    int Pairs = 0);
+    int Pairs = 0, double? StillFraction = null);
 
 /// <summary>Sample frames cropped to a multiple of <see cref="Scale"/> (<see cref="Originals"/>) and shrunk by it (<see cref="Small"/>).</summary>
 /// <param name="RunLengths">
@@ -141,11 +144,13 @@ public static class UpscaleProbe
     {
         var (width, height) = (shrunk.Width, shrunk.Height);
         var frames = new List<LumaScore[]>(shrunk.Originals.Count);
-        var pairs = new List<double[]>();
+        // Per method, the squared change of its error over the still pixels of every pair, and how many pixels those were.
+        var changeSquared = new double[3];
+        var (pairs, still) = (0, 0L);
         foreach (var (first, length) in shrunk.Runs())
         {
-            // Each method's error on the run's previous frame, kept for the change to the next.
-            float[][]? previous = null;
+            // The run's previous frame: the source's luma, and each method's error, kept for the change to the next.
+            (double[] Reference, float[][] Errors)? previous = null;
             for (var i = first; i < first + length; i++)
             {
                 var lanczos = await RawFrameResize.ResizeAsync(shrunk.Small[i], shrunk.SmallWidth, shrunk.SmallHeight, width, height, "lanczos", cancellationToken);
@@ -156,17 +161,83 @@ public static class UpscaleProbe
                     .Select(candidate => Task.Run(() => Score(reference, candidate, width, height), cancellationToken)));
                 frames.Add(scored.Select(s => s.Score).ToArray());
                 var errors = scored.Select(s => s.Error).ToArray();
-                if (previous is not null)
+                if (previous is { } before)
                 {
-                    pairs.Add(errors.Zip(previous, ChangePsnr).ToArray());
+                    var mask = IsStill(before.Reference, reference, width, height);
+                    pairs++;
+                    still += mask.Count(m => m);
+                    for (var method = 0; method < 3; method++)
+                    {
+                        changeSquared[method] += ChangeSquared(errors[method], before.Errors[method], mask);
+                    }
                 }
 
-                previous = errors;
+                previous = (reference, errors);
             }
         }
 
-        return new UpscaleProbeResult(frames.Count, width, height, Mean(frames, pairs, 0), Mean(frames, pairs, 1), Mean(frames, pairs, 2), modelTime,
-            pairs.Count);
+        double? Temporal(int method) => still > 0 ? FrameQuality.PsnrOf(changeSquared[method] / still) : null;
+        LumaScore Mean(int method) => new(frames.Average(f => f[method].PsnrY), frames.Average(f => f[method].SsimY), Temporal(method));
+        return new UpscaleProbeResult(frames.Count, width, height, Mean(0), Mean(1), Mean(2), modelTime, pairs,
+            pairs > 0 ? (double)still / ((long)pairs * width * height) : null);
+    }
+
+    /// <summary>The mean absolute change of the source's luma, in levels, under which an 8×8 block counts as still.</summary>
+    public const double StillThreshold = 3;
+
+    /// <summary>
+    /// The pixels of the 8×8 blocks (and the partial blocks at the edges) whose source luma changes by at most
+    /// <see cref="StillThreshold"/> levels on average from <paramref name="first"/> to <paramref name="second"/>: the
+    /// parts of the picture that stand still, give or take the sensor's noise.
+    /// </summary>
+    public static bool[] IsStill(double[] first, double[] second, int width, int height)
+    {
+        const int block = 8;
+        var mask = new bool[width * height];
+        for (var by = 0; by < height; by += block)
+        {
+            for (var bx = 0; bx < width; bx += block)
+            {
+                var (sum, count) = (0.0, 0);
+                for (var y = by; y < Math.Min(by + block, height); y++)
+                {
+                    for (var x = bx; x < Math.Min(bx + block, width); x++)
+                    {
+                        sum += Math.Abs(second[(y * width) + x] - first[(y * width) + x]);
+                        count++;
+                    }
+                }
+
+                if (sum / count <= StillThreshold)
+                {
+                    for (var y = by; y < Math.Min(by + block, height); y++)
+                    {
+                        Array.Fill(mask, true, (y * width) + bx, Math.Min(block, width - bx));
+                    }
+                }
+            }
+        }
+
+        return mask;
+    }
+
+    /// <summary>
+    /// The summed square of a method's change of error over the masked pixels: its frame-to-frame change less the
+    /// source's there.
+    /// </summary>
+    private static double ChangeSquared(float[] error, float[] previousError, bool[] mask)
+    {
+        var squared = 0.0;
+        for (var i = 0; i < error.Length; i++)
+        {
+            if (mask[i])
+            {
+                var d = (double)error[i] - previousError[i];
+                squared += d * d;
+            }
+        }
+
+        return squared;
     }
 
     /// <summary>A method's PSNR-Y and SSIM-Y against the reference, and its error (method less reference) at each pixel.</summary>
@@ -186,25 +257,6 @@ public static class UpscaleProbe
 
         return (new LumaScore(FrameQuality.Psnr(reference, luma), FrameQuality.Ssim(reference, luma, width, height)), error);
     }
-
-    /// <summary>
-    /// The PSNR of a method's frame-to-frame change against the source's: its change less the source's is the change of
-    /// its error, so only the error's own change counts.
-    /// </summary>
-    private static double ChangePsnr(float[] error, float[] previousError)
-    {
-        var squared = 0.0;
-        for (var i = 0; i < error.Length; i++)
-        {
-            var d = (double)error[i] - previousError[i];
-            squared += d * d;
-        }
-
-        return FrameQuality.PsnrOf(squared / error.Length);
-    }
-
-    private static LumaScore Mean(List<LumaScore[]> frames, List<double[]> pairs, int method) =>
-        new(frames.Average(f => f[method].PsnrY), frames.Average(f => f[method].SsimY), pairs.Count > 0 ? pairs.Average(p => p[method]) : null);
 
     /// <summary>The top-left <paramref name="toWidth"/>×<paramref name="toHeight"/> of a packed RGB24 frame.</summary>
     internal static byte[] Crop(byte[] frame, int width, int toWidth, int toHeight)

@@ -1,6 +1,10 @@
 namespace Vsr.Grains.Jobs;
 
 /// <summary>PSNR (dB) and SSIM of a method's luma against the video's own frames.</summary>
+/// <param name="TemporalPsnrY">
+/// Flicker: the PSNR-Y of the method's frame-to-frame change against the video's own, over the parts of consecutive
+/// frames where the picture stands still; null where none did.
+/// </param>
 [GenerateSerializer, Immutable]
 public sealed record LumaQuality(
     [property: Id(0)] double PsnrY,
@@ -25,11 +29,10 @@ public sealed record LumaQuality(
 /// <param name="Device">The device key the measurement ran on.</param>
 /// <param name="Error">Why no figures could be measured, or null.</param>
 /// <param name="Pairs">
-/// How many pairs of consecutive frames (each sample frame and the one after it) the temporal figures average: the PSNR-Y
-/// of each method's frame-to-frame change against the video's own (<see cref="LumaQuality.TemporalPsnrY"/>). A steady
-/// error costs nothing there; one that changes from frame to frame, seen as flicker, does. 0 in a report measured before
-/// these figures existed, or of a one-frame video.
+/// How many pairs of consecutive frames (each sample frame and the one after it) were measured for the temporal figures
+/// (<see cref="LumaQuality.TemporalPsnrY"/>). 0 in a report measured before these figures existed, or of a one-frame video.
 /// </param>
+/// <param name="StillFraction">The share of the pairs' pixels where the picture stood still, over which the temporal figures are taken.</param>
 [GenerateSerializer, Immutable]
 public sealed record QualityReport(
     [property: Id(0)] string Model,
@@ -43,14 +46,15 @@ public sealed record QualityReport(
     [property: Id(8)] double? ModelMillisecondsPerFrame = null,
     [property: Id(9)] string? Device = null,
     [property: Id(10)] string? Error = null,
-    [property: Id(11)] int Pairs = 0)
+    [property: Id(11)] int Pairs = 0,
+    [property: Id(12)] double? StillFraction = null)
 {
     /// <summary>The model's PSNR-Y above lanczos's, in dB: positive when the model recovers more of this footage.</summary>
     public double? GainOverLanczosDb => Enhanced is { } model && Lanczos is { } lanczos ? Math.Round(model.PsnrY - lanczos.PsnrY, 3) : null;
 
     /// <summary>
-    /// The model's temporal PSNR-Y above lanczos's, in dB: negative when the model's frames change more than the video's
-    /// own from one frame to the next than lanczos's do (flicker); null without pairs.
+    /// The model's temporal PSNR-Y above lanczos's, in dB: negative when the model's picture changes more than the video's
+    /// own where it stands still (flicker) than lanczos's does; null where no still part was measured.
     /// </summary>
     public double? TemporalGainOverLanczosDb => Enhanced?.TemporalPsnrY is { } model && Lanczos?.TemporalPsnrY is { } lanczos
         ? Math.Round(model - lanczos, 3)

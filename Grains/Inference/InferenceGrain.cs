@@ -86,7 +86,8 @@ public sealed class InferenceGrain(
             probe.Model, probe.Scale, probe.JobId, result.Frames, result.Model.PsnrY, result.Lanczos.PsnrY, _device);
         return new QualityReport(probe.Model, probe.Scale, result.Frames, result.Width, result.Height,
             Rounded(result.Model), Rounded(result.Lanczos), Rounded(result.Bicubic),
-            Math.Round(result.ModelTime.TotalMilliseconds / result.Frames, 1), this.GetPrimaryKeyString(), Pairs: result.Pairs);
+            Math.Round(result.ModelTime.TotalMilliseconds / result.Frames, 1), this.GetPrimaryKeyString(), Pairs: result.Pairs,
+            StillFraction: result.StillFraction is { } still ? Math.Round(still, 3) : null);
     }
 
     private static LumaQuality Rounded(LumaScore score) =>

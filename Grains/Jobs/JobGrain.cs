@@ -50,6 +50,7 @@ public sealed class JobGrain(
     private bool _reminderHeld;
     private DateTimeOffset _lastProgressEvent;
     private JobStatus _listed;
+    private Task? _listing;
 
     private JobState Job => state.State;
 
@@ -65,7 +66,7 @@ public sealed class JobGrain(
         await HoldReminderWhileCallbackPendingAsync();
         StartCallback();
         // Once per activation, so a change the list missed (or a job older than the list) is listed when the job is next read.
-        await ListAsync();
+        StartListing();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -95,7 +96,7 @@ public sealed class JobGrain(
             await state.WriteStateAsync();
             logger.LogInformation("Job {Job} accepted: {File} x{Scale}, model {Model}, content {Content}", this.GetPrimaryKey(), request.FileName, request.Scale,
                 request.Model ?? "(by content)", request.Content);
-            await ListAsync();
+            StartListing();
         }
         else if (IsEnded && Job.Request is null && request.CallbackUrl is not null)
         {
@@ -867,30 +868,48 @@ public sealed class JobGrain(
             logger.LogWarning(e, "Could not publish progress of job {Job}", this.GetPrimaryKey());
         }
 
-        await ListAsync();
+        StartListing();
     }
 
     /// <summary>
-    /// Records the job's status in its creation day's list (<see cref="IJobListGrain"/>) when it has changed since this
-    /// activation last did. Best effort, like the progress events: the list only orders and filters, the job itself is
-    /// read for what is shown, and a change not recorded is recorded with the next one or the next activation.
+    /// Records the job's status in its creation hour's list (<see cref="IJobListGrain"/>) when it has changed since this
+    /// activation last did. Runs beside the job, one recording at a time, so the job never waits on the list and the list
+    /// never receives an older status after a newer one. Best effort, like the progress events: the list only orders and
+    /// filters, the job itself is read for what is shown. A failed recording is tried again a few times; after that, the
+    /// next change or the next activation records it.
     /// </summary>
-    private async Task ListAsync()
+    private void StartListing()
     {
-        if (Job.Status == JobStatus.None || Job.CreatedAt is not { } createdAt || _listed == Job.Status)
+        if (_listing is { IsCompleted: false } || Job.Status == JobStatus.None || Job.CreatedAt is null || _listed == Job.Status)
         {
             return;
         }
 
-        var status = Job.Status;
-        try
+        _listing = ListAsync();
+    }
+
+    private async Task ListAsync()
+    {
+        TimeSpan[] retries = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30)];
+        var failures = 0;
+        while (Job.Status != JobStatus.None && Job.CreatedAt is { } createdAt && _listed != Job.Status)
         {
-            await GrainFactory.GetGrain<IJobListGrain>(IJobListGrain.DayKey(createdAt)).Record(new JobListing(this.GetPrimaryKey(), createdAt, status));
-            _listed = status;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogWarning(e, "Could not list job {Job} as {Status}", this.GetPrimaryKey(), status);
+            var status = Job.Status;
+            try
+            {
+                await GrainFactory.GetGrain<IJobListGrain>(IJobListGrain.BucketKey(createdAt)).Record(new JobListing(this.GetPrimaryKey(), createdAt, status));
+                _listed = status;
+            }
+            catch (Exception e)
+            {
+                if (failures == retries.Length)
+                {
+                    logger.LogWarning(e, "Could not list job {Job} as {Status}; its next change or activation lists it", this.GetPrimaryKey(), status);
+                    return;
+                }
+
+                await Task.Delay(retries[failures++]);
+            }
         }
     }
 

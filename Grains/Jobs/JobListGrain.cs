@@ -1,32 +1,33 @@
 namespace Vsr.Grains.Jobs;
 
-/// <summary>The persisted state of one day's job list, newest first.</summary>
+/// <summary>The persisted state of one hour's job list, newest first.</summary>
 [GenerateSerializer]
 public sealed class JobListState
 {
     [Id(0)] public List<JobListing> Jobs { get; set; } = [];
 }
 
-/// <summary>One UTC day's jobs (<see cref="IJobListGrain"/>), saved in the job store beside the jobs themselves.</summary>
+/// <summary>One UTC hour's jobs (<see cref="IJobListGrain"/>), saved in the job store beside the jobs themselves.</summary>
 public sealed class JobListGrain(
     [PersistentState(stateName: "jobList", storageName: JobGrain.StorageName)] IPersistentState<JobListState> state) : Grain, IJobListGrain
 {
-    // Whether this activation has registered the day: once each, so a registration that failed is made again.
-    private bool _dayRegistered;
+    // Whether this activation has registered the hour: once each, so a registration that failed is made again.
+    private bool _bucketRegistered;
 
     private List<JobListing> Jobs => state.State.Jobs;
 
     async ValueTask IJobListGrain.Record(JobListing listing)
     {
-        if (!_dayRegistered)
+        if (!_bucketRegistered)
         {
-            await GrainFactory.GetGrain<IJobDaysGrain>(0).Add(this.GetPrimaryKeyString());
-            _dayRegistered = true;
+            await GrainFactory.GetGrain<IJobListIndexGrain>(0).Add(this.GetPrimaryKeyString());
+            _bucketRegistered = true;
         }
 
         var index = Jobs.FindIndex(j => j.Id == listing.Id);
-        if (index >= 0 && Jobs[index] == listing)
+        if (index >= 0 && (Jobs[index] == listing || (Jobs[index].Status.IsTerminal() && !listing.Status.IsTerminal())))
         {
+            // Known as it is, or already ended: a job's status only moves forward.
             return;
         }
 
@@ -45,13 +46,15 @@ public sealed class JobListGrain(
         }
         catch
         {
-            // Not saved: the list stays as it was, and the job grain records the change again on its next one.
+            // Not saved: the list stays as it was, and the job grain records the change again. A write refused for a
+            // stale version would be refused again: the next activation reads the stored list afresh.
             Jobs.Remove(listing);
             if (previous is not null)
             {
                 Jobs.Insert(index, previous);
             }
 
+            DeactivateOnIdle();
             throw;
         }
     }
@@ -64,40 +67,45 @@ public sealed class JobListGrain(
             .ToList());
 }
 
-/// <summary>The persisted state of <see cref="IJobDaysGrain"/>: day keys, oldest first.</summary>
+/// <summary>The persisted state of <see cref="IJobListIndexGrain"/>: hour keys, oldest first.</summary>
 [GenerateSerializer]
-public sealed class JobDaysState
+public sealed class JobListIndexState
 {
-    [Id(0)] public List<string> Days { get; set; } = [];
+    [Id(0)] public List<string> Buckets { get; set; } = [];
 }
 
-/// <summary>The days that have jobs (<see cref="IJobDaysGrain"/>): one short string a day.</summary>
-public sealed class JobDaysGrain(
-    [PersistentState(stateName: "jobDays", storageName: JobGrain.StorageName)] IPersistentState<JobDaysState> state) : Grain, IJobDaysGrain
+/// <summary>The hours that have jobs (<see cref="IJobListIndexGrain"/>): one short string an hour, written once each.</summary>
+public sealed class JobListIndexGrain(
+    [PersistentState(stateName: "jobListIndex", storageName: JobGrain.StorageName)] IPersistentState<JobListIndexState> state) : Grain, IJobListIndexGrain
 {
-    async ValueTask IJobDaysGrain.Add(string dayKey)
+    private List<string> Buckets => state.State.Buckets;
+
+    async ValueTask IJobListIndexGrain.Add(string bucketKey)
     {
-        var at = state.State.Days.BinarySearch(dayKey, StringComparer.Ordinal);
+        var at = Buckets.BinarySearch(bucketKey, StringComparer.Ordinal);
         if (at >= 0)
         {
             return;
         }
 
-        state.State.Days.Insert(~at, dayKey);
+        Buckets.Insert(~at, bucketKey);
         try
         {
             await state.WriteStateAsync();
         }
         catch
         {
-            state.State.Days.Remove(dayKey);
+            Buckets.Remove(bucketKey);
+            DeactivateOnIdle();
             throw;
         }
     }
 
-    ValueTask<IReadOnlyList<string>> IJobDaysGrain.AtOrBefore(string? dayKey) =>
-        ValueTask.FromResult<IReadOnlyList<string>>(state.State.Days
-            .Where(d => dayKey is null || string.CompareOrdinal(d, dayKey) <= 0)
-            .Reverse()
-            .ToList());
+    ValueTask<IReadOnlyList<string>> IJobListIndexGrain.AtOrBefore(string? bucketKey, int limit)
+    {
+        // The first hour after bucketKey, or the end: the hours before it, newest first.
+        var found = bucketKey is null ? ~Buckets.Count : Buckets.BinarySearch(bucketKey, StringComparer.Ordinal);
+        var end = found >= 0 ? found + 1 : ~found;
+        return ValueTask.FromResult<IReadOnlyList<string>>(Buckets.Take(end).Reverse().Take(Math.Max(0, limit)).ToList());
+    }
 }

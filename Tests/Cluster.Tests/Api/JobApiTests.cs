@@ -214,7 +214,8 @@ public sealed class JobApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         var quality = job.GetProperty("quality");
         Assert.Equal(JsonValueKind.Null, quality.GetProperty("error").ValueKind);
         Assert.Equal("real-x2", quality.GetProperty("model").GetString());
-        // Four sample frames, each with the frame after it for the temporal figures.
+        // Four sample frames, each with the frame after it for the temporal figures, taken where testsrc2 stands still.
+        Assert.InRange(quality.GetProperty("stillFraction").GetDouble(), 0.05, 1);
         Assert.Equal((2, 8, 4, 64, 48), (quality.GetProperty("scale").GetInt32(), quality.GetProperty("frames").GetInt32(),
             quality.GetProperty("pairs").GetInt32(), quality.GetProperty("width").GetInt32(), quality.GetProperty("height").GetInt32()));
         var (model, lanczos, bicubic) = (Figures(quality, "enhanced"), Figures(quality, "lanczos"), Figures(quality, "bicubic"));

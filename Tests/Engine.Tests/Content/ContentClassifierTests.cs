@@ -135,20 +135,28 @@ public sealed class ContentClassifierTests
     }
 
     [Fact]
-    public async Task A_run_that_would_pass_the_last_frame_is_cut_short()
+    public async Task A_run_stops_where_the_next_starts_and_at_the_last_frame()
     {
         using var scratch = new ScratchDirectory();
         var clip = scratch.File("ramp-short.mp4");
-        RunFfmpeg("-f", "lavfi", "-i", "color=c=black:size=32x16:rate=25:duration=0.4", "-vf", "geq=lum='N*5':cb=128:cr=128",
+        RunFfmpeg("-f", "lavfi", "-i", "color=c=black:size=32x16:rate=25:duration=0.4", "-vf", "geq=lum='N*5+40':cb=128:cr=128",
             "-c:v", "libx264", "-qp", "0", "-pix_fmt", "yuv444p", clip);
         var video = await VideoProbe.ProbeAsync(clip, CancellationToken.None);
         Assert.Equal(10, video.FrameCount);
 
-        // Ten samples of ten frames: each frame starts a run, and the runs overlap.
-        var runs = await FrameSampler.SampleRunsAsync(clip, video, 10, 2, CancellationToken.None);
+        // Four samples of ten frames start at 1, 3, 6 and 8; runs of three would overlap and pass frame 9.
+        var runs = await FrameSampler.SampleRunsAsync(clip, video, 4, 3, CancellationToken.None);
 
-        Assert.Equal([2, 2, 2, 2, 2, 2, 2, 2, 2, 1], runs.Select(r => r.Length));
-        Assert.Equal(runs[3][1], runs[4][0]);
+        int[][] expected = [[1, 2], [3, 4, 5], [6, 7], [8, 9]];
+        Assert.Equal(expected.Select(r => r.Length), runs.Select(r => r.Length));
+        for (var r = 0; r < runs.Count; r++)
+        {
+            for (var i = 0; i < runs[r].Length; i++)
+            {
+                var rgb = ((5 * expected[r][i]) + 40 - 16) * 255 / 219.0;
+                Assert.InRange(runs[r][i][((8 * 32) + 16) * 3], rgb - 3, rgb + 3);
+            }
+        }
     }
 
     [Fact]

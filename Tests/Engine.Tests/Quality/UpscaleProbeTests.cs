@@ -88,15 +88,17 @@ public sealed class UpscaleProbeTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Consecutive_frames_give_a_temporal_figure_per_pair_that_an_exact_copy_of_lanczos_matches()
+    public async Task Consecutive_frames_give_a_temporal_figure_over_their_still_parts_that_an_exact_copy_of_lanczos_matches()
     {
-        var runs = new[] { await MovingFramesAsync("testsrc2", 2), await MovingFramesAsync("mandelbrot", 3) };
+        var runs = new[] { StillPair(await PictureAsync("mandelbrot", 96, 64), 1), StillPair(await PictureAsync("testsrc2", 96, 64), 2) };
 
         var result = await UpscaleProbe.MeasureAsync(runs, 96, 64, new ResizingEnhancer("lanczos"), CancellationToken.None);
 
-        Assert.Equal((5, 3), (result.Frames, result.Pairs));
+        output.WriteLine($"lanczos {result.Lanczos}, bicubic {result.Bicubic}, still {result.StillFraction:P1}");
+        Assert.Equal((4, 2), (result.Frames, result.Pairs));
         Assert.Equal(result.Lanczos, result.Model);
-        Assert.NotNull(result.Lanczos.TemporalPsnrY);
+        // The moved square's blocks are left out; the rest stands still under a little sensor noise.
+        Assert.InRange(result.StillFraction!.Value, 0.6, 0.99);
         Assert.InRange(result.Lanczos.TemporalPsnrY!.Value, 15, 99);
         Assert.NotEqual(result.Lanczos.TemporalPsnrY, result.Bicubic.TemporalPsnrY);
     }
@@ -105,19 +107,55 @@ public sealed class UpscaleProbeTests(ITestOutputHelper output)
     public async Task A_steady_error_costs_nothing_in_the_temporal_figure_but_one_that_changes_each_frame_does()
     {
         // Darkened so that lanczos plus the offset stays below 255 and nothing clips.
-        var run = (await MovingFramesAsync("testsrc2", 3)).Select(f => f.Select(v => (byte)(v * 0.7)).ToArray()).ToArray();
+        var picture = (await PictureAsync("testsrc2", 96, 64)).Select(v => (byte)(v * 0.7)).ToArray();
+        var run = StillPair(picture, 3);
 
         var steady = await UpscaleProbe.MeasureAsync([run], 96, 64, new OffsetEnhancer(_ => 12), CancellationToken.None);
         var flickering = await UpscaleProbe.MeasureAsync([run], 96, 64, new OffsetEnhancer(call => call % 2 == 0 ? 6 : -6), CancellationToken.None);
 
         output.WriteLine($"steady {steady.Model} flickering {flickering.Model} lanczos {steady.Lanczos}");
-        // A level off by 12 everywhere: far from the frames, but it moves with them.
+        // A level off by 12 everywhere: far from the frames, but the same in both.
         Assert.True(steady.Model.PsnrY < steady.Lanczos.PsnrY - 3, $"steady {steady.Model.PsnrY:F2} dB vs lanczos {steady.Lanczos.PsnrY:F2} dB");
         Assert.Equal(steady.Lanczos.TemporalPsnrY!.Value, steady.Model.TemporalPsnrY!.Value, 2);
         // Half the offset, alternating from frame to frame: closer to the frames, but it flickers.
         Assert.True(flickering.Model.PsnrY > steady.Model.PsnrY, $"flickering {flickering.Model.PsnrY:F2} dB vs steady {steady.Model.PsnrY:F2} dB");
         Assert.True(flickering.Model.TemporalPsnrY < flickering.Lanczos.TemporalPsnrY - 3,
             $"flickering temporal {flickering.Model.TemporalPsnrY:F2} dB vs lanczos {flickering.Lanczos.TemporalPsnrY:F2} dB");
+    }
+
+    [Fact]
+    public async Task A_picture_that_moves_everywhere_has_no_still_part_and_so_no_temporal_figure()
+    {
+        // Coarse random texture panned by three pixels: every block changes by far more than noise.
+        var random = new Random(7);
+        var texture = new byte[99 * 64 * 3];
+        for (var i = 0; i < texture.Length; i += 12)
+        {
+            Array.Fill(texture, (byte)random.Next(256), i, Math.Min(12, texture.Length - i));
+        }
+
+        var first = UpscaleProbe.Crop(texture, 99, 96, 64);
+        var second = new byte[first.Length];
+        for (var y = 0; y < 64; y++)
+        {
+            texture.AsSpan(((y * 99) + 3) * 3, 96 * 3).CopyTo(second.AsSpan(y * 96 * 3));
+        }
+
+        var result = await UpscaleProbe.MeasureAsync([[first, second]], 96, 64, new ResizingEnhancer("lanczos"), CancellationToken.None);
+
+        Assert.Equal((1, 0.0), (result.Pairs, result.StillFraction));
+        Assert.Null(result.Model.TemporalPsnrY);
+    }
+
+    [Fact]
+    public void A_block_is_still_while_its_mean_change_stays_within_the_threshold()
+    {
+        var first = new double[16 * 8];
+        var second = first.Select((_, i) => i % 16 < 8 ? UpscaleProbe.StillThreshold : UpscaleProbe.StillThreshold + 0.01).ToArray();
+
+        var still = UpscaleProbe.IsStill(first, second, 16, 8);
+
+        Assert.All(Enumerable.Range(0, 128), i => Assert.Equal(i % 16 < 8, still[i]));
     }
 
     [Fact]
@@ -201,6 +239,22 @@ public sealed class UpscaleProbeTests(ITestOutputHelper output)
         var frames = Enumerable.Range(0, count).Select(i => buffer.ToArray()[(i * size)..((i + 1) * size)]).ToArray();
         Assert.NotEqual(frames[0], frames[1]);
         return frames;
+    }
+
+    /// <summary>
+    /// The picture, and the picture again a moment later from a still camera: a little sensor noise (±2 levels, seeded)
+    /// everywhere and a 16×16 square of it replaced by another part of it, as something moving would.
+    /// </summary>
+    private static byte[][] StillPair(byte[] picture, int seed)
+    {
+        var random = new Random(seed);
+        var later = picture.Select(v => (byte)Math.Clamp(v + random.Next(-2, 3), 0, 255)).ToArray();
+        for (var y = 0; y < 16; y++)
+        {
+            picture.AsSpan((((40 + y) * 96) + 64) * 3, 16 * 3).CopyTo(later.AsSpan((((8 + y) * 96) + 8) * 3));
+        }
+
+        return [picture, later];
     }
 
     /// <summary>Lanczos, then an offset added to every channel, chosen per call (the untimed warm-up run is call 0).</summary>

@@ -48,6 +48,10 @@ public sealed class ResumeTests : IAsyncLifetime
             before = await WaitForDoneChunksAsync(job, atLeast: 2);
         }
 
+        // The first cluster saved the job list (the job's hour and the hours index) in PostgreSQL beside the job.
+        var grainTypes = await _database.ColumnAsync("SELECT DISTINCT graintypestring FROM orleansstorage");
+        Assert.True(grainTypes.Count(t => t.Contains("joblist", StringComparison.OrdinalIgnoreCase)) == 2, string.Join(", ", grainTypes));
+
         await using var second = await StartClusterAsync();
         var outputKey = $"jobs/{id:N}/output.mp4";
         var clock = Stopwatch.StartNew();
@@ -74,10 +78,10 @@ public sealed class ResumeTests : IAsyncLifetime
 
         Assert.Contains(done.Chunks, c => before.All(b => b.Index != c.Index));
 
-        // The job list, saved in PostgreSQL by the first cluster, is read back and brought up to date by the second.
-        var day = IJobListGrain.DayKey(done.CreatedAt!.Value);
-        Assert.Contains(day, await second.Client.GetGrain<IJobDaysGrain>(0).AtOrBefore(null));
-        var list = second.Client.GetGrain<IJobListGrain>(day);
+        // The second cluster brings the stored list up to date.
+        var hour = IJobListGrain.BucketKey(done.CreatedAt!.Value);
+        Assert.Contains(hour, await second.Client.GetGrain<IJobListIndexGrain>(0).AtOrBefore(null, 10));
+        var list = second.Client.GetGrain<IJobListGrain>(hour);
         var listed = await list.List(null, JobStatus.Completed, 10);
         for (var waited = 0; listed.Count == 0 && waited < 50; waited++)
         {
