@@ -108,7 +108,9 @@ elif q.get("error"):
     print("run.sh: quality report: " + q["error"])
 else:
     print("run.sh: quality on %d frames of this video shrunk by %d and enlarged again (PSNR-Y dB / SSIM-Y against the frames;" % (q["frames"], q["scale"]))
-    print("        temporal: PSNR-Y of the change between consecutive frames, over %d pairs; lower means more flicker):" % q.get("pairs", 0))
+    still = q.get("stillFraction")
+    print("        temporal: PSNR-Y of the change between consecutive frames where the picture stands still (%s of %d pairs); lower means more flicker):"
+          % ("n/a" if still is None else "%.0f%%" % (100 * still), q.get("pairs", 0)))
     for name, key in ((q["model"], "enhanced"), ("lanczos", "lanczos"), ("bicubic", "bicubic")):
         t = q[key].get("temporalPsnrY")
         print("  %-22s %6.2f / %.4f   temporal %s" % (name, q[key]["psnrY"], q[key]["ssimY"], "n/a" if t is None else "%.2f" % t))

@@ -106,7 +106,9 @@ public static class JobList
         where T : class
     {
         var jobs = new List<T>(limit);
-        var scanned = await hours(after is null ? null : IJobListGrain.BucketKey(after.CreatedAt), maxHours);
+        // A cursor at an hour's start (an earlier walk's bound) leaves that whole hour out: start from the hour before.
+        var from = after is null ? null : IJobListGrain.BucketKey(after.Id == Guid.Empty ? after.CreatedAt.AddTicks(-1) : after.CreatedAt);
+        var scanned = await hours(from, maxHours);
         foreach (var hour in scanned)
         {
             var place = after is not null && IJobListGrain.BucketKey(after.CreatedAt) == hour ? after : null;

@@ -51,6 +51,7 @@ public sealed class JobGrain(
     private DateTimeOffset _lastProgressEvent;
     private JobStatus _listed;
     private Task? _listing;
+    private readonly CancellationTokenSource _listingStop = new();
 
     private JobState Job => state.State;
 
@@ -77,6 +78,8 @@ public sealed class JobGrain(
             await _run.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Current);
         }
 
+        // A recording waiting to be tried again gives way to the next activation's own.
+        await _listingStop.CancelAsync();
         if (_callback is not null)
         {
             // A callback still pending is picked up again by the next activation or the reminder.
@@ -892,7 +895,8 @@ public sealed class JobGrain(
     {
         TimeSpan[] retries = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30)];
         var failures = 0;
-        while (Job.Status != JobStatus.None && Job.CreatedAt is { } createdAt && _listed != Job.Status)
+        // Not while an end is being saved: it may yet be taken back, and its own event starts the recording again.
+        while (!_ending && !_listingStop.IsCancellationRequested && Job.Status != JobStatus.None && Job.CreatedAt is { } createdAt && _listed != Job.Status)
         {
             var status = Job.Status;
             try
@@ -908,7 +912,14 @@ public sealed class JobGrain(
                     return;
                 }
 
-                await Task.Delay(retries[failures++]);
+                try
+                {
+                    await Task.Delay(retries[failures++], _listingStop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
         }
     }

@@ -25,9 +25,9 @@ public sealed class JobListGrain(
         }
 
         var index = Jobs.FindIndex(j => j.Id == listing.Id);
-        if (index >= 0 && (Jobs[index] == listing || (Jobs[index].Status.IsTerminal() && !listing.Status.IsTerminal())))
+        if (index >= 0 && (Jobs[index] == listing || Jobs[index].Status.IsTerminal() || Rank(listing.Status) < Rank(Jobs[index].Status)))
         {
-            // Known as it is, or already ended: a job's status only moves forward.
+            // Known as it is, or further on already: a job's status only moves forward, and an ended one never changes.
             return;
         }
 
@@ -58,6 +58,8 @@ public sealed class JobListGrain(
             throw;
         }
     }
+
+    private static int Rank(JobStatus status) => status.IsTerminal() ? 3 : (int)status;
 
     ValueTask<IReadOnlyList<JobListing>> IJobListGrain.List(JobListCursor? after, JobStatus? status, int limit) =>
         ValueTask.FromResult<IReadOnlyList<JobListing>>(Jobs

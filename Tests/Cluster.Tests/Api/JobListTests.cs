@@ -122,7 +122,7 @@ public sealed class JobListTests(OperatorApiFixture api) : IClassFixture<Operato
 
         var pages = await walk.AllPagesAsync(status: null, limit: 3, maxHours: 48);
         var completed = await walk.AllPagesAsync(JobStatus.Completed, limit: 2, maxHours: 48);
-        var narrow = await walk.AllPagesAsync(JobStatus.Completed, limit: 10, maxHours: 2);
+        var narrow = await walk.AllPagesAsync(JobStatus.Completed, limit: 10, maxHours: 1);
 
         // Newest first; c and d share a time, so the larger id comes first.
         var byTime = listings.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id).Select(l => l.Id).ToList();
@@ -131,7 +131,7 @@ public sealed class JobListTests(OperatorApiFixture api) : IClassFixture<Operato
         // e is listed as processing but completed: it is shown only as what it is now, and a filter by the list's stale
         // status leaves it out until its grain records the change.
         Assert.Equal(byTime.Where(id => id != listings[0].Id && id != listings[3].Id && id != listings[4].Id), completed.SelectMany(p => p));
-        // Two hours per request: each page after the first begins by looking at the hour the last one ended in.
+        // One hour per request: each page goes on from the hour before the one the last page ended in.
         Assert.Equal(completed.SelectMany(p => p), narrow.SelectMany(p => p));
         Assert.True(narrow.Count >= 3, $"{narrow.Count} pages");
     }

@@ -150,12 +150,20 @@ public sealed class UpscaleProbeTests(ITestOutputHelper output)
     [Fact]
     public void A_block_is_still_while_its_mean_change_stays_within_the_threshold()
     {
-        var first = new double[16 * 8];
-        var second = first.Select((_, i) => i % 16 < 8 ? UpscaleProbe.StillThreshold : UpscaleProbe.StillThreshold + 0.01).ToArray();
+        // 20×10: two whole 8×8 blocks and partial ones at the right and bottom edges, which count as blocks of their own.
+        var first = new double[20 * 10];
+        var second = first.Select((_, i) => (i % 20, i / 20) switch
+        {
+            ( < 8, < 8) => UpscaleProbe.StillThreshold,
+            ( < 16, < 8) => UpscaleProbe.StillThreshold + 0.01,
+            (_, < 8) => 0,
+            ( < 8, _) => 100,
+            _ => 1,
+        }).ToArray();
 
-        var still = UpscaleProbe.IsStill(first, second, 16, 8);
+        var still = UpscaleProbe.IsStill(first, second, 20, 10);
 
-        Assert.All(Enumerable.Range(0, 128), i => Assert.Equal(i % 16 < 8, still[i]));
+        Assert.All(Enumerable.Range(0, 200), i => Assert.Equal((i % 20, i / 20) is ( < 8, < 8) or ( >= 16, < 8) or ( >= 8, >= 8), still[i]));
     }
 
     [Fact]
