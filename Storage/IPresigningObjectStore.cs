@@ -11,6 +11,12 @@ public interface IPresigningObjectStore : IObjectStore
     Task<Uri> PresignGetAsync(string key, TimeSpan timeToLive, CancellationToken cancellationToken);
 
     /// <summary>
+    /// A GET URL for this service's own readers (ffmpeg reading an object in place): signed for the store's own endpoint,
+    /// which the service reaches, not for the public one that <see cref="PresignGetAsync"/> gives clients.
+    /// </summary>
+    Task<Uri> PresignServiceGetAsync(string key, TimeSpan timeToLive, CancellationToken cancellationToken);
+
+    /// <summary>
     /// A URL that allows a plain HTTP PUT of the whole object <paramref name="key"/> for <paramref name="timeToLive"/>, so
     /// a client uploads straight to the store. Signing is local, as for <see cref="PresignGetAsync"/>.
     /// </summary>
@@ -18,4 +24,19 @@ public interface IPresigningObjectStore : IObjectStore
 
     /// <summary>The object's size in bytes, or null when it does not exist; reads no content.</summary>
     Task<long?> SizeAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>The object's size and entity tag, or null when it does not exist; reads no content.</summary>
+    Task<StoredObject?> StatAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Copies <paramref name="sourceKey"/> to <paramref name="destinationKey"/> inside the store, without the content
+    /// passing through this process, and only as it was while its entity tag was <paramref name="sourceETag"/>.
+    /// </summary>
+    /// <exception cref="ObjectNotFoundException">The source does not exist.</exception>
+    /// <exception cref="ObjectChangedException">The source was written again since; nothing is left at the destination.</exception>
+    Task CopyAsync(string sourceKey, string destinationKey, string sourceETag, CancellationToken cancellationToken);
 }
+
+/// <summary>What a store says of an object without reading it.</summary>
+/// <param name="ETag">The entity tag, without quotes: the same while the object is not written again.</param>
+public sealed record StoredObject(long Size, string ETag);

@@ -106,6 +106,64 @@ public sealed class S3ObjectStore : IPresigningObjectStore, IDisposable
         }
     }
 
+    public async Task<StoredObject?> StatAsync(string key, CancellationToken cancellationToken)
+    {
+        ObjectKey.Validate(key);
+        await EnsureBucketAsync(cancellationToken);
+        try
+        {
+            var stat = await _client.StatObjectAsync(new StatObjectArgs().WithBucket(Bucket).WithObject(key), cancellationToken);
+            return new StoredObject(stat.Size, stat.ETag.Trim('"'));
+        }
+        catch (Minio.Exceptions.ObjectNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// A server-side copy with the source's entity tag as its condition (S3 and MinIO refuse it when the tag differs).
+    /// A server that ignores the condition (moto) copies whatever is there, so the copy's own tag is checked as well;
+    /// a copy's tag can differ from its source's under some server-side encryption, so only a source that has also
+    /// changed counts as changed.
+    /// </summary>
+    public async Task CopyAsync(string sourceKey, string destinationKey, string sourceETag, CancellationToken cancellationToken)
+    {
+        ObjectKey.Validate(sourceKey, nameof(sourceKey));
+        ObjectKey.Validate(destinationKey, nameof(destinationKey));
+        await EnsureBucketAsync(cancellationToken);
+        var conditions = new Minio.DataModel.CopyConditions();
+        conditions.SetMatchETag(sourceETag);
+        var source = new CopySourceObjectArgs().WithBucket(Bucket).WithObject(sourceKey).WithCopyConditions(conditions);
+        try
+        {
+            await _client.CopyObjectAsync(new CopyObjectArgs().WithBucket(Bucket).WithObject(destinationKey).WithCopyObjectSource(source), cancellationToken);
+        }
+        catch (Minio.Exceptions.ObjectNotFoundException)
+        {
+            throw new ObjectNotFoundException(sourceKey);
+        }
+        catch (MinioException refused)
+        {
+            // A refused condition: the source was written again.
+            if (await SourceChangedAsync(sourceKey, sourceETag, cancellationToken))
+            {
+                throw new ObjectChangedException(sourceKey);
+            }
+
+            throw new IOException($"Copying '{sourceKey}' to '{destinationKey}' in bucket '{Bucket}' failed: {refused.Message}", refused);
+        }
+
+        if ((await StatAsync(destinationKey, cancellationToken))?.ETag != sourceETag && await SourceChangedAsync(sourceKey, sourceETag, cancellationToken))
+        {
+            await _client.RemoveObjectAsync(new RemoveObjectArgs().WithBucket(Bucket).WithObject(destinationKey), cancellationToken);
+            throw new ObjectChangedException(sourceKey);
+        }
+    }
+
+    private async Task<bool> SourceChangedAsync(string key, string eTag, CancellationToken cancellationToken) =>
+        (await StatAsync(key, cancellationToken))?.ETag != eTag;
+
     public async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken)
     {
         ObjectKey.Validate(key);
@@ -157,6 +215,10 @@ public sealed class S3ObjectStore : IPresigningObjectStore, IDisposable
     /// </summary>
     public Task<Uri> PresignGetAsync(string key, TimeSpan timeToLive, CancellationToken cancellationToken) =>
         PresignAsync(_publicClient, key, timeToLive, cancellationToken);
+
+    /// <summary>A GET URL signed for <see cref="S3ObjectStoreOptions.Endpoint"/>, for the service's own readers.</summary>
+    public Task<Uri> PresignServiceGetAsync(string key, TimeSpan timeToLive, CancellationToken cancellationToken) =>
+        PresignAsync(_client, key, timeToLive, cancellationToken);
 
     /// <summary>A PUT URL for a client of the service, signed for the public endpoint as <see cref="PresignGetAsync"/> is.</summary>
     public async Task<Uri> PresignPutAsync(string key, TimeSpan timeToLive, CancellationToken cancellationToken)

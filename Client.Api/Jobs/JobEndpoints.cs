@@ -333,13 +333,21 @@ public static class JobEndpoints
     /// queued. Anything short of a confirmed publish removes what was stored under the job id, unless
     /// <paramref name="claim"/> was lost meanwhile: what is stored is then the claim's new holder's, or its answer's.
     /// </summary>
-    internal static async Task<ProblemHttpResult?> StoreAndPublishAsync(SubmitJob request, string localSource, SubmissionClaim? claim,
+    internal static Task<ProblemHttpResult?> StoreAndPublishAsync(SubmitJob request, string localSource, SubmissionClaim? claim,
+        IObjectStore store, IJobQueue queue, ILogger logger) =>
+        StoreAndPublishAsync(request, () => store.PutFileAsync(request.SourceKey, localSource, CancellationToken.None), claim, store, queue, logger);
+
+    /// <summary>
+    /// Stores the job's source (<paramref name="storeSource"/> writes <c>request.SourceKey</c>) and its request, then
+    /// publishes it; anything short of a confirmed publish removes what was stored, unless the claim was lost meanwhile.
+    /// </summary>
+    internal static async Task<ProblemHttpResult?> StoreAndPublishAsync(SubmitJob request, Func<Task> storeSource, SubmissionClaim? claim,
         IObjectStore store, IJobQueue queue, ILogger logger)
     {
         var queued = false;
         try
         {
-            await store.PutFileAsync(request.SourceKey, localSource, CancellationToken.None);
+            await storeSource();
             await QueuedRequest.SaveAsync(store, request, CancellationToken.None);
             await queue.PublishAsync(request, CancellationToken.None);
             queued = true;

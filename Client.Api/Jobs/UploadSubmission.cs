@@ -20,6 +20,9 @@ namespace Vsr.Api.Jobs;
 /// </summary>
 public static class UploadSubmission
 {
+    /// <summary>How long the check of an upload may read it in place (a few GB at the store's in-cluster speed).</summary>
+    private static readonly TimeSpan CheckTimeout = TimeSpan.FromMinutes(15);
+
     /// <summary>The sweep runs this long after the URL expires, so a PUT or a submit under way at the expiry finishes first.</summary>
     private static readonly TimeSpan SweepGrace = TimeSpan.FromMinutes(30);
 
@@ -84,75 +87,78 @@ public static class UploadSubmission
             return SubmissionBusy();
         }
 
+        var presigning = (IPresigningObjectStore)store;
         var stagingKey = IUploadGrain.StagingKey(uploadId);
-        var size = await ((IPresigningObjectStore)store).SizeAsync(stagingKey, CancellationToken.None);
-        if (size is null)
+        var staged = await presigning.StatAsync(stagingKey, CancellationToken.None);
+        if (staged is null)
         {
             return UploadNotFound(uploadId, options);
         }
 
-        if (size > options.MaxUploadBytes)
+        if (staged.Size > options.MaxUploadBytes)
         {
             await store.DeletePrefixAsync(stagingKey, CancellationToken.None);
             return TooLarge(options);
         }
 
-        var scratch = Directory.CreateDirectory(Path.GetFullPath(options.ScratchDirectory)).FullName;
-        LocalObject local;
+        VideoInfo video;
+        using var limit = new CancellationTokenSource(CheckTimeout);
         try
         {
-            local = await store.GetLocalAsync(stagingKey, scratch, CancellationToken.None);
+            // Read in place over a short-lived URL: ffprobe streams what it needs, and nothing lands on the API's disk.
+            var url = await presigning.PresignServiceGetAsync(stagingKey, CheckTimeout, CancellationToken.None);
+            video = await VideoProbe.ProbeAsync(url.ToString(), limit.Token);
         }
-        catch (ObjectNotFoundException)
+        catch (InvalidVideoException invalid)
         {
-            return UploadNotFound(uploadId, options);
+            // It can never become a job: nothing to keep. (A PUT that replaced it during the read is refused too: the
+            // client PUT again, and submits again.)
+            await store.DeletePrefixAsync(stagingKey, CancellationToken.None);
+            return Problem(StatusCodes.Status422UnprocessableEntity, "Not a decodable video", invalid.Message);
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested)
+        {
+            return Problem(StatusCodes.Status503ServiceUnavailable, "The upload could not be read in time",
+                $"Checking '{uploadId}' took longer than {CheckTimeout}; the object store may be slow. Submit it again.");
         }
 
-        await using (local)
+        // These depend on the options too, so the upload stays for a submit with others.
+        if (OutputRefusal(video, template.Scale, codec) is { } refused)
         {
-            if (new FileInfo(local.Path).Length > options.MaxUploadBytes)
-            {
-                // PUT again, larger, between the size check and the download.
-                await store.DeletePrefixAsync(stagingKey, CancellationToken.None);
-                return TooLarge(options);
-            }
+            return refused;
+        }
 
-            VideoInfo video;
-            try
-            {
-                video = await VideoProbe.ProbeAsync(local.Path, CancellationToken.None);
-            }
-            catch (InvalidVideoException invalid)
-            {
-                // It can never become a job: nothing to keep.
-                await store.DeletePrefixAsync(stagingKey, CancellationToken.None);
-                return Problem(StatusCodes.Status422UnprocessableEntity, "Not a decodable video", invalid.Message);
-            }
+        if (claim.IsLost)
+        {
+            // The probe took longer than the claim's lease: the request holding it now goes on.
+            return SubmissionBusy();
+        }
 
-            // These depend on the options too, so the upload stays for a submit with others.
-            if (OutputRefusal(video, template.Scale, codec) is { } refused)
-            {
-                return refused;
-            }
-
-            if (claim.IsLost)
-            {
-                // The download and probe took longer than the claim's lease: the request holding it now goes on.
-                return SubmissionBusy();
-            }
-
-            var request = template with
-            {
-                JobId = id,
-                SourceKey = $"{JobKeys.Prefix(id)}source{extension}",
-                FileName = UploadName(fileName ?? "", extension),
-                SubmittedAt = DateTimeOffset.UtcNow,
-            };
-            // On failure only the job's folder goes: the staging object stays for a retry until its sweep.
-            if (await StoreAndPublishAsync(request, local.Path, claim, store, queue, logger) is { } failed)
+        var request = template with
+        {
+            JobId = id,
+            SourceKey = $"{JobKeys.Prefix(id)}source{extension}",
+            FileName = UploadName(fileName ?? "", extension),
+            SubmittedAt = DateTimeOffset.UtcNow,
+        };
+        try
+        {
+            // Copied inside the store, only as it was when checked. On failure only the job's folder goes: the staging
+            // object stays for a retry until its sweep.
+            if (await StoreAndPublishAsync(request, () => presigning.CopyAsync(stagingKey, request.SourceKey, staged.ETag, CancellationToken.None),
+                    claim, store, queue, logger) is { } failed)
             {
                 return failed;
             }
+        }
+        catch (ObjectChangedException)
+        {
+            return Problem(StatusCodes.Status409Conflict, "The upload changed while it was checked",
+                $"'{uploadId}' was PUT again while the video was being checked, so what was checked is not what is there now. Submit it again.");
+        }
+        catch (Vsr.Storage.ObjectNotFoundException)
+        {
+            return UploadNotFound(uploadId, options);
         }
 
         // The job has its own copy now; the sweep deletes whatever a later PUT writes here, and this too if it fails now.

@@ -9,11 +9,15 @@ public static class VideoProbe
     /// <summary>An r_frame_rate above this is a timestamp artefact (e.g. 90000/1), not a real rate.</summary>
     private const double MaxPlausibleFrameRate = 1000;
 
-    /// <summary>Throws <see cref="InvalidVideoException"/> when the file has no decodable video stream.</summary>
+    /// <summary>
+    /// Throws <see cref="InvalidVideoException"/> when the file has no decodable video stream. <paramref name="path"/> may
+    /// also be an http(s) URL, which ffprobe reads in place (with Range requests where it seeks).
+    /// </summary>
     public static async Task<VideoInfo> ProbeAsync(string path, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path))
+        var isUrl = path.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || path.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+        if (!isUrl && !File.Exists(path))
         {
             throw new FileNotFoundException("The video file does not exist.", path);
         }

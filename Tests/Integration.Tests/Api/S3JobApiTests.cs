@@ -105,6 +105,8 @@ public sealed class S3JobApiTests : IDisposable
         // The job runs on its own copy; the staging object went with the submit, and a PUT after it reaches no job.
         var store = factory.Services.GetRequiredService<Vsr.Storage.IObjectStore>();
         Assert.False(await store.ExistsAsync(Vsr.Grains.Intake.IUploadGrain.StagingKey(uploadId), CancellationToken.None));
+        // The API checked the upload in place and copied it inside the store: none of it passed through its own disk.
+        Assert.False(Directory.Exists(Path.Combine(_root, "api")), "the API wrote the upload to its scratch directory");
     }
 
     [Fact]

@@ -52,6 +52,37 @@ public sealed class S3ObjectStoreTests : ObjectStoreContract
     }
 
     [Fact]
+    public async Task A_copy_inside_the_store_takes_the_object_as_it_was_when_its_tag_was_read()
+    {
+        var first = RandomBytes(300_000);
+        await Store.PutAsync(Key("staged.mp4"), new MemoryStream(first), CancellationToken.None);
+        var stat = await _s3!.StatAsync(Key("staged.mp4"), CancellationToken.None);
+
+        await _s3.CopyAsync(Key("staged.mp4"), Key("copy.mp4"), stat!.ETag, CancellationToken.None);
+
+        Assert.Equal(first.Length, stat.Size);
+        Assert.DoesNotContain('"', stat.ETag);
+        await using var copied = (await Store.OpenReadAsync(Key("copy.mp4"), CancellationToken.None))!;
+        using var buffer = new MemoryStream();
+        await copied.CopyToAsync(buffer);
+        Assert.Equal(first, buffer.ToArray());
+        Assert.Null(await _s3.StatAsync(Key("nothing.mp4"), CancellationToken.None));
+        await Assert.ThrowsAsync<ObjectNotFoundException>(() => _s3.CopyAsync(Key("nothing.mp4"), Key("copy2.mp4"), stat.ETag, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_copy_of_an_object_written_again_since_its_tag_was_read_is_refused_and_leaves_nothing()
+    {
+        await Store.PutAsync(Key("staged.mp4"), new MemoryStream(RandomBytes(1000)), CancellationToken.None);
+        var checkedTag = (await _s3!.StatAsync(Key("staged.mp4"), CancellationToken.None))!.ETag;
+        await Store.PutAsync(Key("staged.mp4"), new MemoryStream(RandomBytes(2000)), CancellationToken.None);
+
+        await Assert.ThrowsAsync<ObjectChangedException>(() => _s3.CopyAsync(Key("staged.mp4"), Key("copy.mp4"), checkedTag, CancellationToken.None));
+
+        Assert.False(await Store.ExistsAsync(Key("copy.mp4"), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_read_stream_knows_its_length_and_reads_on_from_wherever_it_is_moved()
     {
         var content = RandomBytes(1024 * 1024);
