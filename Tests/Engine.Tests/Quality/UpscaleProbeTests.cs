@@ -208,30 +208,21 @@ public sealed class UpscaleProbeTests(ITestOutputHelper output)
     }
 
     /// <summary>One RGB24 frame of an ffmpeg test source.</summary>
-    internal static async Task<byte[]> PictureAsync(string source, int width, int height)
-    {
-        var input = source.Contains("size=") ? source : $"{source}=size={width}x{height}";
-        var start = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "-v", "error", "-f", "lavfi", "-i", input, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var ffmpeg = Process.Start(start)!;
-        using var buffer = new MemoryStream();
-        var error = ffmpeg.StandardError.ReadToEndAsync();
-        await ffmpeg.StandardOutput.BaseStream.CopyToAsync(buffer);
-        await ffmpeg.WaitForExitAsync();
-        Assert.True(ffmpeg.ExitCode == 0, await error);
-        Assert.Equal(width * height * 3, buffer.Length);
-        return buffer.ToArray();
-    }
+    internal static async Task<byte[]> PictureAsync(string source, int width, int height) =>
+        (await FramesAsync(source.Contains("size=") ? source : $"{source}=size={width}x{height}", 1, width, height))[0];
 
     /// <summary>Consecutive 96×64 RGB24 frames of a moving ffmpeg test source.</summary>
     private static async Task<byte[][]> MovingFramesAsync(string source, int count)
     {
+        var frames = await FramesAsync($"{source}=size=96x64:rate=25", count, 96, 64);
+        Assert.NotEqual(frames[0], frames[1]);
+        return frames;
+    }
+
+    private static async Task<byte[][]> FramesAsync(string input, int count, int width, int height)
+    {
         var start = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "-v", "error", "-f", "lavfi", "-i", $"{source}=size=96x64:rate=25", "-frames:v", $"{count}", "-f", "rawvideo", "-pix_fmt", "rgb24", "-" })
+        foreach (var argument in new[] { "-v", "error", "-f", "lavfi", "-i", input, "-frames:v", $"{count}", "-f", "rawvideo", "-pix_fmt", "rgb24", "-" })
         {
             start.ArgumentList.Add(argument);
         }
@@ -242,11 +233,10 @@ public sealed class UpscaleProbeTests(ITestOutputHelper output)
         await ffmpeg.StandardOutput.BaseStream.CopyToAsync(buffer);
         await ffmpeg.WaitForExitAsync();
         Assert.True(ffmpeg.ExitCode == 0, await error);
-        var size = 96 * 64 * 3;
+        var size = width * height * 3;
         Assert.Equal(size * count, buffer.Length);
-        var frames = Enumerable.Range(0, count).Select(i => buffer.ToArray()[(i * size)..((i + 1) * size)]).ToArray();
-        Assert.NotEqual(frames[0], frames[1]);
-        return frames;
+        var all = buffer.ToArray();
+        return Enumerable.Range(0, count).Select(i => all[(i * size)..((i + 1) * size)]).ToArray();
     }
 
     /// <summary>
