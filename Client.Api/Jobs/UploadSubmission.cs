@@ -107,7 +107,17 @@ public static class UploadSubmission
         {
             // Read in place over a short-lived URL: ffprobe streams what it needs, and nothing lands on the API's disk.
             var url = await presigning.PresignServiceGetAsync(stagingKey, CheckTimeout, CancellationToken.None);
-            video = await VideoProbe.ProbeAsync(url.ToString(), limit.Token);
+            video = await VideoProbe.ProbeAsync(url.ToString(), limit.Token, staged.ETag);
+        }
+        catch (SourceUnreadableException unreadable)
+        {
+            // Gone (swept), written again (the read asked for the checked version only), or the store's own trouble: the
+            // upload is kept in the last two cases.
+            var now = await presigning.StatAsync(stagingKey, CancellationToken.None);
+            logger.LogWarning(unreadable.InnerException, "Upload {Upload} could not be read for its check", uploadId);
+            return now is null ? UploadNotFound(uploadId, options)
+                : now.ETag != staged.ETag ? Changed(uploadId)
+                : Problem(StatusCodes.Status503ServiceUnavailable, "The upload could not be read", $"The object store did not serve '{uploadId}' to the check. Submit it again.");
         }
         catch (InvalidVideoException invalid)
         {
@@ -153,8 +163,7 @@ public static class UploadSubmission
         }
         catch (ObjectChangedException)
         {
-            return Problem(StatusCodes.Status409Conflict, "The upload changed while it was checked",
-                $"'{uploadId}' was PUT again while the video was being checked, so what was checked is not what is there now. Submit it again.");
+            return Changed(uploadId);
         }
         catch (Vsr.Storage.ObjectNotFoundException)
         {
@@ -183,6 +192,10 @@ public static class UploadSubmission
                 ? Problem(StatusCodes.Status501NotImplemented, "Direct uploads are off",
                     "This deployment's object store is not reachable by clients (Vsr:Api:DirectUploads is false); send the video in the 'file' field of POST /v1/jobs.")
                 : null;
+
+    private static ProblemHttpResult Changed(string uploadId) =>
+        Problem(StatusCodes.Status409Conflict, "The upload changed while it was checked",
+            $"'{uploadId}' was PUT again while the video was being checked, so what was checked is not what is there now. Submit it again.");
 
     private static ProblemHttpResult UploadNotFound(string uploadId, ApiOptions options) =>
         Problem(StatusCodes.Status404NotFound, "Upload not found",

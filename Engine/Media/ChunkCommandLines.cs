@@ -59,7 +59,7 @@ internal static class ChunkCommandLines
     /// decoded: <c>-noautorotate</c> where those filters turn the picture upright themselves.
     /// </summary>
     internal static IEnumerable<string> DecoderOptions(VideoInfo video) =>
-        TurnsAfterDeinterlacing(video) ? ["-noautorotate"] : [];
+        TurnsAfterDeinterlacing(video) ? [.. SourceInput.LocalFile, "-noautorotate"] : SourceInput.LocalFile;
 
     /// <summary>
     /// What turns a decoded source frame into the progressive BT.709 SDR picture the model and encoder expect.

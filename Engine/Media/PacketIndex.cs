@@ -23,12 +23,14 @@ internal sealed record PacketIndex(
     long LastFrameDuration,
     int UndecodableLeadingFrames)
 {
-    public static async Task<PacketIndex> ReadAsync(string path, int streamIndex, CancellationToken cancellationToken)
+    /// <param name="inputOptions">Options before the input (<see cref="SourceInput"/>); a local file's by default.</param>
+    public static async Task<PacketIndex> ReadAsync(string path, int streamIndex, CancellationToken cancellationToken,
+        IReadOnlyList<string>? inputOptions = null)
     {
         string[] arguments =
         [
             "-v", "error", "-select_streams", streamIndex.ToString(CultureInfo.InvariantCulture),
-            "-show_entries", "packet=pts,duration,flags", "-of", "csv=p=0", path,
+            "-show_entries", "packet=pts,duration,flags", "-of", "csv=p=0", .. inputOptions ?? SourceInput.LocalFile, path,
         ];
         var packets = new List<Packet>();
         var everyPacketHasPts = true;

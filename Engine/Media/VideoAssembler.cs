@@ -65,7 +65,7 @@ public static class VideoAssembler
             await File.WriteAllTextAsync(listPath, ConcatList(video, chunks), cancellationToken);
             var arguments = new List<string> { "-hide_banner", "-nostats", "-v", "error", "-nostdin" };
             arguments.AddRange(VideoDelay(video));
-            arguments.AddRange(["-f", "concat", "-safe", "0", "-i", listPath, "-i", sourcePath]);
+            arguments.AddRange(["-f", "concat", "-safe", "0", "-i", listPath, .. SourceInput.LocalFile, "-i", sourcePath]);
             arguments.AddRange(["-map", "0:v", .. streamArguments, "-map_metadata", "1", "-map_chapters", "1"]);
             arguments.AddRange(["-c:v", "copy", "-y", output]);
             await FfmpegProcess.CaptureOutputAsync(FfmpegProcess.Ffmpeg, arguments, cancellationToken);

@@ -11,18 +11,21 @@ public static class VideoProbe
 
     /// <summary>
     /// Throws <see cref="InvalidVideoException"/> when the file has no decodable video stream. <paramref name="path"/> may
-    /// also be an http(s) URL, which ffprobe reads in place (with Range requests where it seeks).
+    /// also be an http(s) URL, which ffprobe reads in place (with Range requests where it seeks), of the version with
+    /// <paramref name="eTag"/> when given; a read the server refuses or that stalls throws <see cref="SourceUnreadableException"/>.
+    /// Either way only the formats and protocols of <see cref="SourceInput"/> are opened.
     /// </summary>
-    public static async Task<VideoInfo> ProbeAsync(string path, CancellationToken cancellationToken)
+    public static async Task<VideoInfo> ProbeAsync(string path, CancellationToken cancellationToken, string? eTag = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var isUrl = path.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || path.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+        var isUrl = SourceInput.IsUrl(path);
+        var inputOptions = isUrl ? SourceInput.Url(eTag) : SourceInput.LocalFile;
         if (!isUrl && !File.Exists(path))
         {
             throw new FileNotFoundException("The video file does not exist.", path);
         }
 
-        using var layout = await ReadLayoutAsync(path, cancellationToken);
+        using var layout = await ReadLayoutAsync(path, inputOptions, cancellationToken);
         var root = layout.RootElement;
         var streams = root.TryGetProperty("streams", out var s) ? s.EnumerateArray().ToList() : [];
         var video = streams.FirstOrDefault(st => CodecType(st) == "video" && !IsAttachedPicture(st));
@@ -50,7 +53,7 @@ public static class VideoProbe
         }
 
         var streamIndex = IntOrZero(video, "index");
-        var packets = await ReadPacketsAsync(path, streamIndex, cancellationToken);
+        var packets = await ReadPacketsAsync(path, inputOptions, streamIndex, cancellationToken);
         if (packets.FrameCount == 0)
         {
             throw new InvalidVideoException("the video stream has no frames");
@@ -91,7 +94,7 @@ public static class VideoProbe
         };
     }
 
-    private static async Task<JsonDocument> ReadLayoutAsync(string path, CancellationToken cancellationToken)
+    private static async Task<JsonDocument> ReadLayoutAsync(string path, IReadOnlyList<string> inputOptions, CancellationToken cancellationToken)
     {
         string[] arguments =
         [
@@ -100,9 +103,9 @@ public static class VideoProbe
             "stream=index,codec_type,codec_name,width,height,sample_aspect_ratio,r_frame_rate,avg_frame_rate,time_base,"
                 + "color_transfer,color_primaries,color_space,color_range,field_order"
                 + ":stream_side_data=rotation:stream_disposition=attached_pic:format=start_time,duration",
-            "-of", "json", path,
+            "-of", "json", .. inputOptions, path,
         ];
-        var json = await RunProbeAsync(() => FfmpegProcess.CaptureOutputAsync(FfmpegProcess.Ffprobe, arguments, cancellationToken), path);
+        var json = await RunProbeAsync(() => FfmpegProcess.CaptureOutputAsync(FfmpegProcess.Ffprobe, arguments, cancellationToken), path, cancellationToken);
         try
         {
             return JsonDocument.Parse(json);
@@ -113,11 +116,19 @@ public static class VideoProbe
         }
     }
 
-    private static Task<PacketIndex> ReadPacketsAsync(string path, int streamIndex, CancellationToken cancellationToken) =>
-        RunProbeAsync(() => PacketIndex.ReadAsync(path, streamIndex, cancellationToken), path);
+    private static Task<PacketIndex> ReadPacketsAsync(string path, IReadOnlyList<string> inputOptions, int streamIndex, CancellationToken cancellationToken) =>
+        RunProbeAsync(() => PacketIndex.ReadAsync(path, streamIndex, cancellationToken, inputOptions), path, cancellationToken);
 
-    /// <summary>An ffprobe failure on an existing file means the file is not a video we can read: say so to the user.</summary>
-    private static async Task<T> RunProbeAsync<T>(Func<Task<T>> probe, string path)
+    /// <summary>What ffprobe says when the server or the network, not the content, stopped a read over http(s).</summary>
+    private static readonly string[] TransportFailures =
+        ["Server returned", "HTTP error", "Connection refused", "Connection reset", "Connection timed out", "Operation timed out", "timed out",
+            "Network is unreachable", "Failed to resolve", "Input/output error"];
+
+    /// <summary>
+    /// An ffprobe failure on an existing file means the file is not a video we can read: say so to the user. Over a URL, a
+    /// failure of the transport is no verdict on the video. A probe stopped by its token is a cancellation, whatever its exit.
+    /// </summary>
+    private static async Task<T> RunProbeAsync<T>(Func<Task<T>> probe, string path, CancellationToken cancellationToken)
     {
         try
         {
@@ -125,6 +136,13 @@ public static class VideoProbe
         }
         catch (FfmpegException e) when (e.InnerException is null)
         {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (SourceInput.IsUrl(path) && TransportFailures.Any(f => e.StderrTail.Contains(f, StringComparison.OrdinalIgnoreCase)))
+            {
+                // Not the user's fault, and the details name the service's own hosts: kept out of the message.
+                throw new SourceUnreadableException("The object store did not serve the video to the check.", e);
+            }
+
             // (An inner exception means ffprobe itself could not start: a server fault, left as it is.)
             // ffprobe prefixes errors with the path; the user should not see server paths.
             var reason = e.StderrTail.Replace(path + ": ", "", StringComparison.Ordinal);
