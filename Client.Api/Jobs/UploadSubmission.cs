@@ -111,20 +111,15 @@ public static class UploadSubmission
         }
         catch (SourceUnreadableException unreadable)
         {
-            // Gone (swept), written again (the read asked for the checked version only), or the store's own trouble: the
-            // upload is kept in the last two cases.
-            var now = await presigning.StatAsync(stagingKey, CancellationToken.None);
             logger.LogWarning(unreadable.InnerException, "Upload {Upload} could not be read for its check", uploadId);
-            return now is null ? UploadNotFound(uploadId, options)
-                : now.ETag != staged.ETag ? Changed(uploadId)
-                : Problem(StatusCodes.Status503ServiceUnavailable, "The upload could not be read", $"The object store did not serve '{uploadId}' to the check. Submit it again.");
+            return await AfterFailedReadAsync(presigning, stagingKey, staged, uploadId, options) ??
+                Problem(StatusCodes.Status503ServiceUnavailable, "The upload could not be read", $"The object store did not serve '{uploadId}' to the check. Submit it again.");
         }
         catch (InvalidVideoException invalid)
         {
-            // It can never become a job: nothing to keep. (A PUT that replaced it during the read is refused too: the
-            // client PUT again, and submits again.)
-            await store.DeletePrefixAsync(stagingKey, CancellationToken.None);
-            return Problem(StatusCodes.Status422UnprocessableEntity, "Not a decodable video", invalid.Message);
+            // Not deleted: a read cut short can look like a broken file, and a retry checks it again; the sweep removes it.
+            return await AfterFailedReadAsync(presigning, stagingKey, staged, uploadId, options) ??
+                Problem(StatusCodes.Status422UnprocessableEntity, "Not a decodable video", invalid.Message);
         }
         catch (OperationCanceledException) when (limit.IsCancellationRequested)
         {
@@ -192,6 +187,26 @@ public static class UploadSubmission
                 ? Problem(StatusCodes.Status501NotImplemented, "Direct uploads are off",
                     "This deployment's object store is not reachable by clients (Vsr:Api:DirectUploads is false); send the video in the 'file' field of POST /v1/jobs.")
                 : null;
+
+    /// <summary>
+    /// After a failed read: <c>404</c> when the upload is gone (swept), <c>409</c> when it was written again (the read
+    /// asked for the checked version only), else null: the failure is the read's or the video's own.
+    /// </summary>
+    private static async Task<ProblemHttpResult?> AfterFailedReadAsync(IPresigningObjectStore store, string stagingKey, StoredObject staged,
+        string uploadId, ApiOptions options)
+    {
+        StoredObject? now;
+        try
+        {
+            now = await store.StatAsync(stagingKey, CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            return Problem(StatusCodes.Status503ServiceUnavailable, "The upload could not be read", $"The object store did not answer for '{uploadId}'. Submit it again.");
+        }
+
+        return now is null ? UploadNotFound(uploadId, options) : now.ETag != staged.ETag ? Changed(uploadId) : null;
+    }
 
     private static ProblemHttpResult Changed(string uploadId) =>
         Problem(StatusCodes.Status409Conflict, "The upload changed while it was checked",

@@ -48,6 +48,11 @@ internal sealed record PacketIndex(
             }
 
             await ffprobe.WaitForSuccessAsync(cancellationToken);
+            if (SourceInput.TransportFailed(path, ffprobe.StderrTail))
+            {
+                // ffprobe ends a read cut short as if the file ended there: the count would be short, not wrong about the video.
+                throw new SourceUnreadableException("The object store did not serve the whole video to the check.", new IOException(ffprobe.StderrTail));
+            }
         }
 
         return FromPackets(packets, everyPacketHasPts);

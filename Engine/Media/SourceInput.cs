@@ -12,7 +12,8 @@ public static class SourceInput
     /// <summary>The demuxers a source may be read by (ffmpeg's names; <c>-format_whitelist</c>).</summary>
     public const string Formats =
         "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,mpegts,mpegtsraw,mpeg,mpegvideo,m4v,h261,h263,h264,hevc,av1,obu,ivf,vc1,dirac,dnxhd," +
-        "cavsvideo,avs2,avs3,mjpeg,flv,live_flv,asf,asf_o,ogg,mxf,gxf,lxf,nut,dv,yuv4mpegpipe,wtv,rm,nuv,gif,apng,smjpeg,mtv";
+        "cavsvideo,avs2,avs3,mjpeg,mjpeg_2000,mpjpeg,flv,live_flv,asf,asf_o,ogg,mxf,gxf,lxf,nut,dv,yuv4mpegpipe,wtv,rm,nuv,gif,apng,smjpeg,mtv," +
+        "dhav,r3d";
 
     /// <summary>How long a read from the object store may stall before ffprobe gives up, in microseconds.</summary>
     private const string StallMicroseconds = "30000000";
@@ -28,8 +29,20 @@ public static class SourceInput
     public static IReadOnlyList<string> Url(string? eTag) =>
     [
         "-protocol_whitelist", "http,https,tcp,tls", "-format_whitelist", Formats, "-rw_timeout", StallMicroseconds,
+        "-reconnect", "1", "-reconnect_on_network_error", "1", "-reconnect_delay_max", "5",
         .. eTag is null ? Array.Empty<string>() : ["-headers", $"If-Match: \"{eTag}\"\r\n"],
     ];
+
+    /// <summary>What ffmpeg says when the server or the network, not the content, cut a read over http(s) short.</summary>
+    public static readonly IReadOnlyList<string> TransportFailures =
+    [
+        "Server returned", "HTTP error", "Connection refused", "Connection reset", "timed out", "Network is unreachable",
+        "Failed to resolve", "Input/output error", "Stream ends prematurely", "partial file",
+    ];
+
+    /// <summary>Whether ffmpeg's messages on a read of <paramref name="path"/> say the transport failed.</summary>
+    public static bool TransportFailed(string path, string stderr) =>
+        IsUrl(path) && TransportFailures.Any(f => stderr.Contains(f, StringComparison.OrdinalIgnoreCase));
 
     public static bool IsUrl(string path) =>
         path.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || path.StartsWith("https://", StringComparison.OrdinalIgnoreCase);

@@ -119,11 +119,6 @@ public static class VideoProbe
     private static Task<PacketIndex> ReadPacketsAsync(string path, IReadOnlyList<string> inputOptions, int streamIndex, CancellationToken cancellationToken) =>
         RunProbeAsync(() => PacketIndex.ReadAsync(path, streamIndex, cancellationToken, inputOptions), path, cancellationToken);
 
-    /// <summary>What ffprobe says when the server or the network, not the content, stopped a read over http(s).</summary>
-    private static readonly string[] TransportFailures =
-        ["Server returned", "HTTP error", "Connection refused", "Connection reset", "Connection timed out", "Operation timed out", "timed out",
-            "Network is unreachable", "Failed to resolve", "Input/output error"];
-
     /// <summary>
     /// An ffprobe failure on an existing file means the file is not a video we can read: say so to the user. Over a URL, a
     /// failure of the transport is no verdict on the video. A probe stopped by its token is a cancellation, whatever its exit.
@@ -137,7 +132,7 @@ public static class VideoProbe
         catch (FfmpegException e) when (e.InnerException is null)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (SourceInput.IsUrl(path) && TransportFailures.Any(f => e.StderrTail.Contains(f, StringComparison.OrdinalIgnoreCase)))
+            if (SourceInput.TransportFailed(path, e.StderrTail))
             {
                 // Not the user's fault, and the details name the service's own hosts: kept out of the message.
                 throw new SourceUnreadableException("The object store did not serve the video to the check.", e);

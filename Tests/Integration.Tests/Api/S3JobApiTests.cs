@@ -166,7 +166,7 @@ public sealed class S3JobApiTests : IDisposable
     }
 
     [Fact]
-    public async Task An_upload_that_is_not_a_video_gets_422_and_is_deleted()
+    public async Task An_upload_that_is_not_a_video_gets_422_and_is_left_to_its_sweep()
     {
         await using var factory = new S3ApiFactory(_root);
         using var http = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
@@ -182,8 +182,10 @@ public sealed class S3JobApiTests : IDisposable
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, submit.StatusCode);
         Assert.Equal("application/problem+json", submit.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("not a decodable video", (await submit.Content.ReadAsStringAsync()).ToLowerInvariant());
+        // Kept: over the network a read cut short can look like a broken file, so a retry checks it again; the sweep removes it.
         var store = factory.Services.GetRequiredService<Vsr.Storage.IObjectStore>();
-        Assert.False(await store.ExistsAsync(Vsr.Grains.Intake.IUploadGrain.StagingKey(ticket.GetProperty("uploadId").GetString()!), CancellationToken.None));
+        Assert.True(await store.ExistsAsync(Vsr.Grains.Intake.IUploadGrain.StagingKey(ticket.GetProperty("uploadId").GetString()!), CancellationToken.None));
     }
 
     [Fact]
