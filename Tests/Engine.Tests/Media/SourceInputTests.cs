@@ -52,6 +52,25 @@ public sealed class SourceInputTests : IDisposable
         Assert.DoesNotContain(_base, refused.Message);
     }
 
+    [Fact]
+    public async Task A_read_cut_short_is_no_verdict_on_the_video_either()
+    {
+        using var scratch = new ScratchDirectory();
+        var clip = scratch.File("whole.mp4");
+        var ffmpeg = System.Diagnostics.Process.Start("ffmpeg",
+            ["-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=4", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "10", clip])!;
+        await ffmpeg.WaitForExitAsync();
+        _video = await File.ReadAllBytesAsync(clip);
+
+        // The store sends half of the file and drops the connection, then refuses to go on from there.
+        var cut = await Assert.ThrowsAsync<SourceUnreadableException>(() => VideoProbe.ProbeAsync($"{_base}cut.mp4", CancellationToken.None));
+
+        Assert.DoesNotContain(_base, cut.Message);
+        Assert.Contains("/cut.mp4", _requests);
+    }
+
+    private byte[] _video = [];
+
     private async Task ServeAsync()
     {
         while (_server.IsListening)
@@ -67,6 +86,14 @@ public sealed class SourceInputTests : IDisposable
             }
 
             _requests.Enqueue(context.Request.Url!.AbsolutePath);
+            if (context.Request.Url.AbsolutePath == "/cut.mp4" && context.Request.Headers["Range"] is null or "bytes=0-")
+            {
+                context.Response.ContentLength64 = _video.Length;
+                await context.Response.OutputStream.WriteAsync(_video.AsMemory(0, _video.Length / 2));
+                context.Response.Abort();
+                continue;
+            }
+
             if (context.Request.Url.AbsolutePath == "/upload.mp4")
             {
                 var body = Encoding.UTF8.GetBytes(Playlist);
