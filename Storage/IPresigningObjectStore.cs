@@ -22,9 +22,6 @@ public interface IPresigningObjectStore : IObjectStore
     /// </summary>
     Task<Uri> PresignPutAsync(string key, TimeSpan timeToLive, CancellationToken cancellationToken);
 
-    /// <summary>The object's size in bytes, or null when it does not exist; reads no content.</summary>
-    Task<long?> SizeAsync(string key, CancellationToken cancellationToken);
-
     /// <summary>The object's size and entity tag, or null when it does not exist; reads no content.</summary>
     Task<StoredObject?> StatAsync(string key, CancellationToken cancellationToken);
 

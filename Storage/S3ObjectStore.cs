@@ -92,20 +92,6 @@ public sealed class S3ObjectStore : IPresigningObjectStore, IDisposable
         return new LocalObject(path, isTemporaryCopy: true);
     }
 
-    public async Task<long?> SizeAsync(string key, CancellationToken cancellationToken)
-    {
-        ObjectKey.Validate(key);
-        await EnsureBucketAsync(cancellationToken);
-        try
-        {
-            return (await _client.StatObjectAsync(new StatObjectArgs().WithBucket(Bucket).WithObject(key), cancellationToken)).Size;
-        }
-        catch (Minio.Exceptions.ObjectNotFoundException)
-        {
-            return null;
-        }
-    }
-
     public async Task<StoredObject?> StatAsync(string key, CancellationToken cancellationToken)
     {
         ObjectKey.Validate(key);
@@ -164,20 +150,7 @@ public sealed class S3ObjectStore : IPresigningObjectStore, IDisposable
     private async Task<bool> SourceChangedAsync(string key, string eTag, CancellationToken cancellationToken) =>
         (await StatAsync(key, cancellationToken))?.ETag != eTag;
 
-    public async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken)
-    {
-        ObjectKey.Validate(key);
-        await EnsureBucketAsync(cancellationToken);
-        try
-        {
-            await _client.StatObjectAsync(new StatObjectArgs().WithBucket(Bucket).WithObject(key), cancellationToken);
-            return true;
-        }
-        catch (Minio.Exceptions.ObjectNotFoundException)
-        {
-            return false;
-        }
-    }
+    public async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) => await StatAsync(key, cancellationToken) is not null;
 
     public async Task DeletePrefixAsync(string prefix, CancellationToken cancellationToken)
     {

@@ -248,7 +248,8 @@ public static class JobEndpoints
 
             var sourceKey = $"jobs/{id:N}/source{extension}";
             var request = template with { JobId = id, SourceKey = sourceKey, FileName = UploadName(file.FileName, extension), SubmittedAt = DateTimeOffset.UtcNow };
-            if (await StoreAndPublishAsync(request, upload, claim, store, queue, logger) is { } failed)
+            if (await StoreAndPublishAsync(request, () => store.PutFileAsync(request.SourceKey, upload, CancellationToken.None), claim, store, queue, logger)
+                is { } failed)
             {
                 return failed;
             }
@@ -329,17 +330,10 @@ public static class JobEndpoints
     }
 
     /// <summary>
-    /// Stores the source from <paramref name="localSource"/> and the request, and publishes it; null when the job is
-    /// queued. Anything short of a confirmed publish removes what was stored under the job id, unless
-    /// <paramref name="claim"/> was lost meanwhile: what is stored is then the claim's new holder's, or its answer's.
-    /// </summary>
-    internal static Task<ProblemHttpResult?> StoreAndPublishAsync(SubmitJob request, string localSource, SubmissionClaim? claim,
-        IObjectStore store, IJobQueue queue, ILogger logger) =>
-        StoreAndPublishAsync(request, () => store.PutFileAsync(request.SourceKey, localSource, CancellationToken.None), claim, store, queue, logger);
-
-    /// <summary>
-    /// Stores the job's source (<paramref name="storeSource"/> writes <c>request.SourceKey</c>) and its request, then
-    /// publishes it; anything short of a confirmed publish removes what was stored, unless the claim was lost meanwhile.
+    /// Stores the job's source (<paramref name="storeSource"/> writes <c>request.SourceKey</c>: an upload of a posted file,
+    /// or a copy inside the store) and its request, and publishes it; null when the job is queued. Anything short of a
+    /// confirmed publish removes what was stored under the job id, unless <paramref name="claim"/> was lost meanwhile:
+    /// what is stored is then the claim's new holder's, or its answer's.
     /// </summary>
     internal static async Task<ProblemHttpResult?> StoreAndPublishAsync(SubmitJob request, Func<Task> storeSource, SubmissionClaim? claim,
         IObjectStore store, IJobQueue queue, ILogger logger)

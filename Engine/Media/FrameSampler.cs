@@ -95,12 +95,12 @@ public static class FrameSampler
     {
         var wanted = starts.Zip(lengths).SelectMany(run => Enumerable.Range(run.First, run.Second)).Where(i => i < video.FrameCount).Distinct().Order().ToList();
         var select = $"select='{string.Join('+', wanted.Select(i => string.Create(CultureInfo.InvariantCulture, $"eq(n\\,{i})")))}'";
-        var filters = video.IsInterlaced ? [.. ChunkCommandLines.PictureFilters(video), select] : new List<string> { select };
+        List<string> filters = video.IsInterlaced ? [.. ChunkCommandLines.PictureFilters(video), select] : [select, .. ChunkCommandLines.PictureFilters(video)];
         string[] arguments =
         [
             "-nostdin", "-v", "error", .. ChunkCommandLines.DecoderOptions(video),
             "-i", path, "-map", $"0:{video.VideoStreamIndex.ToString(CultureInfo.InvariantCulture)}",
-            .. (video.IsInterlaced ? ["-vf", string.Join(',', filters)] : AsChunksSeeIt(video, filters)), "-fps_mode", "passthrough",
+            "-vf", string.Join(',', filters), "-fps_mode", "passthrough",
             "-frames:v", wanted.Count.ToString(CultureInfo.InvariantCulture), "-f", "rawvideo", "-pix_fmt", "rgb24", "-",
         ];
         var decoded = await ReadFramesAsync(arguments, video, wanted.Count, cancellationToken);

@@ -883,22 +883,22 @@ public sealed class JobGrain(
     /// </summary>
     private void StartListing()
     {
-        if (_listing is { IsCompleted: false } || Job.Status == JobStatus.None || Job.CreatedAt is null || _listed == Job.Status)
+        if (_listing is not { IsCompleted: false } && ListingDue)
         {
-            return;
+            _listing = ListAsync();
         }
-
-        _listing = ListAsync();
     }
+
+    /// <summary>A status not yet recorded, and no end being saved (it may yet be taken back; its own event starts the recording again).</summary>
+    private bool ListingDue => !_ending && !_listingStop.IsCancellationRequested && Job.Status != JobStatus.None && Job.CreatedAt is not null && _listed != Job.Status;
 
     private async Task ListAsync()
     {
         TimeSpan[] retries = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30)];
         var failures = 0;
-        // Not while an end is being saved: it may yet be taken back, and its own event starts the recording again.
-        while (!_ending && !_listingStop.IsCancellationRequested && Job.Status != JobStatus.None && Job.CreatedAt is { } createdAt && _listed != Job.Status)
+        while (ListingDue)
         {
-            var status = Job.Status;
+            var (status, createdAt) = (Job.Status, Job.CreatedAt!.Value);
             try
             {
                 await GrainFactory.GetGrain<IJobListGrain>(IJobListGrain.BucketKey(createdAt)).Record(new JobListing(this.GetPrimaryKey(), createdAt, status));

@@ -19,16 +19,18 @@ public sealed class QualityGainMeter : IDisposable
     private readonly Histogram<double> _gain;
     private readonly Histogram<double> _temporalGain;
 
+    private static readonly InstrumentAdvice<double> GainBuckets = new() { HistogramBucketBoundaries = [-3, -2, -1, -0.5, 0, 0.5, 1, 2, 3, 5] };
+
     public QualityGainMeter()
     {
         // Scoped to this instance, as the backlog gauge is, so that a reader can tell the silos of one process apart.
         _meter = new Meter(new MeterOptions(ChunkBacklog.MeterName) { Scope = this });
         _gain = _meter.CreateHistogram(InstrumentName, unit: "dB",
             description: "Gain of a job's upscaler over lanczos in PSNR-Y on the video's own frames (qualityReport).",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [-3, -2, -1, -0.5, 0, 0.5, 1, 2, 3, 5] });
+            advice: GainBuckets);
         _temporalGain = _meter.CreateHistogram(TemporalInstrumentName, unit: "dB",
             description: "Gain of a job's upscaler over lanczos in temporal PSNR-Y (frame-to-frame change) on the video's own frames (qualityReport).",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [-3, -2, -1, -0.5, 0, 0.5, 1, 2, 3, 5] });
+            advice: GainBuckets);
     }
 
     /// <summary>Records the gain of a report that has figures; a report that says why it has none is not a measurement.</summary>
