@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 
 namespace Vsr.Engine.Models;
@@ -32,8 +33,9 @@ public sealed class ModelCatalog(ModelCatalogOptions options)
 
     private const string OwnLicense = "the project's own licence; trained from scratch by train/, see models/NAME/card.json";
 
-    // Imports are rare and CPU-bound; one at a time keeps concurrent first callers from doing the work twice.
-    private readonly Lock _importLock = new();
+    // Imports are rare and CPU-bound; one lock per target file, shared by every catalog in the process (a silo's
+    // devices and services may each hold one), keeps concurrent first callers from doing the work twice.
+    private static readonly ConcurrentDictionary<string, Lock> Imports = new();
     private readonly string _root = Path.GetFullPath(options.Directory);
     private readonly string _bundled = Path.GetFullPath(options.BundledDirectory);
 
@@ -130,7 +132,7 @@ public sealed class ModelCatalog(ModelCatalogOptions options)
             return target;
         }
 
-        lock (_importLock)
+        lock (Imports.GetOrAdd(target, _ => new Lock()))
         {
             if (rebuild || !File.Exists(target))
             {

@@ -18,11 +18,13 @@ public sealed class ApiFactory(IReadOnlyDictionary<string, string>? settings = n
 {
     private readonly TempDirectory _temp = new("vsr-api");
 
+    private readonly int[] _ports = FreePorts(2);
+
     /// <summary>The co-hosted silo's ports, free ones of its own: other test runs on the machine use fixed ones.</summary>
-    public int SiloPort { get; } = FreePort();
+    public int SiloPort => _ports[0];
 
     /// <inheritdoc cref="SiloPort"/>
-    public int GatewayPort { get; } = FreePort();
+    public int GatewayPort => _ports[1];
 
     public TempDirectory Temp => _temp;
 
@@ -68,10 +70,18 @@ public sealed class ApiFactory(IReadOnlyDictionary<string, string>? settings = n
         _temp.Dispose();
     }
 
-    private static int FreePort()
+    /// <summary>Distinct free ports: every listener stays open until all are read, so none is handed out twice.</summary>
+    private static int[] FreePorts(int count)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        try
+        {
+            listeners.ForEach(l => l.Start());
+            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+        }
+        finally
+        {
+            listeners.ForEach(l => l.Dispose());
+        }
     }
 }

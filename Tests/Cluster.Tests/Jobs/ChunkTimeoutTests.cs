@@ -9,23 +9,23 @@ public sealed class ChunkTimeoutTests
     [Fact]
     public async Task Time_queued_for_a_busy_device_does_not_count_against_the_chunk_timeout()
     {
-        // Twelve chunks of about 0.5 s of simulated work each queue on one device: the last starts after about 6 s,
-        // past the 5 s timeout, while each chunk's own work stays well inside it even on a slow machine.
+        // Sixteen chunks of about 0.75 s of simulated work each queue on one device: the last starts after about
+        // 11 s, past the 10 s timeout, while each chunk's own work stays well inside it even on a loaded machine.
         await using var cluster = await VsrTestCluster.StartAsync(silos: 1, devices: ["sim:0"], chunkSeconds: 1,
             extraSettings: new Dictionary<string, string?>
             {
-                ["Vsr:Simulation:FrameLatency"] = "00:00:00.020",
-                ["Vsr:Jobs:ChunkTimeout"] = "00:00:05",
-                ["Vsr:Jobs:ChunksInFlightPerDevice"] = "12",
+                ["Vsr:Simulation:FrameLatency"] = "00:00:00.030",
+                ["Vsr:Jobs:ChunkTimeout"] = "00:00:10",
+                ["Vsr:Jobs:ChunksInFlightPerDevice"] = "16",
                 ["Vsr:Jobs:MaxAttempts"] = "1",
             });
         using var clips = new TempDirectory();
-        var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 12, gop: 25);
+        var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 16, gop: 25);
 
         var done = await VsrTestCluster.WaitForEndAsync(await cluster.SubmitAsync(clip, 2), TimeSpan.FromMinutes(3));
 
         Assert.True(done.Status == JobStatus.Completed, $"job ended {done.Status}: {done.Error}");
-        Assert.Equal(12, done.Chunks.Count);
+        Assert.Equal(16, done.Chunks.Count);
     }
 
     [Fact]

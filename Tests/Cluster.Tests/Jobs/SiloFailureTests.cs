@@ -11,7 +11,7 @@ public sealed class SiloFailureTests
     public async Task Killing_a_silo_mid_job_still_completes_every_frame()
     {
         // Chunks of 50 frames at 128x96 take seconds each, so the kill lands while the victim is mid-chunk.
-        await using var cluster = await VsrTestCluster.StartAsync(chunkSeconds: 2);
+        await using var cluster = await VsrTestCluster.StartAsync(chunkSeconds: 2, fastFailureDetection: true);
         using var clips = new TempDirectory();
         var clip = await MediaFacts.MakeClipAsync(Path.Combine(clips.Path, "long.mp4"), 128, 96, seconds: 8, gop: 50);
         var source = await MediaFacts.ReadAsync(clip);

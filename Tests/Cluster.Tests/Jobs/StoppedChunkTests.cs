@@ -5,7 +5,8 @@ namespace Vsr.Cluster.Tests.Jobs;
 
 /// <summary>
 /// A chunk the job itself stopped (the user cancelled, or the job paused) did not fail: with one attempt per chunk,
-/// any stop counted as a failure would end the job FAILED. Simulated devices, so the chunks are slow and cheap.
+/// any stop counted as a failure would end the job FAILED. Simulated devices, so the chunks are slow and cheap; the clip
+/// runs for 10 s of simulated work, so that a late poll on a loaded machine still finds it running.
 /// </summary>
 public sealed class StoppedChunkTests
 {
@@ -20,7 +21,7 @@ public sealed class StoppedChunkTests
     {
         await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0"], chunkSeconds: 1, extraSettings: Settings);
         using var clips = new TempDirectory();
-        var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 4, gop: 25);
+        var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 10, gop: 25);
         var job = await cluster.SubmitAsync(clip, 2);
         await WaitUntilFramesAreDoneAsync(job);
 
@@ -36,7 +37,7 @@ public sealed class StoppedChunkTests
     {
         await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0"], chunkSeconds: 1, extraSettings: Settings);
         using var clips = new TempDirectory();
-        var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 4, gop: 25);
+        var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 10, gop: 25);
         var job = await cluster.SubmitAsync(clip, 2);
         await WaitUntilFramesAreDoneAsync(job);
 

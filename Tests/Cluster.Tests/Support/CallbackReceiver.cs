@@ -1,26 +1,20 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
+using Vsr.Tests.Shared;
 
 namespace Vsr.Cluster.Tests.Support;
 
 /// <summary>A local HTTP endpoint that answers each POST with the next scripted status (the last one repeats) and keeps what it got.</summary>
 public sealed class CallbackReceiver : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly HttpStatusCode[] _answers;
     private readonly Task _loop;
 
     public CallbackReceiver(params HttpStatusCode[] answers)
     {
         _answers = answers;
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        Url = $"http://127.0.0.1:{port}/hook/";
-        _listener.Prefixes.Add(Url);
-        _listener.Start();
+        (_listener, Url) = LoopbackHttpListener.Start("/hook/");
         _loop = Task.Run(ServeAsync);
     }
 

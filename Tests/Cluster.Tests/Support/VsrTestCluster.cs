@@ -18,7 +18,7 @@ public sealed class VsrTestCluster : IAsyncDisposable
     private readonly bool _ownsTemp;
 
     private VsrTestCluster(short silos, string[] devices, double chunkSeconds, IReadOnlyDictionary<string, string?>? extraSettings,
-        Action<IServiceCollection>? services, TempDirectory? root)
+        Action<IServiceCollection>? services, TempDirectory? root, bool fastFailureDetection)
     {
         (_temp, _ownsTemp) = root is null ? (new TempDirectory("vsr-cluster"), true) : (root, false);
         var settings = new Dictionary<string, string?>
@@ -53,12 +53,17 @@ public sealed class VsrTestCluster : IAsyncDisposable
             silo.Services.AddSingleton<IObjectStore>(_store);
             silo.AddVideoEnhancement(Configuration);
             services?.Invoke(silo.Services);
-            silo.Configure<ClusterMembershipOptions>(o =>
+            if (fastFailureDetection)
             {
-                o.ProbeTimeout = TimeSpan.FromSeconds(1);
-                o.NumMissedProbesLimit = 2;
-                o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);
-            });
+                // A killed silo is declared dead within seconds. Only for tests that kill one: on a loaded 2-vCPU machine
+                // a silo whose threads are busy with inference can miss two 1 s probes and be declared dead while alive.
+                silo.Configure<ClusterMembershipOptions>(o =>
+                {
+                    o.ProbeTimeout = TimeSpan.FromSeconds(1);
+                    o.NumMissedProbesLimit = 2;
+                    o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);
+                });
+            }
         });
         Cluster = builder.Build();
     }
@@ -83,10 +88,12 @@ public sealed class VsrTestCluster : IAsyncDisposable
     /// Where the object store, job state and scratch live, owned by the caller (kept on dispose), so that a later cluster
     /// can start over the same state as after a full restart; by default a temp directory of this cluster's own.
     /// </param>
+    /// <param name="fastFailureDetection">Whether a dead silo is declared dead within seconds, for tests that kill one.</param>
     public static async Task<VsrTestCluster> StartAsync(short silos = 2, string[]? devices = null, double chunkSeconds = 0.4,
-        IReadOnlyDictionary<string, string?>? extraSettings = null, Action<IServiceCollection>? services = null, TempDirectory? root = null)
+        IReadOnlyDictionary<string, string?>? extraSettings = null, Action<IServiceCollection>? services = null, TempDirectory? root = null,
+        bool fastFailureDetection = false)
     {
-        var cluster = new VsrTestCluster(silos, devices ?? ["cpu:0", "cpu:1"], chunkSeconds, extraSettings, services, root);
+        var cluster = new VsrTestCluster(silos, devices ?? ["cpu:0", "cpu:1"], chunkSeconds, extraSettings, services, root, fastFailureDetection);
         await cluster.Cluster.DeployAsync();
         return cluster;
     }

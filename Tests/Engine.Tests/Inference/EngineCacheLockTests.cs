@@ -10,7 +10,8 @@ namespace Vsr.Engine.Tests.Inference;
 public sealed class EngineCacheLockTests : IDisposable
 {
     private static readonly TimeSpan Retry = TimeSpan.FromMilliseconds(10);
-    private static readonly TimeSpan Prompt = TimeSpan.FromSeconds(10);
+    // Generous: every wait on it is for something that should happen, so a passing wait ends at once.
+    private static readonly TimeSpan Prompt = TimeSpan.FromMinutes(1);
     private static readonly ModelCatalog Catalog = new(new ModelCatalogOptions { Directory = TestModels.Directory });
 
     private readonly string _directory = Directory.CreateTempSubdirectory("vsr-engines-").FullName;
@@ -279,7 +280,7 @@ public sealed class EngineCacheLockTests : IDisposable
         }
     }
 
-    private static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
+    private static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromMinutes(5)).Token;
 
     private static async Task<int> Flock(params string[] arguments)
     {

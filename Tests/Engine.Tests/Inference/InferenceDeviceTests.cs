@@ -8,7 +8,10 @@ namespace Vsr.Engine.Tests.Inference;
 public sealed class InferenceDeviceTests
 {
     private static readonly ModelCatalog Catalog = new(new ModelCatalogOptions { Directory = TestModels.Directory });
-    private static readonly TimeSpan Prompt = TimeSpan.FromSeconds(10);
+    // Waits for what should happen: generous, since a wait that succeeds ends at once, and on a fresh clone a first load
+    // converts and optimises the model on a loaded machine. Hold bounds how long a held load waits for its release.
+    private static readonly TimeSpan Prompt = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan Hold = TimeSpan.FromMinutes(5);
 
     [Fact]
     public void A_cuda_device_without_cuda_falls_back_to_the_cpu_logs_why_and_still_enhances()
@@ -77,7 +80,7 @@ public sealed class InferenceDeviceTests
         device.LoadObserver = (_, _) =>
         {
             Interlocked.Increment(ref loads);
-            release.Wait(Prompt);
+            release.Wait(Hold);
         };
 
         var first = OwnThread.Start(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
@@ -120,7 +123,7 @@ public sealed class InferenceDeviceTests
             if (Interlocked.Increment(ref loads) == 1)
             {
                 entered.Set();
-                release.Wait(Prompt);
+                release.Wait(Hold);
                 throw new OperationCanceledException();
             }
         };
@@ -176,7 +179,7 @@ public sealed class InferenceDeviceTests
         device.LoadObserver = (_, _) =>
         {
             entered.Set();
-            release.Wait(Prompt);
+            release.Wait(Hold);
         };
         var loading = OwnThread.Start(() => device.GetEnhancer(ModelCatalog.DefaultModel, 2));
         Assert.True(entered.Wait(Prompt));

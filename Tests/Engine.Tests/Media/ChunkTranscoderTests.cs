@@ -47,7 +47,7 @@ public sealed class ChunkTranscoderTests(TestClips clips)
 
         var transcode = ChunkTranscoder.TranscodeAsync(
             source, video, new ChunkSpan(0, 0, video.FrameCount), enhancer, Encode, output, null, cancellation.Token);
-        await enhancer.FirstBatchDone.WaitAsync(TimeSpan.FromSeconds(30));
+        await enhancer.FirstBatchDone.WaitAsync(TimeSpan.FromMinutes(2));
         var children = ProcessesMentioning(scratch.Path);
         Assert.Equal(2, children.Count);
         await cancellation.CancelAsync();
