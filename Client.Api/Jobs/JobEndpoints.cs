@@ -240,7 +240,7 @@ public static class JobEndpoints
                 return await AnswerWithAsync(made, claim!, queue);
             }
 
-            if (claim is { IsLost: true })
+            if (claim is not null && !await claim.ConfirmAsync())
             {
                 // Another request with the key holds the claim now and stores or finds the job itself.
                 return SubmissionBusy();
@@ -332,8 +332,8 @@ public static class JobEndpoints
     /// <summary>
     /// Stores the job's source (<paramref name="storeSource"/> writes <c>request.SourceKey</c>: an upload of a posted file,
     /// or a copy inside the store) and its request, and publishes it; null when the job is queued. Anything short of a
-    /// confirmed publish removes what was stored under the job id, unless <paramref name="claim"/> was lost meanwhile:
-    /// what is stored is then the claim's new holder's, or its answer's.
+    /// confirmed publish removes what was stored under the job id, unless the grain does not confirm <paramref name="claim"/>
+    /// then: lost meanwhile, what is stored is the claim's new holder's, or its answer's (unanswered, it is left too).
     /// </summary>
     internal static async Task<ProblemHttpResult?> StoreAndPublishAsync(SubmitJob request, Func<Task> storeSource, SubmissionClaim? claim,
         IObjectStore store, IJobQueue queue, ILogger logger)
@@ -353,7 +353,8 @@ public static class JobEndpoints
         }
         finally
         {
-            if (!queued && claim is { IsLost: true })
+            // Asked of the grain, not only of the renewals, which notice a loss late: what is stored may be another's now.
+            if (!queued && claim is not null && !await claim.ConfirmAsync())
             {
                 logger.LogWarning("The publish of job {Job} failed after its submission claim was lost; what is stored under the job id is left to the request that holds the claim now", request.JobId);
             }

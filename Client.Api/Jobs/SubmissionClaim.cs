@@ -23,6 +23,9 @@ public sealed class SubmissionClaim : IAsyncDisposable
     private readonly CancellationTokenSource _lost = new();
     private readonly Task _renewing;
 
+    /// <summary>When the last renewal the grain granted was sent (a <see cref="Stopwatch"/> timestamp).</summary>
+    private long _renewed = Stopwatch.GetTimestamp();
+
     /// <summary>Holds the claim <paramref name="claimant"/> was just granted on <paramref name="grain"/> and renews it.</summary>
     public SubmissionClaim(ISubmissionGrain grain, Guid id, Guid claimant, TimeSpan lease, ILogger logger)
     {
@@ -35,6 +38,39 @@ public sealed class SubmissionClaim : IAsyncDisposable
 
     /// <summary>Whether the claim is lost.</summary>
     public bool IsLost => _lost.IsCancellationRequested;
+
+    /// <summary>
+    /// Whether the claim is still this request's, asked of the grain now; a yes renews it for a whole lease. For a step
+    /// that must not be taken by a request whose claim was lost (storing under the job id, removing what is stored
+    /// there): the renewals notice a loss only at their next tick, up to a third of a lease after the grain handed the
+    /// claim on. No answer from the grain is no confirmation, though the claim is not counted lost for it.
+    /// </summary>
+    public async Task<bool> ConfirmAsync()
+    {
+        if (IsLost)
+        {
+            return false;
+        }
+
+        var sent = Stopwatch.GetTimestamp();
+        bool held;
+        try
+        {
+            held = await _grain.Renew(_claimant, _lease);
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning(e, "The submission claim on job {Job} could not be confirmed", _id);
+            return false;
+        }
+
+        if (!await KeepAsync(held, sent))
+        {
+            return false;
+        }
+
+        return !IsLost;
+    }
 
     /// <summary>Stops the renewals and gives the claim back; never throws.</summary>
     public async ValueTask DisposeAsync()
@@ -74,7 +110,6 @@ public sealed class SubmissionClaim : IAsyncDisposable
     // Renewed three times a lease, so an upload of any size keeps its claim, and a missed renewal or two costs nothing.
     private async Task RenewAsync(CancellationToken stop)
     {
-        var renewed = Stopwatch.GetTimestamp();
         using var timer = new PeriodicTimer(_lease / 3);
         try
         {
@@ -91,22 +126,17 @@ public sealed class SubmissionClaim : IAsyncDisposable
                     _logger.LogWarning(e, "The submission claim on job {Job} was not renewed this time", _id);
                 }
 
-                if (held == false)
+                if (held is { } answer)
                 {
-                    await LoseAsync("another request holds it");
-                    return;
+                    if (!await KeepAsync(answer, sent))
+                    {
+                        return;
+                    }
                 }
-
-                // Also when this renewal got through: the lease may have run out before it, and the claim been taken and given back.
-                if (Stopwatch.GetElapsedTime(renewed) >= _lease)
+                else if (Stopwatch.GetElapsedTime(Volatile.Read(ref _renewed)) >= _lease)
                 {
                     await LoseAsync("no renewal got through for a whole lease, so another request may have held it");
                     return;
-                }
-
-                if (held == true)
-                {
-                    renewed = sent;
                 }
             }
         }
@@ -114,6 +144,36 @@ public sealed class SubmissionClaim : IAsyncDisposable
         {
             // Disposed: the submission is settled and the claim is given back.
         }
+    }
+
+    /// <summary>
+    /// Takes the grain's answer to a renewal sent at <paramref name="sent"/>: whether the claim is still held. Also a
+    /// yes may come too late: if no renewal was granted for a whole lease before it, the claim may have been taken and
+    /// given back meanwhile.
+    /// </summary>
+    private async Task<bool> KeepAsync(bool held, long sent)
+    {
+        if (!held)
+        {
+            await LoseAsync("another request holds it");
+            return false;
+        }
+
+        // Counted to now, not to when it was sent: the grain may have handled it any time before its answer came.
+        var last = Volatile.Read(ref _renewed);
+        if (Stopwatch.GetElapsedTime(last) >= _lease)
+        {
+            await LoseAsync("no renewal got through for a whole lease, so another request may have held it");
+            return false;
+        }
+
+        // The latest grant counts; a renewal and a confirmation may be answered out of order.
+        while (sent > last && Interlocked.CompareExchange(ref _renewed, sent, last) != last)
+        {
+            last = Volatile.Read(ref _renewed);
+        }
+
+        return true;
     }
 
     private Task LoseAsync(string why)

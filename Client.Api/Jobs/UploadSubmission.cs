@@ -133,7 +133,7 @@ public static class UploadSubmission
             return refused;
         }
 
-        if (claim.IsLost)
+        if (!await claim.ConfirmAsync())
         {
             // The probe took longer than the claim's lease: the request holding it now goes on.
             return SubmissionBusy();

@@ -76,7 +76,37 @@ public sealed class SubmissionClaimTests
         Assert.Equal(1, grain.Releases);
     }
 
-    private static SubmissionClaim Hold(ScriptedClaimGrain grain) => new(grain, Guid.NewGuid(), Guid.NewGuid(), Lease, NullLogger.Instance);
+    [Fact]
+    public async Task A_claim_the_grain_handed_on_is_not_confirmed_though_its_renewals_have_not_noticed_yet()
+    {
+        var holds = true;
+        var grain = new ScriptedClaimGrain { Renewal = () => Task.FromResult(Volatile.Read(ref holds)) };
+        // A long lease: no renewal ticks during the test, as between two ticks of a real one.
+        await using var claim = Hold(grain, TimeSpan.FromMinutes(10));
+
+        Assert.True(await claim.ConfirmAsync());
+        Volatile.Write(ref holds, false);
+        Assert.False(claim.IsLost);
+
+        Assert.False(await claim.ConfirmAsync());
+        Assert.True(claim.IsLost);
+        Assert.Equal(2, grain.Renewals);
+        Assert.False(await claim.ConfirmAsync());
+        Assert.Equal(2, grain.Renewals);
+    }
+
+    [Fact]
+    public async Task A_claim_the_grain_does_not_answer_for_is_not_confirmed_nor_counted_lost()
+    {
+        var grain = new ScriptedClaimGrain { Renewal = () => Task.FromException<bool>(new TimeoutException()) };
+        await using var claim = Hold(grain, TimeSpan.FromMinutes(10));
+
+        Assert.False(await claim.ConfirmAsync());
+        Assert.False(claim.IsLost);
+    }
+
+    private static SubmissionClaim Hold(ScriptedClaimGrain grain, TimeSpan? lease = null) =>
+        new(grain, Guid.NewGuid(), Guid.NewGuid(), lease ?? Lease, NullLogger.Instance);
 
     private static Task WaitUntilCancelledAsync(CancellationToken token) =>
         Task.Delay(Timeout.Infinite, token).ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(Lease * 4);
