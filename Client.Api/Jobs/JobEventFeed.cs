@@ -45,18 +45,25 @@ public static class JobEventFeed
     /// The snapshot, then each change from <paramref name="changes"/>, until one is terminal. Publishing is best-effort,
     /// so a lost terminal event must not hold the feed open: when nothing arrives for <paramref name="recheck"/>, the
     /// job's snapshot is read and sent again (which also keeps idle connections alive), and a terminal one ends the feed.
+    /// A change older than what was sent (published before a snapshot was read, delivered after it) is left out, so
+    /// the progress a client sees never steps back to a state already passed.
     /// </summary>
     public static async IAsyncEnumerable<JobEvent> FollowAsync(
         ChannelReader<JobEvent> changes, Func<Task<JobEvent>> snapshot, TimeSpan recheck, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var item = await snapshot();
+        var sent = 0L;
         Task<JobEvent>? next = null;
         while (true)
         {
-            yield return item;
-            if (item.IsTerminal)
+            if (item.IsTerminal || item.Revision == 0 || item.Revision > sent)
             {
-                yield break;
+                sent = Math.Max(sent, item.Revision);
+                yield return item;
+                if (item.IsTerminal)
+                {
+                    yield break;
+                }
             }
 
             next ??= changes.ReadAsync(cancellationToken).AsTask();

@@ -1,6 +1,9 @@
 namespace Vsr.Grains.Jobs;
 
-/// <summary>Everything a caller may know about a job at one moment.</summary>
+/// <summary>
+/// Everything a caller may know about a job at one moment. <see cref="Revision"/> grows with each snapshot its grain
+/// takes (its progress events are snapshots too), across activations as far as the silos' clocks agree.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record JobSnapshot(
     [property: Id(0)] Guid Id,
@@ -17,4 +20,5 @@ public sealed record JobSnapshot(
     [property: Id(11)] VideoSummary? Output,
     [property: Id(12)] ModelChoice? Choice = null,
     [property: Id(13)] WebhookDelivery? Webhook = null,
-    [property: Id(14)] QualityReport? Quality = null);
+    [property: Id(14)] QualityReport? Quality = null,
+    [property: Id(15)] long Revision = 0);

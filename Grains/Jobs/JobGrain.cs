@@ -49,6 +49,9 @@ public sealed class JobGrain(
     private bool _cancelRequested;
     private bool _reminderHeld;
     private DateTimeOffset _lastProgressEvent;
+
+    /// <summary>The last snapshot's revision: wall-clock ticks, one more than the last where the clock has not moved on.</summary>
+    private long _revision;
     private JobStatus _listed;
     private Task? _listing;
     private readonly CancellationTokenSource _listingStop = new();
@@ -933,8 +936,10 @@ public sealed class JobGrain(
         var elapsed = (Job.CompletedAt ?? DateTimeOffset.UtcNow) - (Job.StartedAt ?? DateTimeOffset.UtcNow);
         var fps = elapsed.TotalSeconds > 0 ? framesDone / elapsed.TotalSeconds : 0;
         var progress = new JobProgress(framesDone, framesTotal, Job.Chunks.Count(c => c.Status == ChunkStatus.Done), Job.Chunks.Count, Math.Round(fps, 3));
+        _revision = Math.Max(_revision + 1, DateTime.UtcNow.Ticks);
         return new JobSnapshot(this.GetPrimaryKey(), Job.Status, Job.Request, progress, Job.Error, Job.OutputKey, Job.CreatedAt,
-            Job.CompletedAt, Job.Chunks.ToList(), localSilo.SiloAddress.ToParsableString(), Job.Source, Job.Output, Job.Choice, Job.Webhook, Job.Quality);
+            Job.CompletedAt, Job.Chunks.ToList(), localSilo.SiloAddress.ToParsableString(), Job.Source, Job.Output, Job.Choice, Job.Webhook, Job.Quality,
+            _revision);
     }
 
     private static VideoSummary Summarize(VideoInfo video) => new(video.Width, video.Height, video.FrameCount,

@@ -43,5 +43,27 @@ public sealed class JobEventFeedTests
         Assert.Equal(1, reads);
     }
 
-    private static JobEvent Event(JobStatus status) => new(Job, status, JobProgress.Empty, EtaSeconds: null, Error: null);
+    [Fact]
+    public async Task A_change_published_before_the_snapshot_and_delivered_after_it_is_left_out()
+    {
+        var changes = Channel.CreateUnbounded<JobEvent>();
+        // Published while the snapshot was read (older than it), then two newer changes, the last one terminal.
+        await changes.Writer.WriteAsync(Event(JobStatus.Processing, framesDone: 18, revision: 90));
+        await changes.Writer.WriteAsync(Event(JobStatus.Processing, framesDone: 25, revision: 110));
+        await changes.Writer.WriteAsync(Event(JobStatus.Processing, framesDone: 24, revision: 105));
+        await changes.Writer.WriteAsync(Event(JobStatus.Completed, framesDone: 50, revision: 101));
+
+        var feed = new List<(JobStatus, int)>();
+        await foreach (var item in JobEventFeed.FollowAsync(changes.Reader, () => Task.FromResult(Event(JobStatus.Processing, framesDone: 20, revision: 100)),
+            TimeSpan.FromMinutes(1), CancellationToken.None))
+        {
+            feed.Add((item.Status, item.Progress.FramesDone));
+        }
+
+        // A terminal event ends the feed even if a clock behind the others stamped it (the job moved to another silo).
+        Assert.Equal([(JobStatus.Processing, 20), (JobStatus.Processing, 25), (JobStatus.Completed, 50)], feed);
+    }
+
+    private static JobEvent Event(JobStatus status, int framesDone = 0, long revision = 0) =>
+        new(Job, status, new JobProgress(framesDone, 50, 0, 1, 0), EtaSeconds: null, Error: null, revision);
 }

@@ -84,4 +84,19 @@ public sealed class UpscalingTests(ClusterFixture fixture)
         Assert.Equal(JobStatus.None, snapshot.Status);
         Assert.Empty(snapshot.Chunks);
     }
+
+    [Fact]
+    public async Task Each_snapshot_of_a_job_has_a_later_revision_than_the_one_before()
+    {
+        var job = fixture.Cluster.Cluster.Client.GetGrain<IJobGrain>(Guid.NewGuid());
+
+        var revisions = new List<long>();
+        for (var i = 0; i < 5; i++)
+        {
+            revisions.Add((await job.GetSnapshot()).Revision);
+        }
+
+        Assert.True(revisions[0] > DateTime.UtcNow.AddHours(-1).Ticks, $"revision {revisions[0]} is not a recent time");
+        Assert.Equal(revisions.Distinct().Order(), revisions);
+    }
 }
