@@ -209,7 +209,12 @@ public sealed class InferenceDevice : IDisposable
         {
             if (OpenVariant(path, hash, plan, cancellationToken) is { } variant)
             {
-                return (variant, KeyOf(hash, plan));
+                if (HoldsUp(path, hash, plan.ModelPrecision))
+                {
+                    return (variant, KeyOf(hash, plan));
+                }
+
+                variant.Dispose();
             }
 
             plan = PrecisionPlan.For(Provider, InferencePrecision.Fp32);
@@ -238,6 +243,41 @@ public sealed class InferenceDevice : IDisposable
         }
 
         return session;
+    }
+
+    /// <summary>
+    /// Whether the INT8 variant stays close enough to the fp32 model (<see cref="InferenceOptions.Int8MinPsnrDb"/>); a
+    /// quantization that lost the picture must not reach a user's video for the speed it buys. A variant whose fidelity
+    /// cannot be measured is not vouched for either. Other variants (fp16) keep fp32's precision where it matters.
+    /// </summary>
+    private bool HoldsUp(string path, string hash, InferencePrecision precision)
+    {
+        if (precision != InferencePrecision.Int8)
+        {
+            return true;
+        }
+
+        double psnr;
+        try
+        {
+            psnr = _cache.Fidelity(path, hash, precision);
+        }
+        catch (Exception e) when (e is OnnxRuntimeException or InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            _logger.LogWarning("{Device}: the fidelity of the {Precision} variant of {Path} could not be measured, running fp32: {Reason}",
+                Id, precision, path, e.Message);
+            return false;
+        }
+
+        if (psnr >= _options.Int8MinPsnrDb)
+        {
+            _logger.LogInformation("{Device}: the {Precision} variant of {Path} holds {Psnr:F1} dB against fp32", Id, precision, path, psnr);
+            return true;
+        }
+
+        _logger.LogWarning("{Device}: the {Precision} variant of {Path} holds only {Psnr:F1} dB against the fp32 output, under Vsr:Inference:Int8MinPsnrDb ({Minimum} dB); running fp32",
+            Id, precision, path, psnr, _options.Int8MinPsnrDb);
+        return false;
     }
 
     /// <summary>

@@ -70,6 +70,13 @@ public sealed class InferenceOptions
     public InferencePrecision Precision { get; set; } = InferencePrecision.Fp32;
 
     /// <summary>
+    /// The least PSNR (dB, RGB) an INT8 variant's output must hold against its fp32 model's, measured once per model on
+    /// frames it was not calibrated on (<see cref="Variants.VariantFidelity"/>); a model whose variant falls short runs
+    /// fp32, with a warning that names both figures. The default model's variant holds about 36 dB.
+    /// </summary>
+    public double Int8MinPsnrDb { get; set; } = 30;
+
+    /// <summary>
     /// Whether a <c>cuda:N</c> or <c>tensorrt:N</c> device that cannot get a GPU provider stops the silo at start-up
     /// (with the device and ONNX Runtime's reason) instead of falling back to the CPU. Off by default: the fallback keeps
     /// a node working, slowly, and shows as a Degraded <c>/health</c> and in <c>vsr_device_fallback</c>.

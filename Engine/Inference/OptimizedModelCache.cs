@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 using Vsr.Engine.Models;
 using Vsr.Engine.Variants;
@@ -27,8 +28,59 @@ public sealed class OptimizedModelCache(string directory)
         }
 
         var target = VariantFile(modelHash, precision);
-        Once(target, () => AtomicFile.Write(target, ModelVariants.Build(File.ReadAllBytes(modelPath), precision)), force: rebuild);
+        Once(target, () =>
+        {
+            // A fidelity measured on the file this one replaces says nothing of it.
+            File.Delete(FidelityFile(target));
+            AtomicFile.Write(target, ModelVariants.Build(File.ReadAllBytes(modelPath), precision));
+        }, force: rebuild);
         return target;
+    }
+
+    /// <summary>
+    /// How close the <paramref name="precision"/> variant's output stays to the fp32 model's (PSNR in dB, see
+    /// <see cref="VariantFidelity"/>): measured once, on the CPU, and kept beside the variant in <c>FILE.psnr</c>.
+    /// </summary>
+    /// <exception cref="OnnxRuntimeException">Either model does not run.</exception>
+    public double Fidelity(string modelPath, string modelHash, InferencePrecision precision)
+    {
+        var variant = VariantPath(modelPath, modelHash, precision);
+        if (precision == InferencePrecision.Fp32)
+        {
+            return double.PositiveInfinity;
+        }
+
+        var file = FidelityFile(variant);
+        if (ReadFidelity(file) is { } known)
+        {
+            return known;
+        }
+
+        lock (Builders.GetOrAdd(file, _ => new Lock()))
+        {
+            if (ReadFidelity(file) is { } measured)
+            {
+                return measured;
+            }
+
+            var psnr = VariantFidelity.PsnrAgainstFp32(File.ReadAllBytes(modelPath), File.ReadAllBytes(variant), VariantFidelity.CheckFrames());
+            AtomicFile.Write(file, System.Text.Encoding.ASCII.GetBytes(psnr.ToString("R", CultureInfo.InvariantCulture)));
+            return psnr;
+        }
+    }
+
+    private static string FidelityFile(string variant) => variant + ".psnr";
+
+    private static double? ReadFidelity(string file)
+    {
+        try
+        {
+            return double.TryParse(File.ReadAllText(file), NumberStyles.Float, CultureInfo.InvariantCulture, out var psnr) ? psnr : null;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Whether the <paramref name="precision"/> variant of the model with <paramref name="modelHash"/> is already built.</summary>
