@@ -333,7 +333,7 @@ public static class JobEndpoints
     /// Stores the job's source (<paramref name="storeSource"/> writes <c>request.SourceKey</c>: an upload of a posted file,
     /// or a copy inside the store) and its request, and publishes it; null when the job is queued. Anything short of a
     /// confirmed publish removes what was stored under the job id, unless the grain does not confirm <paramref name="claim"/>
-    /// then: lost meanwhile, what is stored is the claim's new holder's, or its answer's (unanswered, it is left too).
+    /// then: lost meanwhile, what is stored is the claim's new holder's, or its answer's.
     /// </summary>
     internal static async Task<ProblemHttpResult?> StoreAndPublishAsync(SubmitJob request, Func<Task> storeSource, SubmissionClaim? claim,
         IObjectStore store, IJobQueue queue, ILogger logger)
@@ -374,7 +374,7 @@ public static class JobEndpoints
     {
         if (found.StoredRequest is { } stored)
         {
-            if (claim.IsLost)
+            if (!await claim.ConfirmAsync())
             {
                 // The request that holds the claim now may be storing that request, or removing it after a failed publish.
                 return SubmissionBusy();

@@ -45,20 +45,22 @@ public static class JobEventFeed
     /// The snapshot, then each change from <paramref name="changes"/>, until one is terminal. Publishing is best-effort,
     /// so a lost terminal event must not hold the feed open: when nothing arrives for <paramref name="recheck"/>, the
     /// job's snapshot is read and sent again (which also keeps idle connections alive), and a terminal one ends the feed.
-    /// A change older than what was sent (published before a snapshot was read, delivered after it) is left out, so
-    /// the progress a client sees never steps back to a state already passed.
+    /// A change older than the last state sent (published before a snapshot was read, delivered after it) is left
+    /// out, so that the progress a client sees does not step back to a state already passed. A snapshot is always sent,
+    /// and counts as the newest state: so a job moved to a silo whose clock is behind is followed at once.
     /// </summary>
     public static async IAsyncEnumerable<JobEvent> FollowAsync(
         ChannelReader<JobEvent> changes, Func<Task<JobEvent>> snapshot, TimeSpan recheck, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var item = await snapshot();
+        var fresh = true;
         var sent = 0L;
         Task<JobEvent>? next = null;
         while (true)
         {
-            if (item.IsTerminal || item.Revision == 0 || item.Revision > sent)
+            if (fresh || item.IsTerminal || item.Revision == 0 || item.Revision > sent)
             {
-                sent = Math.Max(sent, item.Revision);
+                sent = fresh ? item.Revision : Math.Max(sent, item.Revision);
                 yield return item;
                 if (item.IsTerminal)
                 {
@@ -72,13 +74,13 @@ public static class JobEventFeed
             if (await Task.WhenAny(next, timeout) == next)
             {
                 item = await next;
-                next = null;
+                (next, fresh) = (null, false);
                 await tick.CancelAsync();
             }
             else
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                item = await snapshot();
+                (item, fresh) = (await snapshot(), true);
             }
         }
     }

@@ -41,35 +41,38 @@ public sealed class SubmissionClaim : IAsyncDisposable
 
     /// <summary>
     /// Whether the claim is still this request's, asked of the grain now; a yes renews it for a whole lease. For a step
-    /// that must not be taken by a request whose claim was lost (storing under the job id, removing what is stored
-    /// there): the renewals notice a loss only at their next tick, up to a third of a lease after the grain handed the
-    /// claim on. No answer from the grain is no confirmation, though the claim is not counted lost for it.
+    /// that must not be taken by a request whose claim was lost (storing under the job id, publishing what is stored
+    /// there again, removing it): the renewals notice a loss only at their next tick, up to a third of a lease after the
+    /// grain handed the claim on. A grain that does not answer is asked again until it does, or until no renewal has
+    /// been granted for a whole lease, when the claim counts as lost.
     /// </summary>
     public async Task<bool> ConfirmAsync()
     {
-        if (IsLost)
+        while (!IsLost)
         {
-            return false;
+            var sent = Stopwatch.GetTimestamp();
+            bool held;
+            try
+            {
+                held = await _grain.Renew(_claimant, _lease);
+            }
+            catch (Exception e)
+            {
+                if (Stopwatch.GetElapsedTime(Volatile.Read(ref _renewed)) >= _lease)
+                {
+                    await LoseAsync("no renewal got through for a whole lease, so another request may have held it");
+                    return false;
+                }
+
+                _logger.LogWarning(e, "The submission claim on job {Job} could not be confirmed this time; asking again", _id);
+                await Task.Delay(_lease / 10);
+                continue;
+            }
+
+            return await KeepAsync(held, sent);
         }
 
-        var sent = Stopwatch.GetTimestamp();
-        bool held;
-        try
-        {
-            held = await _grain.Renew(_claimant, _lease);
-        }
-        catch (Exception e)
-        {
-            _logger.LogWarning(e, "The submission claim on job {Job} could not be confirmed", _id);
-            return false;
-        }
-
-        if (!await KeepAsync(held, sent))
-        {
-            return false;
-        }
-
-        return !IsLost;
+        return false;
     }
 
     /// <summary>Stops the renewals and gives the claim back; never throws.</summary>
@@ -115,6 +118,12 @@ public sealed class SubmissionClaim : IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(stop))
             {
+                if (IsLost)
+                {
+                    // Found lost by a confirmation: a renewal now could take the claim back once its new holder let go.
+                    return;
+                }
+
                 var sent = Stopwatch.GetTimestamp();
                 bool? held = null;
                 try
@@ -153,6 +162,11 @@ public sealed class SubmissionClaim : IAsyncDisposable
     /// </summary>
     private async Task<bool> KeepAsync(bool held, long sent)
     {
+        if (IsLost)
+        {
+            return false;
+        }
+
         if (!held)
         {
             await LoseAsync("another request holds it");

@@ -209,7 +209,18 @@ public sealed class InferenceDevice : IDisposable
         {
             if (OpenVariant(path, hash, plan, cancellationToken) is { } variant)
             {
-                if (HoldsUp(path, hash, plan.ModelPrecision))
+                bool holds;
+                try
+                {
+                    holds = HoldsUp(path, hash, plan.ModelPrecision);
+                }
+                catch
+                {
+                    variant.Dispose();
+                    throw;
+                }
+
+                if (holds)
                 {
                     return (variant, KeyOf(hash, plan));
                 }
@@ -262,7 +273,8 @@ public sealed class InferenceDevice : IDisposable
         {
             psnr = _cache.Fidelity(path, hash, precision);
         }
-        catch (Exception e) when (e is OnnxRuntimeException or InvalidDataException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is OnnxRuntimeException or InvalidDataException or IOException or UnauthorizedAccessException
+            or InvalidOperationException or ArgumentException)
         {
             _logger.LogWarning("{Device}: the fidelity of the {Precision} variant of {Path} could not be measured, running fp32: {Reason}",
                 Id, precision, path, e.Message);

@@ -31,7 +31,11 @@ public sealed class OptimizedModelCache(string directory)
         Once(target, () =>
         {
             // A fidelity measured on the file this one replaces says nothing of it.
-            File.Delete(FidelityFile(target));
+            if (File.Exists(FidelityFile(target)))
+            {
+                File.Delete(FidelityFile(target));
+            }
+
             AtomicFile.Write(target, ModelVariants.Build(File.ReadAllBytes(modelPath), precision));
         }, force: rebuild);
         return target;
@@ -64,7 +68,15 @@ public sealed class OptimizedModelCache(string directory)
             }
 
             var psnr = VariantFidelity.PsnrAgainstFp32(File.ReadAllBytes(modelPath), File.ReadAllBytes(variant), VariantFidelity.CheckFrames());
-            AtomicFile.Write(file, System.Text.Encoding.ASCII.GetBytes(psnr.ToString("R", CultureInfo.InvariantCulture)));
+            try
+            {
+                AtomicFile.Write(file, System.Text.Encoding.ASCII.GetBytes(psnr.ToString("R", CultureInfo.InvariantCulture)));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A cache that cannot be written costs the next start a measurement, never this one its answer.
+            }
+
             return psnr;
         }
     }
@@ -77,8 +89,9 @@ public sealed class OptimizedModelCache(string directory)
         {
             return double.TryParse(File.ReadAllText(file), NumberStyles.Float, CultureInfo.InvariantCulture, out var psnr) ? psnr : null;
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            // Not measured yet, or not readable: measured again.
             return null;
         }
     }

@@ -64,6 +64,35 @@ public sealed class JobEventFeedTests
         Assert.Equal([(JobStatus.Processing, 20), (JobStatus.Processing, 25), (JobStatus.Completed, 50)], feed);
     }
 
+    [Fact]
+    public async Task A_snapshot_read_again_is_sent_and_followed_even_when_a_clock_behind_stamped_it()
+    {
+        var changes = Channel.CreateUnbounded<JobEvent>();
+        var reads = 0;
+        async Task<JobEvent> SnapshotAsync()
+        {
+            if (++reads == 1)
+            {
+                return Event(JobStatus.Processing, framesDone: 20, revision: 100);
+            }
+
+            // The job moved to a silo whose clock is behind: its state reads older, and so do its next events.
+            await changes.Writer.WriteAsync(Event(JobStatus.Processing, framesDone: 31, revision: 55));
+            await changes.Writer.WriteAsync(Event(JobStatus.Processing, framesDone: 29, revision: 45));
+            await changes.Writer.WriteAsync(Event(JobStatus.Completed, framesDone: 50, revision: 60));
+            return Event(JobStatus.Processing, framesDone: 30, revision: 50);
+        }
+
+        var feed = new List<int>();
+        await foreach (var item in JobEventFeed.FollowAsync(changes.Reader, SnapshotAsync, TimeSpan.FromMilliseconds(100), CancellationToken.None)
+            .WithCancellation(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token))
+        {
+            feed.Add(item.Progress.FramesDone);
+        }
+
+        Assert.Equal([20, 30, 31, 50], feed);
+    }
+
     private static JobEvent Event(JobStatus status, int framesDone = 0, long revision = 0) =>
         new(Job, status, new JobProgress(framesDone, 50, 0, 1, 0), EtaSeconds: null, Error: null, revision);
 }

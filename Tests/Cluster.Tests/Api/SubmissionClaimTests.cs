@@ -96,13 +96,30 @@ public sealed class SubmissionClaimTests
     }
 
     [Fact]
-    public async Task A_claim_the_grain_does_not_answer_for_is_not_confirmed_nor_counted_lost()
+    public async Task A_confirmation_asks_a_grain_that_did_not_answer_again_until_it_does()
+    {
+        var calls = 0;
+        var grain = new ScriptedClaimGrain
+        {
+            Renewal = () => Interlocked.Increment(ref calls) <= 2 ? Task.FromException<bool>(new TimeoutException()) : Task.FromResult(true),
+        };
+        await using var claim = Hold(grain, TimeSpan.FromSeconds(10));
+
+        Assert.True(await claim.ConfirmAsync());
+        Assert.Equal(3, grain.Renewals);
+        Assert.False(claim.IsLost);
+    }
+
+    [Fact]
+    public async Task A_confirmation_the_grain_never_answers_counts_the_claim_lost_after_a_whole_lease()
     {
         var grain = new ScriptedClaimGrain { Renewal = () => Task.FromException<bool>(new TimeoutException()) };
-        await using var claim = Hold(grain, TimeSpan.FromMinutes(10));
+        var clock = Stopwatch.StartNew();
+        await using var claim = Hold(grain);
 
         Assert.False(await claim.ConfirmAsync());
-        Assert.False(claim.IsLost);
+        Assert.True(claim.IsLost);
+        Assert.True(clock.Elapsed >= Lease, $"lost after {clock.Elapsed}, inside the lease");
     }
 
     private static SubmissionClaim Hold(ScriptedClaimGrain grain, TimeSpan? lease = null) =>

@@ -46,6 +46,17 @@ public sealed class VariantFidelityTests : IDisposable
     }
 
     [Fact]
+    public void A_fidelity_that_cannot_be_kept_is_still_measured_and_given()
+    {
+        var cache = new OptimizedModelCache(_directory);
+        var hash = VariantKey.HashOf(ModelPath);
+        // Where the measurement would be kept stands a directory: it can be neither read nor written as a file.
+        Directory.CreateDirectory(Path.Combine(_directory, $"{hash}-int8.onnx.psnr"));
+
+        Assert.InRange(cache.Fidelity(ModelPath, hash, InferencePrecision.Int8), 30, 60);
+    }
+
+    [Fact]
     public void A_device_whose_int8_variant_falls_short_of_the_minimum_runs_fp32_and_says_why()
     {
         var logs = new RecordingLoggerFactory();
