@@ -169,7 +169,7 @@ public sealed class InferenceDevice : IDisposable
         var engines = Provider == ExecutionProviderKind.TensorRt ? _cache.TensorRtEngineDirectory(key) : null;
         var enhancer = new OnnxFrameEnhancer(session, scale, _options, _options.TileSizeFor(Provider), uniformTiles: Provider != ExecutionProviderKind.Cpu,
             tileAlignment: alignment,
-            engineBuildLock: engines is null ? null : token => EngineCacheLock.Acquire(engines, Id.ToString(), _logger, token));
+            engineBuildLock: engines is null ? null : token => EngineCacheLock.Acquire(engines, Id.ToString(), _logger, token), logger: _logger);
         IFrameEnhancer front = _catalog.IsLumaOnly(model) ? new LumaOnlyFrameEnhancer(enhancer) : enhancer;
         _logger.LogInformation("Loaded {Model} x{Scale} on {Device} with the {Provider} provider at {Precision} from {Path}",
             model, scale, Id, ExecutionProvider, key.Precision, path);

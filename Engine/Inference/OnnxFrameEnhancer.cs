@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Vsr.Engine.Inference;
@@ -11,6 +12,9 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
 {
     private static readonly float[] ByteToUnit = Enumerable.Range(0, 256).Select(b => b / 255f).ToArray();
 
+    /// <summary>The smallest tile edge a run that ran out of memory is tried again at.</summary>
+    public const int SmallestFallbackTile = 64;
+
     private readonly InferenceSession _session;
     private readonly InferenceOptions _options;
     private readonly string[] _inputNames;
@@ -20,6 +24,8 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
     private readonly Lock _call = new();
     private readonly Lock _gate = new();
     private readonly Func<CancellationToken, IDisposable>? _engineBuildLock;
+    private readonly ILogger? _logger;
+    private int _tileSize;
     private readonly HashSet<(int Items, int Height, int Width)> _shapesRun = [];
     private float[] _input = [];
     private float[] _output = [];
@@ -43,8 +49,9 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
     /// the call's cancellation token. A TensorRT session builds its engine for a model with dynamic input dimensions
     /// at such a run, into the cache its <see cref="EngineCacheLock"/> guards. Null for providers that build nothing.
     /// </param>
+    /// <param name="logger">Told when a run out of memory makes the tiles smaller.</param>
     public OnnxFrameEnhancer(InferenceSession session, int scale, InferenceOptions options, int? tileSize = null, bool uniformTiles = true, int tileAlignment = 1,
-        Func<CancellationToken, IDisposable>? engineBuildLock = null)
+        Func<CancellationToken, IDisposable>? engineBuildLock = null, ILogger? logger = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(scale);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tileAlignment);
@@ -52,7 +59,8 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
         _session = session;
         _options = options;
         _engineBuildLock = engineBuildLock;
-        TileSize = tileSize ?? options.TileSize;
+        _logger = logger;
+        _tileSize = tileSize ?? options.TileSize;
         UniformTiles = uniformTiles || options.TilesPerRun > 1;
         _inputNames = [session.InputNames.Single()];
         _outputNames = [session.OutputNames.Single()];
@@ -64,8 +72,12 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
 
     public int PreferredBatchSize => Math.Max(1, _options.BatchSize);
 
-    /// <summary>The input tile edge this enhancer cuts frames at; 0 runs whole frames.</summary>
-    public int TileSize { get; }
+    /// <summary>
+    /// The input tile edge this enhancer cuts frames at; 0 runs whole frames. It starts as configured and is halved
+    /// for good whenever a run fails for want of memory (a GPU's above all: whole frames at 4K, a card smaller than the
+    /// one the setting was made for), down to <see cref="SmallestFallbackTile"/>; the call is then run again.
+    /// </summary>
+    public int TileSize => Volatile.Read(ref _tileSize);
 
     /// <summary>Whether every tile of a frame has one window size (see the constructor).</summary>
     public bool UniformTiles { get; }
@@ -112,36 +124,68 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
             // Terminate lets a cancelled call stop inside a long model run, not only between runs.
             using var runOptions = new RunOptions();
             using var stop = cancellationToken.Register(() => runOptions.Terminate = true);
-
-            var tiles = TileSplitter.Split(width, height, TileSize, _options.TileOverlap, UniformTiles, TileAlignment);
-            if (!UniformTiles)
+            while (true)
             {
-                // Windows of several sizes: one tile at a time over batches of frames, so each run has one shape.
-                foreach (var tile in tiles)
+                try
                 {
-                    var batch = RunSizing.ItemsPerRun(PreferredBatchSize, tile.Context.Width, tile.Context.Height, Scale, BufferLimit);
-                    for (var first = 0; first < frames.Count; first += batch)
-                    {
-                        var count = Math.Min(batch, frames.Count - first);
-                        RunGuarded(runOptions, frames, outputs, width, [tile], first, count, count, cancellationToken);
-                    }
+                    EnhanceTiles(runOptions, frames, outputs, width, height, cancellationToken);
+                    return outputs;
                 }
-
-                return outputs;
-            }
-
-            // Every (frame, tile) pair is one item; all tiles of a frame have the same context size, and every run
-            // takes the same number of items (the last one is filled up with repeats of its last item, whose results
-            // are dropped), so every model run of the call sees one input shape.
-            var items = frames.Count * tiles.Count;
-            var runSize = RunSizing.ItemsPerRun(Math.Min(items, ItemsPerRun), tiles[0].Context.Width, tiles[0].Context.Height, Scale, BufferLimit);
-            for (var first = 0; first < items; first += runSize)
-            {
-                RunGuarded(runOptions, frames, outputs, width, tiles, first, Math.Min(runSize, items - first), runSize, cancellationToken);
+                catch (OnnxRuntimeException e) when (!cancellationToken.IsCancellationRequested && IsOutOfMemory(e)
+                    && SmallerTile(TileSize, width, height) is { } smaller)
+                {
+                    // Every tile is run again, so what the failed attempt wrote into the outputs is all overwritten.
+                    _logger?.LogWarning("A {Width}x{Height} run at tile edge {Tile} ran out of memory; tiles of {Smaller} from now on: {Reason}",
+                        width, height, TileSize == 0 ? "whole frame" : TileSize, smaller, e.Message);
+                    Volatile.Write(ref _tileSize, smaller);
+                }
             }
         }
+    }
 
-        return outputs;
+    /// <summary>Whether ONNX Runtime failed for want of memory: its arena, CUDA, cuBLAS, cuDNN or TensorRT.</summary>
+    internal static bool IsOutOfMemory(OnnxRuntimeException e) =>
+        e.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase)
+        || e.Message.Contains("Failed to allocate memory", StringComparison.OrdinalIgnoreCase)
+        || e.Message.Contains("ALLOC_FAILED", StringComparison.Ordinal)
+        || e.Message.Contains("could not be allocated", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Half the tile edge in use (of the frame's longer side for whole frames), on the model's alignment; null below the smallest.</summary>
+    private int? SmallerTile(int tile, int width, int height)
+    {
+        var edge = tile == 0 ? Math.Max(width, height) : tile;
+        var half = edge / 2 / TileAlignment * TileAlignment;
+        return half >= SmallestFallbackTile ? half : null;
+    }
+
+    private void EnhanceTiles(RunOptions runOptions, IReadOnlyList<byte[]> frames, byte[][] outputs, int width, int height, CancellationToken cancellationToken)
+    {
+        var tiles = TileSplitter.Split(width, height, TileSize, _options.TileOverlap, UniformTiles, TileAlignment);
+        if (!UniformTiles)
+        {
+            // Windows of several sizes: one tile at a time over batches of frames, so each run has one shape.
+            foreach (var tile in tiles)
+            {
+                var batch = RunSizing.ItemsPerRun(PreferredBatchSize, tile.Context.Width, tile.Context.Height, Scale, BufferLimit);
+                for (var first = 0; first < frames.Count; first += batch)
+                {
+                    var count = Math.Min(batch, frames.Count - first);
+                    RunGuarded(runOptions, frames, outputs, width, [tile], first, count, count, cancellationToken);
+                }
+            }
+
+            return;
+        }
+
+        // Every (frame, tile) pair is one item; all tiles of a frame have the same context size, and every run
+        // takes the same number of items (the last one is filled up with repeats of its last item, whose results
+        // are dropped), so every model run of the call sees one input shape.
+        var items = frames.Count * tiles.Count;
+        var runSize = RunSizing.ItemsPerRun(Math.Min(items, ItemsPerRun), tiles[0].Context.Width, tiles[0].Context.Height, Scale, BufferLimit);
+        for (var first = 0; first < items; first += runSize)
+        {
+            RunGuarded(runOptions, frames, outputs, width, tiles, first, Math.Min(runSize, items - first), runSize, cancellationToken);
+        }
     }
 
     /// <summary>
