@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 
 namespace Vsr.Tests.Shared;
 
@@ -14,13 +13,7 @@ internal static class LoopbackHttpListener
     {
         for (var attempt = 1; ; attempt++)
         {
-            int port;
-            using (var probe = new TcpListener(IPAddress.Loopback, 0))
-            {
-                probe.Start();
-                port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            }
-
+            var port = LoopbackPorts.Free(1)[0];
             var url = $"http://127.0.0.1:{port}{path}";
             var listener = new HttpListener();
             listener.Prefixes.Add(url);

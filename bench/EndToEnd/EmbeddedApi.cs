@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using Vsr.Tests.Shared;
 
 namespace Vsr.Bench.EndToEnd;
 
@@ -53,7 +52,7 @@ public sealed class EmbeddedApi : IAsyncDisposable
         }
 
         Directory.CreateDirectory(root);
-        var ports = FreePorts(3);
+        var ports = LoopbackPorts.Free(3);
         var baseAddress = new Uri($"http://127.0.0.1:{ports[0]}");
         var start = new ProcessStartInfo("dotnet")
         {
@@ -175,20 +174,6 @@ public sealed class EmbeddedApi : IAsyncDisposable
             {
                 _log.Dequeue();
             }
-        }
-    }
-
-    private static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        try
-        {
-            listeners.ForEach(l => l.Start());
-            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        }
-        finally
-        {
-            listeners.ForEach(l => l.Stop());
         }
     }
 }

@@ -1,11 +1,10 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Vsr.Cluster.Tests.Support;
+using Vsr.Tests.Shared;
 
 namespace Vsr.Cluster.Tests.Api;
 
@@ -18,7 +17,7 @@ public sealed class ApiFactory(IReadOnlyDictionary<string, string>? settings = n
 {
     private readonly TempDirectory _temp = new("vsr-api");
 
-    private readonly int[] _ports = FreePorts(2);
+    private readonly int[] _ports = LoopbackPorts.Free(2);
 
     /// <summary>The co-hosted silo's ports, free ones of its own: other test runs on the machine use fixed ones.</summary>
     public int SiloPort => _ports[0];
@@ -68,20 +67,5 @@ public sealed class ApiFactory(IReadOnlyDictionary<string, string>? settings = n
     {
         await base.DisposeAsync();
         _temp.Dispose();
-    }
-
-    /// <summary>Distinct free ports: every listener stays open until all are read, so none is handed out twice.</summary>
-    private static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        try
-        {
-            listeners.ForEach(l => l.Start());
-            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        }
-        finally
-        {
-            listeners.ForEach(l => l.Dispose());
-        }
     }
 }
