@@ -15,6 +15,12 @@ public sealed class JobOptions
     [Range(1, 20)]
     public int MaxAttempts { get; set; } = 3;
 
+    /// <summary>
+    /// Wait before a failed chunk runs again, doubled after each of its failures: a store or a silo that fails for a
+    /// moment must not use up every attempt of the chunks in flight within a second.
+    /// </summary>
+    public TimeSpan ChunkRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Chunks one job keeps in flight on one device.</summary>
     [Range(1, 16)]
     public int ChunksInFlightPerDevice { get; set; } = 1;

@@ -27,6 +27,8 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
         // the device may still be stopping its chunk, so the stop below goes to these, not only to the calls still open.
         var used = new HashSet<string>(StringComparer.Ordinal);
         var noDeviceSince = (DateTimeOffset?)null;
+        // When each chunk that failed may run again (ChunkRetryDelay, doubled per failure); kept for this run only.
+        var notBefore = new Dictionary<int, DateTimeOffset>();
         var failed = false;
         try
         {
@@ -34,10 +36,10 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
             {
                 // Everything that finished is settled, and the freed devices get their next chunks, before the one write
                 // of the ledger: with many devices chunks finish together, and a write per chunk would keep devices idle.
-                var settled = SettleFinished(job, running, cancellationToken.IsCancellationRequested);
+                var settled = SettleFinished(job, running, cancellationToken.IsCancellationRequested, notBefore);
                 var devices = directory.ActiveDeviceKeys();
                 noDeviceSince = CheckDevicesPresent(devices, running.Count, noDeviceSince);
-                var started = !cancellationToken.IsCancellationRequested && Launch(jobId, request, job, devices, running, abandon.Token);
+                var started = !cancellationToken.IsCancellationRequested && Launch(jobId, request, job, devices, running, notBefore, abandon.Token);
                 used.UnionWith(running.Values.Select(r => r.Device));
                 if (started || settled.Count > 0)
                 {
@@ -52,11 +54,11 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
                         return;
                     }
 
-                    await Task.Delay(MembershipPoll, cancellationToken);
+                    await Task.Delay(NextPoll(notBefore, MembershipPoll), cancellationToken);
                     continue;
                 }
 
-                await Task.WhenAny(running.Keys.Append(Task.Delay(MembershipPoll * 2, cancellationToken)));
+                await Task.WhenAny(running.Keys.Append(Task.Delay(NextPoll(notBefore, MembershipPoll * 2), cancellationToken)));
             }
         }
         catch (JobFailedException)
@@ -105,13 +107,22 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
         return since;
     }
 
-    /// <summary>Starts pending chunks on free devices; returns whether anything started.</summary>
+    /// <summary>The poll interval, or less when a failed chunk's wait ends sooner.</summary>
+    private static TimeSpan NextPoll(Dictionary<int, DateTimeOffset> notBefore, TimeSpan poll)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var soonest = notBefore.Values.Where(t => t > now).DefaultIfEmpty(now + poll).Min() - now;
+        return soonest < poll ? soonest : poll;
+    }
+
+    /// <summary>Starts pending chunks on free devices, except those still waiting after a failure; returns whether anything started.</summary>
     private bool Launch(Guid jobId, JobRequest request, JobState job, IReadOnlyList<string> devices,
-        Dictionary<Task<ChunkResult>, (int Chunk, string Device)> running, CancellationToken cancellationToken)
+        Dictionary<Task<ChunkResult>, (int Chunk, string Device)> running, Dictionary<int, DateTimeOffset> notBefore, CancellationToken cancellationToken)
     {
         var load = devices.ToDictionary(d => d, d => running.Values.Count(r => r.Device == d));
         var started = false;
-        foreach (var chunk in job.Chunks.Where(c => c.Status == ChunkStatus.Pending).ToList())
+        var now = DateTimeOffset.UtcNow;
+        foreach (var chunk in job.Chunks.Where(c => c.Status == ChunkStatus.Pending && !(notBefore.TryGetValue(c.Index, out var at) && at > now)).ToList())
         {
             var device = PickDevice(chunk, load, job);
             if (device is null)
@@ -162,7 +173,8 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
 
     /// <summary>Moves every finished chunk call out of <paramref name="running"/> into the ledger; returns their chunk indexes.</summary>
     /// <param name="stopping">The job is being cancelled or paused: calls that did not succeed were stopped by it, not failed.</param>
-    private List<int> SettleFinished(JobState job, Dictionary<Task<ChunkResult>, (int Chunk, string Device)> running, bool stopping)
+    private List<int> SettleFinished(JobState job, Dictionary<Task<ChunkResult>, (int Chunk, string Device)> running, bool stopping,
+        Dictionary<int, DateTimeOffset> notBefore)
     {
         var settled = new List<int>();
         foreach (var task in running.Keys.Where(t => t.IsCompleted).ToList())
@@ -171,6 +183,11 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
             running.Remove(task);
             Settle(job, chunk, device, task, stopping);
             settled.Add(chunk);
+            if (job.Chunks[chunk] is { Status: ChunkStatus.Pending, LastError: not null } retried && !stopping)
+            {
+                var wait = options.Value.ChunkRetryDelay * Math.Pow(2, Math.Clamp(retried.Attempts - 1, 0, 10));
+                notBefore[chunk] = DateTimeOffset.UtcNow + wait;
+            }
         }
 
         return settled;

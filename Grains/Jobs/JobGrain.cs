@@ -94,12 +94,29 @@ public sealed class JobGrain(
 
     async ValueTask<JobSnapshot> IJobGrain.Submit(JobRequest request)
     {
+        if (_ending)
+        {
+            // Delivered again while the job's end is being saved: whether it ends is not known yet, so nothing is cleaned
+            // up or let go here (the reminder above all); the submission's message is answered, and the end settles it.
+            return Snapshot();
+        }
+
         if (Job.Status == JobStatus.None)
         {
             Job.Status = JobStatus.Pending;
             Job.Request = request;
             Job.CreatedAt = DateTimeOffset.UtcNow;
-            await state.WriteStateAsync();
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch
+            {
+                // Not saved: the queue delivers the submission again, which must find the job unknown and save it then.
+                (Job.Status, Job.Request, Job.CreatedAt) = (JobStatus.None, null, null);
+                throw;
+            }
+
             logger.LogInformation("Job {Job} accepted: {File} x{Scale}, model {Model}, content {Content}", this.GetPrimaryKey(), request.FileName, request.Scale,
                 request.Model ?? "(by content)", request.Content);
             StartListing();
@@ -427,10 +444,21 @@ public sealed class JobGrain(
 
             // Chunks still marked running when the job last stopped: a pause settles its chunks with their attempts
             // given back before it saves, so these were cut short by a lost activation or a dead silo. They keep the
-            // attempt, so a chunk that brings its silo down cannot run for ever.
+            // attempt, and one whose every attempt ended so fails the job: a chunk that brings its silo down (a native
+            // crash, an out-of-memory kill) must not restart it for ever.
             foreach (var chunk in Job.Chunks.Where(c => c.Status == ChunkStatus.Running).ToList())
             {
-                Job.Chunks[chunk.Index] = chunk with { Status = ChunkStatus.Pending };
+                Job.Chunks[chunk.Index] = chunk.Attempts >= options.Value.MaxAttempts
+                    ? chunk with { Status = ChunkStatus.Failed, LastError = $"its silo or the job's activation stopped during each of its {chunk.Attempts} attempts" }
+                    : chunk with { Status = ChunkStatus.Pending };
+            }
+
+            // A chunk that used its last attempt fails the job; found here when the end could not be saved the last time
+            // (the run would otherwise wait for it for ever: only pending chunks are started).
+            if (Job.Chunks.FirstOrDefault(c => c.Status == ChunkStatus.Failed) is { } failed)
+            {
+                throw new JobFailedException(
+                    $"Chunk {failed.Index} (frames {failed.StartFrame}–{failed.StartFrame + failed.FrameCount - 1}) failed {failed.Attempts} times; last error: {failed.LastError}");
             }
 
             CountBacklog();
@@ -616,7 +644,16 @@ public sealed class JobGrain(
             var encoded = Job.Chunks
                 .Zip(chunkFiles, (c, f) => new EncodedChunk(new ChunkSpan(c.Index, c.StartFrame, c.FrameCount), f.Path))
                 .ToList();
-            await Task.Run(() => VideoAssembler.AssembleAsync(sourcePath, video, encoded, outputPath, logger, cancellationToken), cancellationToken);
+            try
+            {
+                await Task.Run(() => VideoAssembler.AssembleAsync(sourcePath, video, encoded, outputPath, logger, cancellationToken), cancellationToken);
+            }
+            catch (InvalidDataException wrong)
+            {
+                // The joined chunks do not make the source's frames: assembling them again would give the same.
+                throw new JobFailedException(wrong.Message, wrong);
+            }
+
             var output = await VideoProbe.ProbeAsync(outputPath, cancellationToken);
             if (output.FrameCount != video.FrameCount)
             {
@@ -626,9 +663,18 @@ public sealed class JobGrain(
             var outputKey = $"jobs/{jobId:N}/output{extension}";
             await store.PutFileAsync(outputKey, outputPath, cancellationToken);
 
-            Job.OutputKey = outputKey;
-            Job.Output = Summarize(output);
-            await EndAsync(JobStatus.Completed, error: null);
+            (Job.OutputKey, Job.Output) = (outputKey, Summarize(output));
+            try
+            {
+                await EndAsync(JobStatus.Completed, error: null);
+            }
+            catch
+            {
+                // Not saved COMPLETED: the job is not done, and should it end otherwise, it has no output to offer.
+                (Job.OutputKey, Job.Output) = (null, null);
+                throw;
+            }
+
             logger.LogInformation("Job {Job} completed: {Frames} frames at {Width}x{Height}", jobId, output.FrameCount, output.Width, output.Height);
         }
         finally
@@ -811,6 +857,12 @@ public sealed class JobGrain(
             if (sourceKey is not null && JobKeys.BelongsTo(sourceKey, this.GetPrimaryKey()) && sourceKey != Job.OutputKey)
             {
                 await store.DeletePrefixAsync(sourceKey, CancellationToken.None);
+            }
+
+            if (Job.Status != JobStatus.Completed)
+            {
+                // An output stored before the end could not be saved COMPLETED, and the job then ended otherwise.
+                await store.DeletePrefixAsync(prefix + "output", CancellationToken.None);
             }
 
             _cleanedUp = (true, sourceKey);

@@ -103,6 +103,37 @@ public sealed class InternalErrorTests
     }
 
     [Fact]
+    public async Task A_chunk_that_fails_waits_before_each_retry_a_delay_that_doubles()
+    {
+        var settings = new Dictionary<string, string?>(Settings) { ["Vsr:Jobs:ChunkRetryDelay"] = "00:00:01" };
+        await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0"], extraSettings: settings);
+        using var clips = new TempDirectory();
+        var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 1);
+        var tries = new System.Collections.Concurrent.ConcurrentQueue<DateTime>();
+        // A store that refuses the chunk's output twice, as S3 does for a moment with a 503.
+        var upload = cluster.SiloStore.Fail(nameof(cluster.Store.PutFileAsync), key =>
+        {
+            var chunk = key.Contains("/chunks/00000.", StringComparison.Ordinal);
+            if (chunk)
+            {
+                tries.Enqueue(DateTime.UtcNow);
+            }
+
+            return chunk;
+        }, times: 2);
+
+        var done = await VsrTestCluster.WaitForEndAsync(await cluster.SubmitAsync(clip, 2), TimeSpan.FromMinutes(2));
+
+        Assert.True(done.Status == JobStatus.Completed, $"job ended {done.Status}: {done.Error}");
+        Assert.Equal(2, upload.Failed);
+        Assert.Equal(3, done.Chunks[0].Attempts);
+        var at = tries.ToArray();
+        Assert.Equal(3, at.Length);
+        Assert.True(at[1] - at[0] >= TimeSpan.FromSeconds(1), $"the second try came {at[1] - at[0]} after the first");
+        Assert.True(at[2] - at[1] >= TimeSpan.FromSeconds(2), $"the third try came {at[2] - at[1]} after the second");
+    }
+
+    [Fact]
     public async Task A_job_whose_stored_state_changed_under_it_reactivates_once_and_completes_from_the_stored_state()
     {
         var state = new FaultyGrainStorage.Faults();

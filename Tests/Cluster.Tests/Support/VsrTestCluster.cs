@@ -31,6 +31,8 @@ public sealed class VsrTestCluster : IAsyncDisposable
             ["Vsr:Jobs:ChunkSeconds"] = chunkSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Vsr:Jobs:Preset"] = "ultrafast",
             ["Vsr:Inference:IntraOpThreads"] = "1",
+            // Short, so the tests that fail chunks stay quick; InternalErrorTests checks the wait itself.
+            ["Vsr:Jobs:ChunkRetryDelay"] = "00:00:00.200",
         };
         for (var i = 0; i < devices.Length; i++)
         {
