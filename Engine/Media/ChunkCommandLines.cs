@@ -108,7 +108,10 @@ internal static class ChunkCommandLines
     {
         var arguments = new List<string>(QuietFlags.Split(' '));
         var pixelAspect = string.Create(CultureInfo.InvariantCulture, $"{video.PixelAspectNumerator}/{video.PixelAspectDenominator}");
-        arguments.AddRange(["-f", "matroska", "-i", "-", "-fps_mode", "passthrough", "-video_track_timescale", "1000000"]);
+        // The encoder's time base is set to microseconds, as the pipe's timestamps are, rather than left to ffmpeg, which
+        // derives it from the rate it guesses for the pipe (a review found timestamps rounded onto that rate's grid for a
+        // 60 fps chunk with microsecond jitter; the tests here, at millisecond offsets, pass either way).
+        arguments.AddRange(["-f", "matroska", "-i", "-", "-fps_mode", "passthrough", "-enc_time_base", "1/1000000", "-video_track_timescale", "1000000"]);
         var sharpen = encode.Sharpen > 0 ? string.Create(CultureInfo.InvariantCulture, $"cas=strength={encode.Sharpen:0.###},") : "";
         arguments.AddRange(["-map", "0:v", "-vf", $"{sharpen}scale=out_color_matrix=bt709:out_range=tv,format={encode.PixelFormat},setsar={pixelAspect}"]);
         arguments.AddRange(encode.Codec.EncoderArguments(encode.Crf, encode.Preset, encode.Av1Preset, (video.FrameRateNumerator, video.FrameRateDenominator)));
