@@ -60,8 +60,12 @@ internal sealed record PacketIndex(
 
     private static PacketIndex FromPackets(List<Packet> packets, bool everyPacketHasPts)
     {
-        packets.RemoveAll(p => p.Discarded);
+        // Leading packets first, discarded ones after: an edit list that trims a file between keyframes keeps the GOP it
+        // cuts into, its keyframe and the frames before the cut marked discarded (decoded, not shown). Those frames are
+        // references of the shown ones that follow, which decode; with the discarded keyframe out of the list first,
+        // the shown frames before the next keyframe would count as undecodable and be dropped.
         var undecodable = RemoveLeadingUndecodable(packets, everyPacketHasPts);
+        packets.RemoveAll(p => p.Discarded);
         if (everyPacketHasPts)
         {
             // Ties keep decode order, which is what a decoder would output.
@@ -90,7 +94,7 @@ internal sealed record PacketIndex(
     /// <summary>
     /// Removes the packets (in decode order, as read) before the first keyframe, and those shown before it: the
     /// leading pictures of an open GOP refer to the GOP before, which is not in the file. A stream that flags no
-    /// keyframe at all is left as it is. Returns how many packets were removed.
+    /// keyframe at all is left as it is. Returns how many frames that would have been shown were removed.
     /// </summary>
     private static int RemoveLeadingUndecodable(List<Packet> packets, bool everyPacketHasPts)
     {
@@ -101,7 +105,14 @@ internal sealed record PacketIndex(
         }
 
         var (firstOrder, firstPts) = (packets[first].DecodeOrder, packets[first].Pts);
-        return packets.RemoveAll(p => p.DecodeOrder < firstOrder || (everyPacketHasPts && p.Pts < firstPts));
+        var shown = 0;
+        packets.RemoveAll(p =>
+        {
+            var leading = p.DecodeOrder < firstOrder || (everyPacketHasPts && p.Pts < firstPts);
+            shown += leading && !p.Discarded ? 1 : 0;
+            return leading;
+        });
+        return shown;
     }
 
     private static bool TryParse(string line, int decodeOrder, out Packet packet)

@@ -37,6 +37,25 @@ public sealed class CutCaptureTests(TestClips clips)
         Assert.InRange(offset, keyframeSeconds - audioSeconds - 0.03, keyframeSeconds - audioSeconds + 0.03);
     }
 
+    [Fact]
+    public async Task An_mp4_trimmed_by_an_edit_list_between_keyframes_keeps_every_frame_it_shows()
+    {
+        using var scratch = new ScratchDirectory();
+        var source = scratch.File("trimmed.mp4");
+        // As `ffmpeg -ss T -c copy` and editors' pass-through trims write it: the GOP the cut falls in stays in the file,
+        // its frames before the cut marked to be decoded and not shown.
+        await TestClips.RunFfmpegAsync(["-ss", "1.3", "-i", clips.Plain, "-map", "0", "-c", "copy", source]);
+        var shown = await MediaInspector.CountDecodedFramesAsync(source);
+        Assert.True(shown % TestClips.KeyframeInterval != 0, "the cut falls between keyframes");
+
+        var (video, output) = await EnhancedJob.RunAsync(source, scratch);
+
+        Assert.Equal(shown, video.FrameCount);
+        Assert.Equal(0, video.UndecodableLeadingFrames);
+        var first = TestClips.FrameCount - shown;
+        Assert.Equal(Enumerable.Range(first, shown), await MediaInspector.FrameNumbersAsync(output, TestClips.Width * 2, TestClips.Height * 2));
+    }
+
     private static async Task<List<(double Seconds, bool IsKeyframe)>> FirstVideoPacketsAsync(string path)
     {
         var csv = await FfmpegProcess.CaptureOutputAsync(
