@@ -12,8 +12,8 @@ internal static class ChunkCommandLines
     /// A chunk that does not start at frame 0 is found by seeking to its keyframe's time and then cutting, with
     /// <c>trim=start_pts</c>, on the keyframe's own pts. <c>-copyts</c> keeps the stream's pts so that cut is an
     /// integer comparison, not float seconds: B-frame reordering, open GOPs (leading frames of the next GOP sort
-    /// before its keyframe and are cut) and edit lists cannot shift it. The seek only chooses where decoding starts;
-    /// ffmpeg lands on a keyframe at or before the time, so landing early costs time, never exactness.
+    /// before its keyframe and are cut) and edit lists cannot shift it. The seek only chooses where decoding starts
+    /// (<see cref="SeekTo"/>), so landing early costs time, never exactness.
     /// <c>-fps_mode passthrough</c> stops the raw muxer from duplicating or dropping frames to make a constant rate.
     /// The first chunk is cut the same way when the stream has undecodable frames before its first keyframe, so
     /// whatever a decoder makes of them, frame 0 is that keyframe.
@@ -29,9 +29,9 @@ internal static class ChunkCommandLines
             var keyframe = KeyframeOrdinal(video, chunk);
             if (video.KeyframePts.Count == video.KeyframeIndices.Count)
             {
-                var pts = video.KeyframePts[keyframe];
-                arguments.AddRange(["-ss", SeekSeconds(video, pts), "-noaccurate_seek", "-copyts"]);
-                filters.Add($"trim=start_pts={pts.ToString(CultureInfo.InvariantCulture)}");
+                var (seek, trim) = SeekTo(video, keyframe);
+                arguments.AddRange(seek);
+                filters.Add(trim);
             }
             else
             {
@@ -144,6 +144,23 @@ internal static class ChunkCommandLines
     /// <c>-ss</c> counts from the container start; the value is truncated to the microsecond so ffmpeg's seek target
     /// never passes the keyframe.
     /// </summary>
+    /// <summary>
+    /// The input options and the first filter that start a decode exactly at keyframe <paramref name="keyframe"/> (an
+    /// ordinal into <see cref="VideoInfo.KeyframePts"/>): a fast seek to the keyframe before it, then a cut at the
+    /// keyframe's own pts, with <c>-copyts</c> so that the cut compares the stream's own pts. Not a seek to the keyframe
+    /// itself: a container without an index (MPEG-TS, MPEG-PS) is sought by decode time, and ffmpeg can land just after
+    /// the keyframe asked for, whose GOP then does not decode (open-GOP HEVC in a transport stream lost its keyframe and
+    /// shifted its chunks by frames). Landing anywhere in the GOP before costs the decode of that GOP, never
+    /// exactness. The first keyframe is reached from the start of the file.
+    /// </summary>
+    internal static (string[] InputOptions, string Trim) SeekTo(VideoInfo video, int keyframe)
+    {
+        string[] seek = keyframe > 0
+            ? ["-ss", SeekSeconds(video, video.KeyframePts[keyframe - 1]), "-noaccurate_seek", "-copyts"]
+            : ["-copyts"];
+        return (seek, $"trim=start_pts={video.KeyframePts[keyframe].ToString(CultureInfo.InvariantCulture)}");
+    }
+
     internal static string SeekSeconds(VideoInfo video, long pts)
     {
         var micros = (long)((Int128)pts * video.TimeBaseNumerator * 1_000_000 / video.TimeBaseDenominator);

@@ -72,13 +72,14 @@ public static class FrameSampler
         var runs = new List<byte[][]>(keyframes.Count);
         foreach (var (keyframe, runLength) in keyframes.Zip(lengths))
         {
+            var (seek, trim) = ChunkCommandLines.SeekTo(video, keyframe);
             string[] arguments =
             [
-                "-nostdin", "-v", "error", "-ss", ChunkCommandLines.SeekSeconds(video, video.KeyframePts[keyframe]), "-noaccurate_seek",
+                "-nostdin", "-v", "error", .. seek,
                 .. ChunkCommandLines.DecoderOptions(video),
                 "-i", path, "-map", $"0:{video.VideoStreamIndex.ToString(CultureInfo.InvariantCulture)}",
                 "-frames:v", runLength.ToString(CultureInfo.InvariantCulture),
-                .. AsChunksSeeIt(video, []), "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "-",
+                .. AsChunksSeeIt(video, [trim]), "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "-",
             ];
             runs.Add([.. await ReadFramesAsync(arguments, video, runLength, cancellationToken)]);
         }

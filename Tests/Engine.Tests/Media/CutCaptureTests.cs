@@ -56,6 +56,25 @@ public sealed class CutCaptureTests(TestClips clips)
         Assert.Equal(Enumerable.Range(first, shown), await MediaInspector.FrameNumbersAsync(output, TestClips.Width * 2, TestClips.Height * 2));
     }
 
+    [Fact]
+    public async Task Open_GOP_HEVC_in_a_transport_stream_is_cut_into_chunks_that_keep_every_frame_once()
+    {
+        using var scratch = new ScratchDirectory();
+        var source = scratch.File("hevc.ts");
+        // x265's default open GOPs (CRA keyframes with leading pictures), as broadcasts carry them. A transport stream
+        // has no index: ffmpeg seeks it by decode time, which can land just after the keyframe asked for.
+        await TestClips.RunFfmpegAsync(
+        [
+            "-i", clips.Plain, "-map", "0:v", "-c:v", "libx265", "-preset", "ultrafast",
+            "-x265-params", $"keyint={TestClips.KeyframeInterval}:log-level=error", "-f", "mpegts", source,
+        ]);
+
+        var (video, output) = await EnhancedJob.RunAsync(source, scratch);
+
+        Assert.Equal(TestClips.FrameCount, video.FrameCount);
+        Assert.Equal(Enumerable.Range(0, TestClips.FrameCount), await MediaInspector.FrameNumbersAsync(output, TestClips.Width * 2, TestClips.Height * 2));
+    }
+
     private static async Task<List<(double Seconds, bool IsKeyframe)>> FirstVideoPacketsAsync(string path)
     {
         var csv = await FfmpegProcess.CaptureOutputAsync(
