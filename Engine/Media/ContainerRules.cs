@@ -9,6 +9,9 @@ internal static class ContainerRules
     /// </summary>
     private static readonly HashSet<string> Mp4Audio = ["aac", "mp3", "ac3", "eac3", "opus", "alac"];
 
+    /// <summary>Audio that ffmpeg 5.1's Matroska muxer has no codec tag for.</summary>
+    private static readonly HashSet<string> NotInMatroska = ["pcm_dvd", "pcm_bluray"];
+
     /// <summary>Subtitles stored as pictures: MP4 has no place for them, Matroska does.</summary>
     private static readonly HashSet<string> BitmapSubtitles = ["hdmv_pgs_subtitle", "dvd_subtitle", "dvb_subtitle", "xsub"];
 
@@ -79,6 +82,16 @@ internal static class ContainerRules
         {
             // Fonts attached for styled (ASS) subtitles: without them players fall back to other fonts.
             arguments.AddRange(["-map", "1:t?", "-c:a", "copy", "-c:t", "copy"]);
+            for (var i = 0; i < video.AudioCodecs.Count && video.AudioCodecs.Count == video.AudioStreamCount; i++)
+            {
+                if (NotInMatroska.Contains(video.AudioCodecs[i]))
+                {
+                    // The DVD's and Blu-ray's own PCM (the sources that bring bitmap subtitles, and so Matroska):
+                    // Matroska has no tag for them; FLAC keeps every sample.
+                    arguments.AddRange([$"-c:a:{i}", "flac"]);
+                }
+            }
+
             return arguments;
         }
 

@@ -75,6 +75,27 @@ public sealed class CutCaptureTests(TestClips clips)
         Assert.Equal(Enumerable.Range(0, TestClips.FrameCount), await MediaInspector.FrameNumbersAsync(output, TestClips.Width * 2, TestClips.Height * 2));
     }
 
+    [Fact]
+    public async Task Blu_ray_PCM_audio_is_kept_in_a_Matroska_output_as_FLAC()
+    {
+        using var scratch = new ScratchDirectory();
+        var source = scratch.File("disc.m2ts");
+        // A Blu-ray's own PCM (a disc's bitmap subtitles make the output Matroska, whose muxer has no tag for it).
+        await TestClips.RunFfmpegAsync(
+        [
+            "-i", clips.Plain, "-f", "lavfi", "-i", "sine=frequency=440:duration=3:sample_rate=48000",
+            "-map", "0:v", "-map", "1:a", "-c:v", "copy", "-c:a", "pcm_bluray", "-f", "mpegts", source,
+        ]);
+        var video = await VideoProbe.ProbeAsync(source, CancellationToken.None);
+        Assert.Equal(["pcm_bluray"], video.AudioCodecs);
+
+        var output = scratch.File("enhanced.mkv");
+        await VideoAssembler.AssembleAsync(source, video, await EnhancedJob.TranscodeChunksAsync(source, video, scratch), output, CancellationToken.None);
+
+        var audio = Assert.Single(await MediaInspector.StreamsAsync(output), s => s.Type == "audio");
+        Assert.Equal("flac", audio.Codec);
+    }
+
     private static async Task<List<(double Seconds, bool IsKeyframe)>> FirstVideoPacketsAsync(string path)
     {
         var csv = await FfmpegProcess.CaptureOutputAsync(
