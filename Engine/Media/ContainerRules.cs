@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Vsr.Engine.Media;
 
 /// <summary>Which source streams each output container can carry as they are, and what the rest become.</summary>
@@ -67,7 +69,19 @@ internal static class ContainerRules
     public static IReadOnlyList<string> StreamArguments(VideoInfo video, IReadOnlyList<(int Ordinal, string Codec)> subtitles, string outputPath)
     {
         CheckContainer(video, outputPath);
-        var arguments = new List<string> { "-map", "1:a?" };
+        var arguments = new List<string>();
+        if (video.AudioOrdinals is { } ordinals)
+        {
+            foreach (var ordinal in ordinals)
+            {
+                arguments.AddRange(["-map", $"1:a:{ordinal.ToString(CultureInfo.InvariantCulture)}"]);
+            }
+        }
+        else
+        {
+            arguments.AddRange(["-map", "1:a?"]);
+        }
+
         foreach (var (ordinal, _) in subtitles)
         {
             arguments.AddRange(["-map", $"1:s:{ordinal}"]);

@@ -75,6 +75,13 @@ public sealed record VideoInfo(
     public IReadOnlyList<string> AudioCodecs { get; init; } = [];
 
     /// <summary>
+    /// The source's audio streams that are kept, by ordinal among its audio streams (<c>a:N</c>), in order: those
+    /// that carry sound. A stream listed with no samples (an idle programme PID in a broadcast recording) is left out,
+    /// as no muxer takes it. Null when unknown: every audio stream is kept.
+    /// </summary>
+    public IReadOnlyList<int>? AudioOrdinals { get; init; }
+
+    /// <summary>
     /// The video stream's colour tags as ffprobe names them (<c>color_transfer</c>, e.g. <c>bt709</c>,
     /// <c>smpte2084</c>; <c>color_primaries</c>; <c>color_space</c>; <c>color_range</c>); empty when untagged.
     /// </summary>

@@ -63,7 +63,9 @@ public static class VideoProbe
         var duration = Seconds(format, "duration");
         var (rateNumerator, rateDenominator) = ChooseFrameRate(video, packets.FrameCount, duration);
         var timeBase = Rational(video, "time_base") ?? (1, 1);
-        var audioCodecs = streams.Where(st => CodecType(st) == "audio").Select(CodecName).ToList();
+        var audio = streams.Where(st => CodecType(st) == "audio").Select((stream, ordinal) => (Stream: stream, Ordinal: ordinal))
+            .Where(a => CarriesSound(a.Stream)).ToList();
+        var audioCodecs = audio.Select(a => CodecName(a.Stream)).ToList();
 
         return new VideoInfo(
             width,
@@ -85,6 +87,7 @@ public static class VideoProbe
             LastFrameDuration = packets.LastFrameDuration,
             StartTime = Seconds(format, "start_time") ?? TimeSpan.Zero,
             AudioCodecs = audioCodecs,
+            AudioOrdinals = audio.Select(a => a.Ordinal).ToList(),
             UndecodableLeadingFrames = packets.UndecodableLeadingFrames,
             PixelAspectNumerator = aspectNumerator,
             PixelAspectDenominator = aspectDenominator,
@@ -100,7 +103,7 @@ public static class VideoProbe
         [
             "-v", "error",
             "-show_entries",
-            "stream=index,codec_type,codec_name,width,height,sample_aspect_ratio,r_frame_rate,avg_frame_rate,time_base,"
+            "stream=index,codec_type,codec_name,width,height,sample_aspect_ratio,r_frame_rate,avg_frame_rate,time_base,sample_rate,channels,"
                 + "color_transfer,color_primaries,color_space,color_range,field_order"
                 + ":stream_side_data=rotation:stream_disposition=attached_pic:format=start_time,duration",
             "-of", "json", .. inputOptions, path,
@@ -214,6 +217,11 @@ public static class VideoProbe
 
         return 0;
     }
+
+    /// <summary>Whether ffprobe found the audio stream's sample rate and channels: a stream without packets has neither.</summary>
+    private static bool CarriesSound(JsonElement stream) =>
+        stream.TryGetProperty("sample_rate", out var rate) && int.TryParse(rate.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var hertz) && hertz > 0
+        && IntOrZero(stream, "channels") > 0;
 
     private static int IntOrZero(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.TryGetInt32(out var number) ? number : 0;

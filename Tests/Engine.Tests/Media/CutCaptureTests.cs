@@ -96,6 +96,29 @@ public sealed class CutCaptureTests(TestClips clips)
         Assert.Equal("flac", audio.Codec);
     }
 
+    [Fact]
+    public async Task An_audio_stream_that_carries_nothing_is_left_out_and_the_others_are_kept()
+    {
+        using var scratch = new ScratchDirectory();
+        var muxed = scratch.File("two-audio.ts");
+        var source = scratch.File("recording.ts");
+        // As a DVB recording lists an idle audio PID (a second language off air): in the programme, with no packets.
+        await TestClips.RunFfmpegAsync(
+        [
+            "-i", clips.Plain, "-f", "lavfi", "-i", "sine=frequency=440:duration=3", "-f", "lavfi", "-i", "sine=frequency=880:duration=3",
+            "-map", "0:v", "-map", "1:a", "-map", "2:a", "-c:v", "copy", "-c:a", "mp2", "-f", "mpegts", muxed,
+        ]);
+        await TestClips.RunFfmpegAsync(["-i", muxed, "-map", "0", "-c", "copy", "-bsf:a:1", "noise=drop=1", "-f", "mpegts", source]);
+
+        var (video, output) = await EnhancedJob.RunAsync(source, scratch);
+
+        Assert.Equal(1, video.AudioStreamCount);
+        var audio = Assert.Single(await MediaInspector.StreamsAsync(output), s => s.Type == "audio");
+        // MPEG-1 Layer II is not among what MP4 takes as it is: it becomes AAC.
+        Assert.Equal("aac", audio.Codec);
+        Assert.Equal(TestClips.FrameCount, await MediaInspector.CountDecodedFramesAsync(output));
+    }
+
     private static async Task<List<(double Seconds, bool IsKeyframe)>> FirstVideoPacketsAsync(string path)
     {
         var csv = await FfmpegProcess.CaptureOutputAsync(
