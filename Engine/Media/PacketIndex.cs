@@ -30,7 +30,7 @@ internal sealed record PacketIndex(
         string[] arguments =
         [
             "-v", "error", "-select_streams", streamIndex.ToString(CultureInfo.InvariantCulture),
-            "-show_entries", "packet=pts,duration,flags", "-of", "csv=p=0", .. inputOptions ?? SourceInput.LocalFile, path,
+            "-show_entries", "packet=pts,dts,duration,flags", "-of", "csv=p=0", .. inputOptions ?? SourceInput.LocalFile, path,
         ];
         var packets = new List<Packet>();
         var everyPacketHasPts = true;
@@ -60,6 +60,7 @@ internal sealed record PacketIndex(
 
     private static PacketIndex FromPackets(List<Packet> packets, bool everyPacketHasPts)
     {
+        CheckDecodeTimesGoForward(packets);
         // Leading packets first, discarded ones after: an edit list that trims a file between keyframes keeps the GOP it
         // cuts into, its keyframe and the frames before the cut marked discarded (decoded, not shown). Those frames are
         // references of the shown ones that follow, which decode; with the discarded keyframe out of the list first,
@@ -115,23 +116,48 @@ internal sealed record PacketIndex(
         return shown;
     }
 
+    /// <summary>
+    /// Refuses a stream whose decode times jump back: a recording that spans a clock reset, or transport streams joined
+    /// end to end. Sorted by pts, its two runs would interleave into one scrambled video.
+    /// </summary>
+    private static void CheckDecodeTimesGoForward(List<Packet> packets)
+    {
+        long? last = null;
+        foreach (var packet in packets)
+        {
+            if (packet.Dts is not { } dts)
+            {
+                continue;
+            }
+
+            if (dts < last)
+            {
+                throw new InvalidVideoException(
+                    $"its timestamps jump back at packet {packet.DecodeOrder} (a recording across a clock reset, or files joined end to end); " +
+                    "remux it first, for example: ffmpeg -i in.ts -map 0 -c copy out.mkv");
+            }
+
+            last = dts;
+        }
+    }
+
     private static bool TryParse(string line, int decodeOrder, out Packet packet)
     {
-        // "pts,duration,flags" (ffprobe's own field order) — some demuxers append an empty field, so only the first three matter.
+        // "pts,dts,duration,flags" (ffprobe's own field order) — some demuxers append an empty field, so only the first four matter.
         var fields = line.Split(',');
-        if (fields.Length < 3 || fields[2].Length == 0 || fields[2].Any(c => c is not ('K' or 'D' or 'C' or '_')))
+        if (fields.Length < 4 || fields[3].Length == 0 || fields[3].Any(c => c is not ('K' or 'D' or 'C' or '_')))
         {
             packet = default;
             return false;
         }
 
-        var flags = fields[2];
-        packet = new Packet(ParseTicks(fields[0]), ParseTicks(fields[1]), flags.Contains('K'), flags.Contains('D'), decodeOrder);
+        var flags = fields[3];
+        packet = new Packet(ParseTicks(fields[0]), ParseTicks(fields[1]), ParseTicks(fields[2]), flags.Contains('K'), flags.Contains('D'), decodeOrder);
         return true;
     }
 
     private static long? ParseTicks(string field) =>
         long.TryParse(field, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value : null;
 
-    private readonly record struct Packet(long? Pts, long? Duration, bool IsKeyframe, bool Discarded, int DecodeOrder);
+    private readonly record struct Packet(long? Pts, long? Dts, long? Duration, bool IsKeyframe, bool Discarded, int DecodeOrder);
 }

@@ -119,6 +119,24 @@ public sealed class CutCaptureTests(TestClips clips)
         Assert.Equal(TestClips.FrameCount, await MediaInspector.CountDecodedFramesAsync(output));
     }
 
+    [Fact]
+    public async Task Transport_streams_joined_end_to_end_are_refused_with_the_way_to_remux_them()
+    {
+        using var scratch = new ScratchDirectory();
+        var part = scratch.File("part.ts");
+        var joined = scratch.File("joined.ts");
+        await TestClips.RunFfmpegAsync(["-i", clips.Plain, "-map", "0:v", "-c", "copy", "-f", "mpegts", part]);
+        // As `cat a.ts b.ts` or a recorder across a clock reset writes it: the second run's times start again.
+        var bytes = await File.ReadAllBytesAsync(part);
+        await File.WriteAllBytesAsync(joined, [.. bytes, .. bytes]);
+
+        var refused = await Assert.ThrowsAsync<InvalidVideoException>(() => VideoProbe.ProbeAsync(joined, CancellationToken.None));
+
+        Assert.Contains("jump back", refused.Message);
+        Assert.Contains("-c copy", refused.Message);
+        Assert.Equal(TestClips.FrameCount, (await VideoProbe.ProbeAsync(part, CancellationToken.None)).FrameCount);
+    }
+
     private static async Task<List<(double Seconds, bool IsKeyframe)>> FirstVideoPacketsAsync(string path)
     {
         var csv = await FfmpegProcess.CaptureOutputAsync(
