@@ -141,10 +141,6 @@ internal static class ChunkCommandLines
     }
 
     /// <summary>
-    /// <c>-ss</c> counts from the container start; the value is truncated to the microsecond so ffmpeg's seek target
-    /// never passes the keyframe.
-    /// </summary>
-    /// <summary>
     /// The input options and the first filter that start a decode exactly at keyframe <paramref name="keyframe"/> (an
     /// ordinal into <see cref="VideoInfo.KeyframePts"/>): a fast seek to the keyframe before it, then a cut at the
     /// keyframe's own pts, with <c>-copyts</c> so that the cut compares the stream's own pts. Not a seek to the keyframe
@@ -161,6 +157,10 @@ internal static class ChunkCommandLines
         return (seek, $"trim=start_pts={video.KeyframePts[keyframe].ToString(CultureInfo.InvariantCulture)}");
     }
 
+    /// <summary>
+    /// <c>-ss</c> counts from the container start; the value is truncated to the microsecond so ffmpeg's seek target
+    /// never passes the keyframe.
+    /// </summary>
     internal static string SeekSeconds(VideoInfo video, long pts)
     {
         var micros = (long)((Int128)pts * video.TimeBaseNumerator * 1_000_000 / video.TimeBaseDenominator);

@@ -118,14 +118,16 @@ internal sealed record PacketIndex(
 
     /// <summary>
     /// Refuses a stream whose decode times jump back: a recording that spans a clock reset, or transport streams joined
-    /// end to end. Sorted by pts, its two runs would interleave into one scrambled video.
+    /// end to end. Sorted by pts, its two runs would interleave into one scrambled video. Discarded packets do not
+    /// count: an MP4 with several edit-list entries decodes the lead-in of each entry again, marked discarded, at decode
+    /// times before the end of the one before.
     /// </summary>
     private static void CheckDecodeTimesGoForward(List<Packet> packets)
     {
         long? last = null;
         foreach (var packet in packets)
         {
-            if (packet.Dts is not { } dts)
+            if (packet.Discarded || packet.Dts is not { } dts)
             {
                 continue;
             }

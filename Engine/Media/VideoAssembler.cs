@@ -55,6 +55,12 @@ public static class VideoAssembler
                 ordinal, video.SubtitleCodecs[ordinal], Path.GetFileName(sourcePath), Path.GetExtension(outputPath));
         }
 
+        if (video.AudioStreamsLeftOut > 0)
+        {
+            logger.LogWarning("{Count} audio stream(s) of {Source} are left out: they carry no sound (no samples were found in them)",
+                video.AudioStreamsLeftOut, Path.GetFileName(sourcePath));
+        }
+
         var output = Path.GetFullPath(outputPath);
         var listPath = Path.Combine(
             Path.GetDirectoryName(output) ?? ".",

@@ -81,6 +81,9 @@ public sealed record VideoInfo(
     /// </summary>
     public IReadOnlyList<int>? AudioOrdinals { get; init; }
 
+    /// <summary>How many of the source's audio streams carry no sound and are left out (see <see cref="AudioOrdinals"/>).</summary>
+    public int AudioStreamsLeftOut { get; init; }
+
     /// <summary>
     /// The video stream's colour tags as ffprobe names them (<c>color_transfer</c>, e.g. <c>bt709</c>,
     /// <c>smpte2084</c>; <c>color_primaries</c>; <c>color_space</c>; <c>color_range</c>); empty when untagged.

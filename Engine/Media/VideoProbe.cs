@@ -63,9 +63,8 @@ public static class VideoProbe
         var duration = Seconds(format, "duration");
         var (rateNumerator, rateDenominator) = ChooseFrameRate(video, packets.FrameCount, duration);
         var timeBase = Rational(video, "time_base") ?? (1, 1);
-        var audio = streams.Where(st => CodecType(st) == "audio").Select((stream, ordinal) => (Stream: stream, Ordinal: ordinal))
-            .Where(a => CarriesSound(a.Stream)).ToList();
-        var audioCodecs = audio.Select(a => CodecName(a.Stream)).ToList();
+        var (audio, audioLeftOut) = await AudioWithSoundAsync(path, inputOptions, streams, cancellationToken);
+        var audioCodecs = audio.Select(a => a.Codec).ToList();
 
         return new VideoInfo(
             width,
@@ -88,6 +87,7 @@ public static class VideoProbe
             StartTime = Seconds(format, "start_time") ?? TimeSpan.Zero,
             AudioCodecs = audioCodecs,
             AudioOrdinals = audio.Select(a => a.Ordinal).ToList(),
+            AudioStreamsLeftOut = audioLeftOut,
             UndecodableLeadingFrames = packets.UndecodableLeadingFrames,
             PixelAspectNumerator = aspectNumerator,
             PixelAspectDenominator = aspectDenominator,
@@ -216,6 +216,29 @@ public static class VideoProbe
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// The audio streams that carry sound (codec, ordinal among the audio streams), and how many do not. A stream
+    /// whose first samples come after ffprobe's first look (a second language that starts late) looks empty too, so
+    /// before any is left out the layout is read again with a wider look (a minute, 200 MB).
+    /// </summary>
+    private static async Task<(List<(string Codec, int Ordinal)> Audio, int LeftOut)> AudioWithSoundAsync(string path, IReadOnlyList<string> inputOptions,
+        List<JsonElement> streams, CancellationToken cancellationToken)
+    {
+        static List<(JsonElement Stream, int Ordinal)> Audio(IEnumerable<JsonElement> all) =>
+            all.Where(st => CodecType(st) == "audio").Select((stream, ordinal) => (stream, ordinal)).ToList();
+
+        var audio = Audio(streams);
+        if (audio.All(a => CarriesSound(a.Stream)))
+        {
+            return (audio.Select(a => (CodecName(a.Stream), a.Ordinal)).ToList(), 0);
+        }
+
+        using var wider = await ReadLayoutAsync(path, [.. inputOptions, "-analyzeduration", "60000000", "-probesize", "200000000"], cancellationToken);
+        var again = Audio(wider.RootElement.TryGetProperty("streams", out var s) ? s.EnumerateArray() : []);
+        var kept = again.Where(a => CarriesSound(a.Stream)).Select(a => (CodecName(a.Stream), a.Ordinal)).ToList();
+        return (kept, again.Count - kept.Count);
     }
 
     /// <summary>Whether ffprobe found the audio stream's sample rate and channels: a stream without packets has neither.</summary>

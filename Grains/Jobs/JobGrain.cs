@@ -112,8 +112,11 @@ public sealed class JobGrain(
             }
             catch
             {
-                // Not saved: the queue delivers the submission again, which must find the job unknown and save it then.
+                // Not saved, as far as this activation knows: the queue delivers the submission again, which must find
+                // the job unknown and save it then. The write may have landed all the same (its answer lost), so the next
+                // delivery reads the stored state afresh, in a new activation.
                 (Job.Status, Job.Request, Job.CreatedAt) = (JobStatus.None, null, null);
+                DeactivateOnIdle();
                 throw;
             }
 
@@ -443,14 +446,17 @@ public sealed class JobGrain(
             }
 
             // Chunks still marked running when the job last stopped: a pause settles its chunks with their attempts
-            // given back before it saves, so these were cut short by a lost activation or a dead silo. They keep the
-            // attempt, and one whose every attempt ended so fails the job: a chunk that brings its silo down (a native
-            // crash, an out-of-memory kill) must not restart it for ever.
+            // given back before it saves, so these were cut short by a lost activation or a dead silo. One whose silo is
+            // still in the cluster was cut short by this job's own activation, not by its work: its attempt is given
+            // back. One whose silo is gone keeps the attempt, and one whose every attempt ended so fails the job: a chunk
+            // that brings its silo down (a native crash, an out-of-memory kill) must not restart it for ever.
+            var liveSilos = directory.ActiveDeviceKeys().Select(d => DeviceKey.Split(d).Silo).ToHashSet(StringComparer.Ordinal);
             foreach (var chunk in Job.Chunks.Where(c => c.Status == ChunkStatus.Running).ToList())
             {
-                Job.Chunks[chunk.Index] = chunk.Attempts >= options.Value.MaxAttempts
-                    ? chunk with { Status = ChunkStatus.Failed, LastError = $"its silo or the job's activation stopped during each of its {chunk.Attempts} attempts" }
-                    : chunk with { Status = ChunkStatus.Pending };
+                Job.Chunks[chunk.Index] = chunk.Silo is { } silo && liveSilos.Contains(silo) ? ChunkDispatcher.ReturnAttempt(chunk)
+                    : chunk.Attempts >= options.Value.MaxAttempts
+                        ? chunk with { Status = ChunkStatus.Failed, LastError = $"its silo stopped during each of its {chunk.Attempts} attempts" }
+                        : chunk with { Status = ChunkStatus.Pending };
             }
 
             // A chunk that used its last attempt fails the job; found here when the end could not be saved the last time
