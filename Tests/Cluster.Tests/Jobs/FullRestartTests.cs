@@ -62,6 +62,33 @@ public sealed class FullRestartTests
         Assert.Equal((JobStatus.Completed, WebhookStatus.Delivered, 2), (done.Status, done.Webhook?.Status, done.Webhook?.Attempts));
     }
 
+    [Fact]
+    public async Task A_chunk_whose_silo_died_during_its_last_attempt_fails_the_job_when_it_resumes()
+    {
+        // As a chunk that crashes its silo (a native fault, an out-of-memory kill): killed, not stopped, so the job's
+        // ledger still says the chunk runs, and with one attempt allowed the resumed job must not run it again.
+        var settings = new Dictionary<string, string?>(SlowSimulation) { ["Vsr:Jobs:MaxAttempts"] = "1" };
+        using var root = new TempDirectory("vsr-crash");
+        using var clips = new TempDirectory();
+        var clip = await MediaFacts.MakeClipAsync(Path.Combine(clips.Path, "crash.mp4"), 64, 48, seconds: 4, gop: 25);
+        var first = await VsrTestCluster.StartAsync(silos: 1, devices: ["sim:0"], chunkSeconds: 1, extraSettings: settings, root: root);
+        var job = await first.SubmitAsync(clip, 2);
+        var id = job.GetPrimaryKey();
+        await WaitUntilAsync(async () => (await job.GetSnapshot()).Progress.FramesDone > 0, TimeSpan.FromMinutes(2));
+        await first.Cluster.KillSiloAsync(first.Cluster.Silos[0]);
+        await first.DisposeAsync();
+
+        await using var second = await VsrTestCluster.StartAsync(silos: 1, devices: ["sim:0"], chunkSeconds: 1, extraSettings: settings, root: root);
+        var resumed = second.Cluster.Client.GetGrain<IJobGrain>(id);
+        await WaitUntilAsync(async () => (await resumed.GetSnapshot()).Status is JobStatus.Completed or JobStatus.Failed, TimeSpan.FromMinutes(2));
+
+        var done = await resumed.GetSnapshot();
+        Assert.True(done.Status == JobStatus.Failed, $"job ended {done.Status}: {done.Error}");
+        var failed = Assert.Single(done.Chunks, c => c.Status == ChunkStatus.Failed);
+        Assert.Equal(1, failed.Attempts);
+        Assert.Contains("its silo stopped during each of its 1 attempts", done.Error, StringComparison.Ordinal);
+    }
+
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
