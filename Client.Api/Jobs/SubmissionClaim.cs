@@ -58,9 +58,8 @@ public sealed class SubmissionClaim : IAsyncDisposable
             }
             catch (Exception e)
             {
-                if (Stopwatch.GetElapsedTime(Volatile.Read(ref _renewed)) >= _lease)
+                if (await LapsedAsync())
                 {
-                    await LoseAsync("no renewal got through for a whole lease, so another request may have held it");
                     return false;
                 }
 
@@ -142,9 +141,8 @@ public sealed class SubmissionClaim : IAsyncDisposable
                         return;
                     }
                 }
-                else if (Stopwatch.GetElapsedTime(Volatile.Read(ref _renewed)) >= _lease)
+                else if (await LapsedAsync())
                 {
-                    await LoseAsync("no renewal got through for a whole lease, so another request may have held it");
                     return;
                 }
             }
@@ -175,9 +173,8 @@ public sealed class SubmissionClaim : IAsyncDisposable
 
         // Counted to now, not to when it was sent: the grain may have handled it any time before its answer came.
         var last = Volatile.Read(ref _renewed);
-        if (Stopwatch.GetElapsedTime(last) >= _lease)
+        if (await LapsedAsync())
         {
-            await LoseAsync("no renewal got through for a whole lease, so another request may have held it");
             return false;
         }
 
@@ -187,6 +184,18 @@ public sealed class SubmissionClaim : IAsyncDisposable
             last = Volatile.Read(ref _renewed);
         }
 
+        return true;
+    }
+
+    /// <summary>Whether no renewal was granted for a whole lease, after which another request may have held the claim; loses it if so.</summary>
+    private async Task<bool> LapsedAsync()
+    {
+        if (Stopwatch.GetElapsedTime(Volatile.Read(ref _renewed)) < _lease)
+        {
+            return false;
+        }
+
+        await LoseAsync("no renewal got through for a whole lease, so another request may have held it");
         return true;
     }
 

@@ -220,12 +220,15 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
         if (chunk.Attempts >= options.Value.MaxAttempts)
         {
             job.Chunks[index] = chunk with { Status = ChunkStatus.Failed, LastError = error };
-            throw new JobFailedException(
-                $"Chunk {index} (frames {chunk.StartFrame}–{chunk.StartFrame + chunk.FrameCount - 1}) failed {chunk.Attempts} times; last error: {error}");
+            throw Failed(job.Chunks[index]);
         }
 
         job.Chunks[index] = chunk with { Status = ChunkStatus.Pending, LastError = error };
     }
+
+    /// <summary>The job's failure for <paramref name="chunk"/>, which used its last attempt.</summary>
+    public static JobFailedException Failed(ChunkRecord chunk) => new(
+        $"Chunk {chunk.Index} (frames {chunk.StartFrame}–{chunk.StartFrame + chunk.FrameCount - 1}) failed {chunk.Attempts} times; last error: {chunk.LastError}");
 
     /// <summary>A chunk put back to pending because its job stopped it, with the attempt that stopping cost given back.</summary>
     public static ChunkRecord ReturnAttempt(ChunkRecord chunk) =>

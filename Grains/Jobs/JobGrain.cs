@@ -463,8 +463,7 @@ public sealed class JobGrain(
             // (the run would otherwise wait for it for ever: only pending chunks are started).
             if (Job.Chunks.FirstOrDefault(c => c.Status == ChunkStatus.Failed) is { } failed)
             {
-                throw new JobFailedException(
-                    $"Chunk {failed.Index} (frames {failed.StartFrame}–{failed.StartFrame + failed.FrameCount - 1}) failed {failed.Attempts} times; last error: {failed.LastError}");
+                throw ChunkDispatcher.Failed(failed);
             }
 
             CountBacklog();
