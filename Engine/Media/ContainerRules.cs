@@ -126,6 +126,51 @@ internal static class ContainerRules
         return arguments;
     }
 
+    /// <summary>
+    /// What happens to the source's audio and subtitle streams in <paramref name="outputPath"/>'s container besides a
+    /// plain copy, in words for the job's user: streams left out, and streams written in another codec.
+    /// </summary>
+    public static IReadOnlyList<string> StreamChanges(VideoInfo video, string outputPath)
+    {
+        var changes = new List<string>();
+        if (video.AudioStreamsLeftOut > 0)
+        {
+            changes.Add($"{video.AudioStreamsLeftOut} audio stream(s) carry no sound and are left out");
+        }
+
+        var matroska = IsMatroska(outputPath);
+        for (var i = 0; i < video.AudioCodecs.Count && video.AudioCodecs.Count == video.AudioStreamCount; i++)
+        {
+            var codec = video.AudioCodecs[i];
+            if (matroska && NotInMatroska.Contains(codec))
+            {
+                changes.Add($"audio stream {i + 1} ({codec}) is written as FLAC (lossless) for the Matroska output");
+            }
+            else if (!matroska && !Mp4Audio.Contains(codec))
+            {
+                changes.Add($"audio stream {i + 1} ({codec}) is re-encoded to AAC for the MP4 output");
+            }
+        }
+
+        var kept = Subtitles(video, outputPath).ToDictionary(s => s.Ordinal, s => s.Codec);
+        var container = matroska ? "Matroska" : "MP4";
+        for (var i = 0; i < video.SubtitleCodecs.Count; i++)
+        {
+            var codec = video.SubtitleCodecs[i];
+            if (!kept.TryGetValue(i, out var written))
+            {
+                changes.Add($"subtitle stream {i + 1} ({codec}) is left out: the {container} output cannot hold it");
+            }
+            else if (written != "copy" && written != codec)
+            {
+                var name = written == "srt" ? "SRT" : "MP4 timed text";
+                changes.Add($"subtitle stream {i + 1} ({codec}) is written as {name}; its styling, if any, is lost");
+            }
+        }
+
+        return changes;
+    }
+
     private static void CheckContainer(VideoInfo video, string outputPath)
     {
         if (IsMatroska(outputPath))

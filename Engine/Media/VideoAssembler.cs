@@ -98,6 +98,13 @@ public static class VideoAssembler
         }
     }
 
+    /// <summary>
+    /// What the output, in the container <see cref="ChooseExtension"/> picks, does to the source's audio and subtitle
+    /// streams besides copying them (streams left out or converted), in words for the job's user.
+    /// </summary>
+    public static IReadOnlyList<string> StreamChanges(VideoInfo video) =>
+        ContainerRules.StreamChanges(video, "output" + ChooseExtension(video));
+
     /// <summary>The container the output should use for this source (<c>.mp4</c>, or <c>.mkv</c> when streams need it).</summary>
     public static string ChooseExtension(VideoInfo video)
     {

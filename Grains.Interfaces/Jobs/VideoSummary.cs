@@ -2,8 +2,8 @@ namespace Vsr.Grains.Jobs;
 
 /// <summary>The facts about a video that a user cares about.</summary>
 /// <param name="Conversions">
-/// For a source, what the service does to its pictures besides enhancing them (deinterlacing, HDR tone mapping, …);
-/// null when nothing.
+/// For a source, what the service does to it besides enhancing its pictures (deinterlacing, HDR tone mapping, audio or
+/// subtitle streams converted or left out by the output's container, …); null when nothing.
 /// </param>
 [GenerateSerializer, Immutable]
 public sealed record VideoSummary(

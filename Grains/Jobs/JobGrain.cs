@@ -611,7 +611,7 @@ public sealed class JobGrain(
     {
         var spans = ChunkPlanner.Plan(video, TimeSpan.FromSeconds(options.Value.ChunkSeconds));
         Job.Chunks = spans.Select(span => new ChunkRecord { Index = span.Index, StartFrame = span.StartFrame, FrameCount = span.FrameCount }).ToList();
-        Job.Source = Summarize(video);
+        Job.Source = Summarize(video, SourceConversions(video));
         Job.Status = JobStatus.Processing;
         Job.StartedAt = DateTimeOffset.UtcNow;
         await state.WriteStateAsync();
@@ -999,9 +999,13 @@ public sealed class JobGrain(
             _revision);
     }
 
-    private static VideoSummary Summarize(VideoInfo video) => new(video.Width, video.Height, video.FrameCount,
-        Math.Round(video.FrameRate, 3), video.Duration.TotalSeconds, video.AudioStreamCount, video.SubtitleCodecs.Count,
-        video.PictureConversions() is { Count: > 0 } conversions ? conversions : null, video.VideoCodec);
+    private static VideoSummary Summarize(VideoInfo video, IReadOnlyList<string>? conversions = null) => new(video.Width, video.Height,
+        video.FrameCount, Math.Round(video.FrameRate, 3), video.Duration.TotalSeconds, video.AudioStreamCount, video.SubtitleCodecs.Count,
+        conversions is { Count: > 0 } ? conversions : null, video.VideoCodec);
+
+    /// <summary>What the job does to the source besides enhancing its pictures, as the source's summary says.</summary>
+    private static List<string> SourceConversions(VideoInfo video) =>
+        [.. video.PictureConversions(), .. VideoAssembler.StreamChanges(video)];
 
     private static void TryDelete(string directory)
     {

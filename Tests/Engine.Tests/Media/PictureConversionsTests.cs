@@ -2,7 +2,10 @@ using Vsr.Engine.Media;
 
 namespace Vsr.Engine.Tests.Media;
 
-/// <summary>The job's source summary says in words what the pipeline does to a source's pictures besides enhancing them.</summary>
+/// <summary>
+/// The job's source summary says in words what the pipeline does to a source besides enhancing its pictures: picture
+/// conversions, and audio or subtitle streams its output container converts or leaves out.
+/// </summary>
 public sealed class PictureConversionsTests
 {
     private static readonly VideoInfo Plain = new(64, 48, 25, 1, 25, TimeSpan.FromSeconds(1), "h264", 0, [], [0]);
@@ -34,5 +37,30 @@ public sealed class PictureConversionsTests
     {
         var conversion = Assert.Single((Plain with { Color = new VideoColor("bt2020-10", "bt2020", "bt2020nc", "tv") }).PictureConversions());
         Assert.StartsWith("converted from BT.2020 primaries to BT.709", conversion);
+    }
+
+    [Fact]
+    public void A_plain_copy_of_every_stream_is_no_change() =>
+        Assert.Empty(VideoAssembler.StreamChanges(Plain with { AudioStreamCount = 1, AudioCodecs = ["aac"], SubtitleCodecs = ["mov_text"] }));
+
+    [Fact]
+    public void Streams_the_container_converts_or_leaves_out_are_each_named()
+    {
+        // Bitmap subtitles make the output Matroska, which cannot store DVD PCM or teletext.
+        var video = Plain with
+        {
+            AudioStreamCount = 2,
+            AudioCodecs = ["pcm_dvd", "ac3"],
+            AudioStreamsLeftOut = 1,
+            SubtitleCodecs = ["dvd_subtitle", "dvb_teletext", "mov_text"],
+        };
+
+        Assert.Equal(
+        [
+            "1 audio stream(s) carry no sound and are left out",
+            "audio stream 1 (pcm_dvd) is written as FLAC (lossless) for the Matroska output",
+            "subtitle stream 2 (dvb_teletext) is left out: the Matroska output cannot hold it",
+            "subtitle stream 3 (mov_text) is written as SRT; its styling, if any, is lost",
+        ], VideoAssembler.StreamChanges(video));
     }
 }

@@ -45,6 +45,11 @@ public sealed class VideoAssemblerTests(TestClips clips, ITestOutputHelper log)
         await VideoAssembler.AssembleAsync(clips.Subtitled, video, chunkPaths, mkv, CancellationToken.None);
 
         Assert.EndsWith(".mp4", mp4);
+        Assert.Equal(
+        [
+            "audio stream 1 (pcm_s16le) is re-encoded to AAC for the MP4 output",
+            "subtitle stream 1 (subrip) is written as MP4 timed text; its styling, if any, is lost",
+        ], VideoAssembler.StreamChanges(video));
         foreach (var (output, subtitleCodec, audioCodec) in new[] { (mp4, "mov_text", "aac"), (mkv, "subrip", "pcm_s16le") })
         {
             var streams = await MediaInspector.StreamsAsync(output);
