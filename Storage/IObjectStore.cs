@@ -24,6 +24,9 @@ public interface IObjectStore
 
     Task<bool> ExistsAsync(string key, CancellationToken cancellationToken);
 
-    /// <summary>Deletes every object whose key starts with <paramref name="prefix"/>.</summary>
+    /// <summary>
+    /// Deletes the object whose key is <paramref name="prefix"/> and every object under it as a folder
+    /// (<c>jobs/1</c> takes <c>jobs/1/source.mp4</c>, never <c>jobs/10/…</c> nor <c>jobs/1.mp4</c>).
+    /// </summary>
     Task DeletePrefixAsync(string prefix, CancellationToken cancellationToken);
 }

@@ -665,7 +665,7 @@ public sealed class JobGrain(
                 throw new JobFailedException($"Assembled output has {output.FrameCount} frames but the source has {video.FrameCount}.");
             }
 
-            var outputKey = $"jobs/{jobId:N}/output{extension}";
+            var outputKey = JobKeys.Output(jobId, extension);
             await store.PutFileAsync(outputKey, outputPath, cancellationToken);
 
             (Job.OutputKey, Job.Output) = (outputKey, Summarize(output));
@@ -866,8 +866,12 @@ public sealed class JobGrain(
 
             if (Job.Status != JobStatus.Completed)
             {
-                // An output stored before the end could not be saved COMPLETED, and the job then ended otherwise.
-                await store.DeletePrefixAsync(prefix + "output", CancellationToken.None);
+                // An output stored before the end could not be saved COMPLETED, and the job then ended otherwise. (A
+                // prefix deletes the key itself and what lies under it as a folder, so each container is named.)
+                foreach (var extension in JobKeys.OutputExtensions)
+                {
+                    await store.DeletePrefixAsync(JobKeys.Output(this.GetPrimaryKey(), extension), CancellationToken.None);
+                }
             }
 
             _cleanedUp = (true, sourceKey);

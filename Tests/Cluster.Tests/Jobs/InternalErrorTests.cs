@@ -177,6 +177,65 @@ public sealed class InternalErrorTests
     }
 
     [Fact]
+    public async Task A_first_save_of_PENDING_that_fails_is_undone_and_the_next_delivery_runs_the_job_in_a_new_activation()
+    {
+        var state = new FaultyGrainStorage.Faults();
+        await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0"], extraSettings: Settings,
+            services: s => FaultyGrainStorage.Install(s, state));
+        using var clips = new TempDirectory();
+        var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 1);
+        var fault = state.Spoil(FaultyGrainStorage.Fault.Error, job => job is { Status: JobStatus.Pending, Chunks.Count: 0 });
+        var id = Guid.NewGuid();
+        var key = $"jobs/{id:N}/source.mp4";
+        await cluster.Store.PutFileAsync(key, clip, CancellationToken.None);
+        var job = cluster.Cluster.Client.GetGrain<IJobGrain>(id);
+        var request = new JobRequest(key, "clip.mp4", 2, "realesr-animevideov3", JobContent.Auto, Denoise: false, Deblock: false);
+
+        // The queue's first delivery: its save fails, so the message is not acked and comes again.
+        var refused = await Assert.ThrowsAnyAsync<Exception>(async () => await job.Submit(request));
+        Assert.Contains("Injected fault", refused.Message, StringComparison.Ordinal);
+        await job.Submit(request);
+        var done = await VsrTestCluster.WaitForEndAsync(job, TimeSpan.FromMinutes(2));
+
+        Assert.Equal(1, fault.Spoiled);
+        Assert.True(done.Status == JobStatus.Completed, $"job ended {done.Status}: {done.Error}");
+        // The write may have landed though its answer was lost, so the second delivery read the stored state afresh.
+        Assert.Equal(2, state.Reads(job.GetGrainId()));
+    }
+
+    [Fact]
+    public async Task An_output_whose_COMPLETED_cannot_be_saved_is_never_offered_and_is_removed_when_the_job_fails()
+    {
+        var state = new FaultyGrainStorage.Faults();
+        await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0"], extraSettings: Settings,
+            services: s => FaultyGrainStorage.Install(s, state));
+        using var clips = new TempDirectory();
+        var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 1);
+        var fault = state.Spoil(FaultyGrainStorage.Fault.Error, job => job.Status == JobStatus.Completed, times: -1);
+
+        var job = await cluster.SubmitAsync(clip, 2);
+        var done = await VsrTestCluster.WaitForEndAsync(job, TimeSpan.FromMinutes(2), snapshot =>
+        {
+            // Stored but not saved COMPLETED: not the job's output yet.
+            Assert.Null(snapshot.OutputKey);
+            return Task.CompletedTask;
+        });
+
+        Assert.Equal(3, fault.Spoiled);
+        Assert.Equal(JobStatus.Failed, done.Status);
+        Assert.Contains("Injected fault", done.Error, StringComparison.Ordinal);
+        Assert.Equal((null, null), (done.OutputKey, done.Output));
+        // The clean-up follows the saved end.
+        var output = $"jobs/{job.GetPrimaryKey():N}/output.mp4";
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await cluster.Store.ExistsAsync(output, CancellationToken.None))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the unsaved output is still stored");
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
     public async Task A_completed_job_stays_completed_when_its_clean_up_fails()
     {
         await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0", "sim:1"], extraSettings: Settings);
