@@ -23,6 +23,8 @@ builder.Services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(
     .Validate(o => o.SubmissionLease >= TimeSpan.FromSeconds(1), $"{ApiOptions.Section}:SubmissionLease must be at least 00:00:01: its holder renews it every third of it.")
     .Validate(o => o.UploadLifetime >= TimeSpan.FromMinutes(1) && o.UploadLifetime <= TimeSpan.FromDays(7),
         $"{ApiOptions.Section}:UploadLifetime must be from 00:01:00 to 7.00:00:00, the longest S3 signs a URL for.")
+    .Validate(o => o.DownloadUrlLifetime >= TimeSpan.FromSeconds(1) && o.DownloadUrlLifetime <= TimeSpan.FromDays(7),
+        $"{ApiOptions.Section}:DownloadUrlLifetime must be from 00:00:01 to 7.00:00:00, the longest S3 signs a URL for.")
     .ValidateOnStart();
 builder.Services.TryAddSingleton(new ModelCatalog(node.ToCatalogOptions()));
 builder.Services.AddObjectStore(builder.Configuration);

@@ -20,9 +20,11 @@ public sealed class FileSystemObjectStore : IObjectStore
         var partial = PartialName(target);
         try
         {
-            await using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            await using (var file = CreatePartial(partial))
             {
                 await content.CopyToAsync(file, cancellationToken);
+                // On disk before the rename makes it visible: after a crash an object is whole or absent, never empty.
+                file.Flush(flushToDisk: true);
             }
 
             File.Move(partial, target, overwrite: true);
@@ -42,10 +44,15 @@ public sealed class FileSystemObjectStore : IObjectStore
     public Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken)
     {
         var path = Resolve(key);
-        Stream? stream = File.Exists(path)
-            ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true)
-            : null;
-        return Task.FromResult(stream);
+        try
+        {
+            // Opened at once rather than after an existence check, which a delete could come between.
+            return Task.FromResult<Stream?>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Task.FromResult<Stream?>(null);
+        }
     }
 
     public Task<LocalObject> GetLocalAsync(string key, string scratchDirectory, CancellationToken cancellationToken)
@@ -76,12 +83,27 @@ public sealed class FileSystemObjectStore : IObjectStore
         return Task.CompletedTask;
     }
 
+    /// <summary>The file of <paramref name="key"/>. Only a write creates its folders: a lookup of an unknown key leaves nothing behind.</summary>
     private string Resolve(string key)
     {
         ObjectKey.Validate(key);
-        var full = Path.GetFullPath(Path.Combine(_root, key));
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        return full;
+        return Path.GetFullPath(Path.Combine(_root, key));
+    }
+
+    private static FileStream CreatePartial(string partial)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(partial)!);
+            try
+            {
+                return new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+            }
+            catch (DirectoryNotFoundException) when (attempt < 3)
+            {
+                // The folder was deleted with its prefix between its creation and the open: create it again.
+            }
+        }
     }
 
     private static string PartialName(string target) => $"{target}.{Guid.NewGuid():N}.partial";

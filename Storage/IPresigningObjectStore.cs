@@ -11,6 +11,13 @@ public interface IPresigningObjectStore : IObjectStore
     Task<Uri> PresignGetAsync(string key, TimeSpan timeToLive, CancellationToken cancellationToken);
 
     /// <summary>
+    /// As <see cref="PresignGetAsync(string, TimeSpan, CancellationToken)"/>, with the response's <c>Content-Type</c> and
+    /// <c>Content-Disposition</c> set by the URL (S3's <c>response-content-*</c> parameters), so a browser saves the
+    /// download under its own name and type whatever the object was stored with.
+    /// </summary>
+    Task<Uri> PresignGetAsync(string key, TimeSpan timeToLive, DownloadHeaders headers, CancellationToken cancellationToken);
+
+    /// <summary>
     /// A GET URL for this service's own readers (ffmpeg reading an object in place): signed for the store's own endpoint,
     /// which the service reaches, not for the public one that <see cref="PresignGetAsync"/> gives clients.
     /// </summary>
@@ -37,3 +44,8 @@ public interface IPresigningObjectStore : IObjectStore
 /// <summary>What a store says of an object without reading it.</summary>
 /// <param name="ETag">The entity tag, without quotes: the same while the object is not written again.</param>
 public sealed record StoredObject(long Size, string ETag);
+
+/// <summary>The headers a presigned download answers with.</summary>
+/// <param name="ContentType">For example <c>video/mp4</c>.</param>
+/// <param name="ContentDisposition">A whole header value, for example <c>attachment; filename=clip-x2.mp4</c>.</param>
+public sealed record DownloadHeaders(string ContentType, string ContentDisposition);

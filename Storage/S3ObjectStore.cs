@@ -68,7 +68,7 @@ public sealed class S3ObjectStore : IPresigningObjectStore, IDisposable
 
     public async Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken)
     {
-        var url = await PresignAsync(_client, key, ReadUrlLifetime, cancellationToken);
+        var url = await PresignAsync(_client, key, ReadUrlLifetime, headers: null, cancellationToken);
         return await HttpResponseBodyStream.OpenAsync(_http, url, $"'{key}' from bucket '{Bucket}'", cancellationToken);
     }
 
@@ -187,11 +187,15 @@ public sealed class S3ObjectStore : IPresigningObjectStore, IDisposable
     /// signature covers the host, so the URL cannot be rewritten afterwards), else for <see cref="S3ObjectStoreOptions.Endpoint"/>.
     /// </summary>
     public Task<Uri> PresignGetAsync(string key, TimeSpan timeToLive, CancellationToken cancellationToken) =>
-        PresignAsync(_publicClient, key, timeToLive, cancellationToken);
+        PresignAsync(_publicClient, key, timeToLive, headers: null, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<Uri> PresignGetAsync(string key, TimeSpan timeToLive, DownloadHeaders headers, CancellationToken cancellationToken) =>
+        PresignAsync(_publicClient, key, timeToLive, headers ?? throw new ArgumentNullException(nameof(headers)), cancellationToken);
 
     /// <summary>A GET URL signed for <see cref="S3ObjectStoreOptions.Endpoint"/>, for the service's own readers.</summary>
     public Task<Uri> PresignServiceGetAsync(string key, TimeSpan timeToLive, CancellationToken cancellationToken) =>
-        PresignAsync(_client, key, timeToLive, cancellationToken);
+        PresignAsync(_client, key, timeToLive, headers: null, cancellationToken);
 
     /// <summary>A PUT URL for a client of the service, signed for the public endpoint as <see cref="PresignGetAsync"/> is.</summary>
     public async Task<Uri> PresignPutAsync(string key, TimeSpan timeToLive, CancellationToken cancellationToken)
@@ -200,10 +204,20 @@ public sealed class S3ObjectStore : IPresigningObjectStore, IDisposable
         return new Uri(await _publicClient.PresignedPutObjectAsync(new PresignedPutObjectArgs().WithBucket(Bucket).WithObject(key).WithExpiry(expiry)));
     }
 
-    private async Task<Uri> PresignAsync(IMinioClient client, string key, TimeSpan timeToLive, CancellationToken cancellationToken)
+    private async Task<Uri> PresignAsync(IMinioClient client, string key, TimeSpan timeToLive, DownloadHeaders? headers, CancellationToken cancellationToken)
     {
         var expiry = await CheckPresignAsync(key, timeToLive, cancellationToken);
         var args = new PresignedGetObjectArgs().WithBucket(Bucket).WithObject(key).WithExpiry(expiry);
+        if (headers is not null)
+        {
+            // The SDK signs these as query parameters; S3 then answers with them as headers.
+            args.WithHeaders(new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["response-content-type"] = headers.ContentType,
+                ["response-content-disposition"] = headers.ContentDisposition,
+            });
+        }
+
         return new Uri(await client.PresignedGetObjectAsync(args));
     }
 
@@ -299,9 +313,20 @@ public sealed class S3ObjectStore : IPresigningObjectStore, IDisposable
             .WithObject(key)
             .WithStreamData(content)
             .WithObjectSize(length)
-            .WithContentType("application/octet-stream");
+            .WithContentType(ContentType(key));
         await _client.PutObjectAsync(args, cancellationToken);
     }
+
+    /// <summary>The type a plain GET of the object answers with, from its key's extension.</summary>
+    internal static string ContentType(string key) => Path.GetExtension(key).ToLowerInvariant() switch
+    {
+        ".mp4" or ".m4v" => "video/mp4",
+        ".mov" => "video/quicktime",
+        ".mkv" => "video/x-matroska",
+        ".webm" => "video/webm",
+        ".json" => "application/json",
+        _ => "application/octet-stream",
+    };
 
     private static IMinioClient Connect(S3ObjectStoreOptions options, string endpoint)
     {

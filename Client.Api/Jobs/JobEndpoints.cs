@@ -26,7 +26,7 @@ public static class JobEndpoints
         var v1 = app.MapGroup("/v1");
         v1.MapPost("/jobs", SubmitAsync).DisableAntiforgery();
         v1.MapGet("/jobs/{id:guid}", GetAsync);
-        v1.MapGet("/jobs/{id:guid}/output", GetOutputAsync);
+        v1.MapMethods("/jobs/{id:guid}/output", [HttpMethods.Get, HttpMethods.Head], GetOutputAsync);
         v1.MapGet("/jobs/{id:guid}/events", GetEventsAsync);
         v1.MapDelete("/jobs/{id:guid}", CancelAsync);
         v1.MapGet("/models", (ModelCatalog catalog) => TypedResults.Ok(catalog.List()));
@@ -311,10 +311,17 @@ public static class JobEndpoints
                     : $"Job {id} is {JobView.StatusName(job.Status)}; the output is available once it is COMPLETED.");
         }
 
+        var extension = Path.GetExtension(job.OutputKey);
+        var name = $"{Path.GetFileNameWithoutExtension(job.Request?.FileName ?? "video")}-x{job.Request?.Scale}{extension}";
+        var contentType = extension == ".mkv" ? "video/x-matroska" : "video/mp4";
         if (options.Value.RedirectDownloads && store is IPresigningObjectStore presigning)
         {
-            // Large files go straight from the object store to the client; the API only signs the URL.
-            return TypedResults.Redirect((await presigning.PresignGetAsync(job.OutputKey, options.Value.DownloadUrlLifetime, cancellationToken)).ToString());
+            // Large files go straight from the object store to the client; the API only signs the URL, which also
+            // carries the name and type a streamed download has.
+            var disposition = new ContentDispositionHeaderValue("attachment");
+            disposition.SetHttpFileName(name);
+            var headers = new DownloadHeaders(contentType, disposition.ToString());
+            return TypedResults.Redirect((await presigning.PresignGetAsync(job.OutputKey, options.Value.DownloadUrlLifetime, headers, cancellationToken)).ToString());
         }
 
         var stream = await store.OpenReadAsync(job.OutputKey, cancellationToken);
@@ -323,10 +330,9 @@ public static class JobEndpoints
             return Problem(StatusCodes.Status410Gone, "Output no longer stored", $"The output of job {id} was removed from the object store.");
         }
 
-        var extension = Path.GetExtension(job.OutputKey);
-        var name = $"{Path.GetFileNameWithoutExtension(job.Request?.FileName ?? "video")}-x{job.Request?.Scale}{extension}";
-        var contentType = extension == ".mkv" ? "video/x-matroska" : "video/mp4";
-        return TypedResults.File(stream, contentType, name, enableRangeProcessing: true);
+        // A completed job's output never changes, so its job id is its entity tag: a client resumes a cut download with
+        // If-Range, and a Range whose If-Range names anything else gets the whole file.
+        return TypedResults.File(stream, contentType, name, job.CompletedAt, new EntityTagHeaderValue($"\"{id:N}\""), enableRangeProcessing: true);
     }
 
     /// <summary>

@@ -53,6 +53,28 @@ public sealed class JobApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         await File.WriteAllBytesAsync(downloaded, await output.Content.ReadAsByteArrayAsync());
         var facts = await MediaFacts.ReadAsync(downloaded);
         Assert.Equal((128, 96, 50, 1), (facts.Width, facts.Height, facts.VideoFrames, facts.AudioStreams));
+
+        // A download cut short resumes: HEAD sizes it, and a Range with If-Range naming its entity tag gets the rest.
+        var length = new FileInfo(downloaded).Length;
+        var etag = output.Headers.ETag;
+        Assert.NotNull(etag);
+        using var head = await Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/v1/jobs/{id}/output"));
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(length, head.Content.Headers.ContentLength);
+        Assert.Equal(etag, head.Headers.ETag);
+        using var resume = new HttpRequestMessage(HttpMethod.Get, $"/v1/jobs/{id}/output");
+        resume.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(100, null);
+        resume.Headers.IfRange = new System.Net.Http.Headers.RangeConditionHeaderValue(etag);
+        using var rest = await Http.SendAsync(resume);
+        Assert.Equal(HttpStatusCode.PartialContent, rest.StatusCode);
+        Assert.Equal(length - 100, rest.Content.Headers.ContentLength);
+        // If-Range naming another file: the whole output, not a part of it spliced onto the other.
+        using var stale = new HttpRequestMessage(HttpMethod.Get, $"/v1/jobs/{id}/output");
+        stale.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(100, null);
+        stale.Headers.IfRange = new System.Net.Http.Headers.RangeConditionHeaderValue("\"another\"");
+        using var whole = await Http.SendAsync(stale);
+        Assert.Equal(HttpStatusCode.OK, whole.StatusCode);
+        Assert.Equal(length, whole.Content.Headers.ContentLength);
     }
 
     [Fact]

@@ -33,9 +33,27 @@ public sealed class S3JobApiTests : IDisposable
         Assert.StartsWith(TestServices.S3Endpoint, location.ToString(), StringComparison.Ordinal);
 
         using var direct = new HttpClient();
-        var bytes = await direct.GetByteArrayAsync(location);
+        using var download = await direct.GetAsync(location);
+        download.EnsureSuccessStatusCode();
+        var bytes = await download.Content.ReadAsByteArrayAsync();
         Assert.True(bytes.Length > 1000, $"the presigned URL served {bytes.Length} bytes");
         Assert.Equal("ftyp"u8.ToArray(), bytes[4..8]);
+        // Typed and named as the API's own streamed download is: the type is stored with the object, and the URL asks
+        // S3 for both (moto_server ignores S3's response-content-* parameters, so only the request is checked for the name).
+        Assert.Equal("video/mp4", download.Content.Headers.ContentType?.MediaType);
+        var query = System.Web.HttpUtility.ParseQueryString(location.Query);
+        Assert.Equal("video/mp4", query["response-content-type"]);
+        Assert.Equal("clip-x2.mp4", ContentDispositionHeaderValue.Parse(query["response-content-disposition"]!).FileName?.Trim('"'));
+    }
+
+    [Fact]
+    public async Task A_download_URL_lifetime_S3_cannot_sign_stops_the_API_at_start()
+    {
+        await using var factory = new S3ApiFactory(_root, settings: new Dictionary<string, string?> { ["Vsr:Api:DownloadUrlLifetime"] = "14.00:00:00" });
+
+        var refused = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+
+        Assert.Contains("DownloadUrlLifetime", refused.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -239,10 +257,16 @@ public sealed class S3JobApiTests : IDisposable
         return id;
     }
 
-    private sealed class S3ApiFactory(string root, bool redirectDownloads = true, bool directUploads = true) : WebApplicationFactory<Program>
+    private sealed class S3ApiFactory(string root, bool redirectDownloads = true, bool directUploads = true,
+        IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
+            foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            {
+                builder.UseSetting(key, value);
+            }
+
             builder.UseSetting("Vsr:Api:RedirectDownloads", redirectDownloads ? "true" : "false");
             builder.UseSetting("Vsr:Api:DirectUploads", directUploads ? "true" : "false");
             builder.UseSetting("Orleans:Mode", "Embedded");
