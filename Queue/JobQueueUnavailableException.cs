@@ -7,4 +7,10 @@ public sealed class JobQueueUnavailableException : Exception
         : base(message, inner)
     {
     }
+
+    /// <summary>
+    /// Whether an attempt reached the broker and then had no answer (a confirm timed out, the connection dropped while
+    /// waiting): the message may be queued after all, and a consumer may run the job.
+    /// </summary>
+    public bool MayHaveBeenQueued { get; init; }
 }

@@ -339,19 +339,29 @@ public static class JobEndpoints
     /// Stores the job's source (<paramref name="storeSource"/> writes <c>request.SourceKey</c>: an upload of a posted file,
     /// or a copy inside the store) and its request, and publishes it; null when the job is queued. Anything short of a
     /// confirmed publish removes what was stored under the job id, unless the grain does not confirm <paramref name="claim"/>
-    /// then: lost meanwhile, what is stored is the claim's new holder's, or its answer's.
+    /// then (lost meanwhile, what is stored is the claim's new holder's, or its answer's), or the broker may have queued
+    /// a keyed request's message without answering (the key's retry publishes the stored request again).
     /// </summary>
     internal static async Task<ProblemHttpResult?> StoreAndPublishAsync(SubmitJob request, Func<Task> storeSource, SubmissionClaim? claim,
         IObjectStore store, IJobQueue queue, ILogger logger)
     {
-        var queued = false;
+        var settled = false;
         try
         {
             await storeSource();
             await QueuedRequest.SaveAsync(store, request, CancellationToken.None);
             await queue.PublishAsync(request, CancellationToken.None);
-            queued = true;
+            settled = true;
             return null;
+        }
+        catch (JobQueueUnavailableException unavailable) when (unavailable.MayHaveBeenQueued && claim is not null)
+        {
+            // The broker may hold the message though it never confirmed it: removing the source would fail that job.
+            // What is stored stays, and the retry the answer asks for, with the same key, publishes the stored request
+            // again and answers with the job (a consumer given it twice makes one job).
+            settled = true;
+            logger.LogWarning("The publish of job {Job} had no answer from the broker; its stored request is kept for the client's retry", request.JobId);
+            return QueueUnavailable(unavailable);
         }
         catch (JobQueueUnavailableException unavailable)
         {
@@ -360,11 +370,11 @@ public static class JobEndpoints
         finally
         {
             // Asked of the grain, not only of the renewals, which notice a loss late: what is stored may be another's now.
-            if (!queued && claim is not null && !await claim.ConfirmAsync())
+            if (!settled && claim is not null && !await claim.ConfirmAsync())
             {
                 logger.LogWarning("The publish of job {Job} failed after its submission claim was lost; what is stored under the job id is left to the request that holds the claim now", request.JobId);
             }
-            else if (!queued)
+            else if (!settled)
             {
                 await store.DeletePrefixAsync(JobKeys.Prefix(request.JobId), CancellationToken.None);
             }

@@ -6,7 +6,7 @@ namespace Vsr.Queue.InProcess;
 
 /// <summary>
 /// Hands each message of the <see cref="InProcessJobQueue"/> to the <see cref="ISubmitJobHandler"/>, a few at a time.
-/// A failed message is retried in place after <see cref="InProcessQueueOptions.RetryDelay"/>, and dead-lettered with
+/// A failed message is retried in place after <see cref="InProcessQueueOptions.RetryDelay"/> (doubled per failure), and dead-lettered with
 /// the handler's last error after <see cref="InProcessQueueOptions.MaxDeliveries"/> calls, and the
 /// <see cref="IDeadLetterObserver"/>s are told.
 /// </summary>
@@ -58,8 +58,9 @@ public sealed class InProcessJobConsumer(
                     return;
                 }
 
-                logger.LogWarning(failure, "Job {Job} failed delivery {Attempt} of {Max}; retrying", message.JobId, attempt, maxDeliveries);
-                await Task.Delay(options.Value.RetryDelay, stoppingToken);
+                var wait = Backoff.Doubling(options.Value.RetryDelay, attempt, options.Value.MaxRetryDelay);
+                logger.LogWarning(failure, "Job {Job} failed delivery {Attempt} of {Max}; retrying in {Wait}", message.JobId, attempt, maxDeliveries, wait);
+                await Task.Delay(wait, stoppingToken);
             }
         }
     }

@@ -16,9 +16,13 @@ public sealed class InProcessJobQueue : IJobQueue, IDisposable
     private readonly Channel<SubmitJob> channel;
     private readonly ConcurrentQueue<DeadLetter> deadLetters = new();
     private readonly QueueDepthGauge gauge = new(QueueName);
+    private readonly TimeSpan publishTimeout;
+    private readonly int capacity;
 
     public InProcessJobQueue(IOptions<InProcessQueueOptions> options)
     {
+        publishTimeout = options.Value.PublishTimeout;
+        capacity = options.Value.Capacity;
         channel = Channel.CreateBounded<SubmitJob>(new BoundedChannelOptions(options.Value.Capacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
@@ -30,11 +34,24 @@ public sealed class InProcessJobQueue : IJobQueue, IDisposable
 
     internal ChannelReader<SubmitJob> Reader => channel.Reader;
 
-    /// <summary>Returns once the message is queued; waits while the queue is full.</summary>
+    /// <summary>
+    /// Returns once the message is queued; waits while the queue is full, at most
+    /// <see cref="InProcessQueueOptions.PublishTimeout"/>, then throws <see cref="JobQueueUnavailableException"/>.
+    /// </summary>
     public async Task PublishAsync(SubmitJob message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        await channel.Writer.WriteAsync(message, cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(publishTimeout);
+        try
+        {
+            await channel.Writer.WriteAsync(message, timeout.Token);
+        }
+        catch (OperationCanceledException full) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new JobQueueUnavailableException(
+                $"Job {message.JobId} could not be queued: the in-process queue stayed full ({capacity} waiting) for {publishTimeout}.", full);
+        }
     }
 
     public Task<long> GetDepthAsync(CancellationToken cancellationToken)

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
+using RabbitMQ.Client.Exceptions;
 
 namespace Vsr.Queue.RabbitMq;
 
@@ -12,7 +13,8 @@ namespace Vsr.Queue.RabbitMq;
 /// <see cref="RabbitMqOptions.Prefetch"/> at a time.
 /// <list type="bullet">
 /// <item>Acknowledged only after the handler returned; a consumer that dies first leaves the message to be redelivered.</item>
-/// <item>A handler failure hands the message back (nack, requeue) after <see cref="RabbitMqOptions.RedeliveryDelay"/>; on its
+/// <item>A handler failure hands the message back (nack, requeue) after <see cref="RabbitMqOptions.RedeliveryDelay"/>, doubled
+/// for each earlier delivery up to <see cref="RabbitMqOptions.MaxRedeliveryDelay"/>; on its
 /// <see cref="RabbitMqOptions.MaxDeliveries"/>th delivery (counted by the quorum queue) it is published to the
 /// dead-letter queue with the failure as its reason, the <see cref="IDeadLetterObserver"/>s are told, and it is acknowledged.</item>
 /// <item>A message that cannot be read goes to the dead-letter queue at once, with what is wrong with it.</item>
@@ -73,10 +75,22 @@ public sealed class RabbitMqJobConsumer(
 
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += (_, delivery) => DeliverAsync(channel, deadLetters, delivery, stoppingToken);
+        // The broker cancels a consumer whose queue is deleted (an operator re-creating it with other settings, a
+        // topology tool) and leaves the channel open: nothing would be consumed again. This session never cancels it.
+        consumer.UnregisteredAsync += (_, _) =>
+        {
+            if (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning("The broker cancelled the consumer of queue '{Queue}' (was it deleted?); consuming again", settings.QueueName);
+                channelFailed.TrySetResult();
+            }
+
+            return Task.CompletedTask;
+        };
         await channel.BasicConsumeAsync(settings.QueueName, autoAck: false, consumer, stoppingToken);
         logger.LogInformation("Consuming queue '{Queue}' on {Broker} (prefetch {Prefetch})", settings.QueueName, broker.Address, prefetch);
         await channelFailed.Task.WaitAsync(stoppingToken);
-        throw new InvalidOperationException($"A channel on {broker.Address} was closed by the broker while the connection stayed open.");
+        throw new InvalidOperationException($"A channel or consumer on {broker.Address} was closed by the broker while the connection stayed open.");
 
         Task OnShutdown(object sender, ShutdownEventArgs reason)
         {
@@ -104,8 +118,11 @@ public sealed class RabbitMqJobConsumer(
             {
                 logger.LogError("Message {Message} on '{Queue}' is malformed and is dead-lettered: {Reason}",
                     delivery.BasicProperties.MessageId, settings.QueueName, malformed.Message);
-                await DeadLetterAsync(deadLetters, delivery, $"Malformed message: {malformed.Message}", attempts: 0);
-                await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false);
+                if (await TryDeadLetterAsync(channel, deadLetters, delivery, $"Malformed message: {malformed.Message}", attempts: 0, stoppingToken))
+                {
+                    await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false);
+                }
+
                 return;
             }
 
@@ -123,15 +140,20 @@ public sealed class RabbitMqJobConsumer(
                 if (attempt >= settings.MaxDeliveries)
                 {
                     var reason = DeliveryFailure.Describe(failure);
+                    if (!await TryDeadLetterAsync(channel, deadLetters, delivery, reason, attempt, stoppingToken))
+                    {
+                        return;
+                    }
+
                     logger.LogError(failure, "Job {Job} dead-lettered after {Attempts} deliveries: {Reason}", message.JobId, attempt, reason);
-                    await DeadLetterAsync(deadLetters, delivery, reason, attempt);
                     await DeadLetterObservers.NotifyAsync(observers, new DeadLetter(message.JobId.ToString(), reason, attempt, message, DateTimeOffset.UtcNow), logger);
                     await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false);
                     return;
                 }
 
-                logger.LogWarning(failure, "Job {Job} failed delivery {Attempt} of {Max}; handing it back", message.JobId, attempt, settings.MaxDeliveries);
-                await Task.Delay(settings.RedeliveryDelay, stoppingToken);
+                var wait = settings.RedeliveryWait(attempt);
+                logger.LogWarning(failure, "Job {Job} failed delivery {Attempt} of {Max}; handing it back in {Wait}", message.JobId, attempt, settings.MaxDeliveries, wait);
+                await Task.Delay(wait, stoppingToken);
                 await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true);
                 return;
             }
@@ -147,7 +169,34 @@ public sealed class RabbitMqJobConsumer(
         }
     }
 
-    private async Task DeadLetterAsync(IChannel deadLetters, BasicDeliverEventArgs delivery, string reason, int attempts)
+    /// <summary>
+    /// Publishes the message to the dead-letter queue, confirmed; false when that failed. The message is then handed back
+    /// (after the longest redelivery wait) rather than left unacknowledged on a channel that stays open, where it would
+    /// hold a prefetch slot until the broker's consumer timeout. The broker's own delivery limit is the backstop.
+    /// </summary>
+    private async Task<bool> TryDeadLetterAsync(
+        IChannel channel, IChannel deadLetters, BasicDeliverEventArgs delivery, string reason, int attempts, CancellationToken stoppingToken)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            // A broker in a memory or disk alarm blocks publishers; the consumer must not wait on it for ever.
+            timeout.CancelAfter(settings.PublishTimeout);
+            await DeadLetterAsync(deadLetters, delivery, reason, attempts, timeout.Token);
+            return true;
+        }
+        catch (Exception failure) when (!stoppingToken.IsCancellationRequested)
+        {
+            var wait = settings.RedeliveryWait(settings.MaxDeliveries);
+            logger.LogError(failure, "Message {Message} could not be dead-lettered to '{DeadLetters}'; handing it back in {Wait}",
+                delivery.BasicProperties.MessageId, settings.DeadLetterQueueName, wait);
+            await Task.Delay(wait, stoppingToken);
+            await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true);
+            return false;
+        }
+    }
+
+    private async Task DeadLetterAsync(IChannel deadLetters, BasicDeliverEventArgs delivery, string reason, int attempts, CancellationToken cancellationToken)
     {
         var headers = new Dictionary<string, object?>();
         if (delivery.BasicProperties.Headers is { } original)
@@ -173,7 +222,17 @@ public sealed class RabbitMqJobConsumer(
         };
 
         // Confirmed before the original is acknowledged, so a message is never in neither queue.
-        await deadLetters.BasicPublishAsync("", settings.DeadLetterQueueName, mandatory: true, properties, delivery.Body);
+        try
+        {
+            await deadLetters.BasicPublishAsync("", settings.DeadLetterQueueName, mandatory: true, properties, delivery.Body, cancellationToken);
+        }
+        catch (PublishException returned) when (returned.IsReturn)
+        {
+            // No such queue: deleted since this session declared it. Declared again, it takes the message.
+            logger.LogWarning("Dead-letter queue '{DeadLetters}' is missing; declaring it again", settings.DeadLetterQueueName);
+            await RabbitMqTopology.DeclareDeadLetterQueueAsync(deadLetters, settings, cancellationToken);
+            await deadLetters.BasicPublishAsync("", settings.DeadLetterQueueName, mandatory: true, properties, delivery.Body, cancellationToken);
+        }
     }
 
     private static long EarlierDeliveries(IReadOnlyBasicProperties properties) =>

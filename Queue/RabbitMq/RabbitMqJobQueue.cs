@@ -60,16 +60,20 @@ public sealed class RabbitMqJobQueue : IJobQueue, IAsyncDisposable
             Timestamp = new AmqpTimestamp(message.SubmittedAt.ToUnixTimeSeconds()),
         };
 
+        var outcome = new PublishOutcome();
         try
         {
             await publishPipeline.ExecuteAsync(
-                async token => await PublishOnceAsync(properties, body, token), cancellationToken);
+                async token => await PublishOnceAsync(properties, body, outcome, token), cancellationToken);
         }
         catch (Exception failure) when (IsTransient(failure, cancellationToken))
         {
             throw new JobQueueUnavailableException(
                 $"Job {message.JobId} could not be published to queue '{options.QueueName}' on {broker.Address}: " +
-                $"{options.PublishRetryLimit + 1} attempts failed, the last with {failure.GetType().Name}: {failure.Message}", failure);
+                $"{options.PublishRetryLimit + 1} attempts failed, the last with {failure.GetType().Name}: {failure.Message}", failure)
+            {
+                MayHaveBeenQueued = outcome.Unknown,
+            };
         }
     }
 
@@ -104,7 +108,13 @@ public sealed class RabbitMqJobQueue : IJobQueue, IAsyncDisposable
         publishGate.Dispose();
     }
 
-    private async Task PublishOnceAsync(BasicProperties properties, byte[] body, CancellationToken cancellationToken)
+    /// <summary>Whether an attempt handed the message to the broker and then learnt nothing of it (no confirm, no nack, no return).</summary>
+    private sealed class PublishOutcome
+    {
+        public bool Unknown { get; set; }
+    }
+
+    private async Task PublishOnceAsync(BasicProperties properties, byte[] body, PublishOutcome outcome, CancellationToken cancellationToken)
     {
         // One channel, one publish at a time: job submissions are few, and a confirm then belongs to one message.
         await publishGate.WaitAsync(cancellationToken);
@@ -116,8 +126,11 @@ public sealed class RabbitMqJobQueue : IJobQueue, IAsyncDisposable
                 // mandatory: an unroutable message (no queue) is returned and fails the publish, rather than being dropped.
                 await channel.BasicPublishAsync("", options.QueueName, mandatory: true, properties, body, cancellationToken);
             }
-            catch
+            catch (Exception failure)
             {
+                // A nack or a return is the broker's answer: not queued. A timeout or a lost connection while waiting
+                // for the confirm is none: the broker may have queued it all the same.
+                outcome.Unknown |= failure is not PublishException;
                 // The next attempt starts from a fresh channel (and declares the queues again).
                 publishChannel = null;
                 await DisposeQuietlyAsync(channel);

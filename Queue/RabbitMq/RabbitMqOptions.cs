@@ -20,8 +20,18 @@ public sealed class RabbitMqOptions
     /// <summary>How many unacknowledged messages one consumer holds, and handles at once.</summary>
     public int Prefetch { get; set; } = 4;
 
-    /// <summary>The wait before a failed message is handed back to the broker for redelivery.</summary>
-    public TimeSpan RedeliveryDelay { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// The wait before a failed message is handed back to the broker for redelivery, doubled for each earlier delivery
+    /// (2, 4, 8, 16 s: with 5 deliveries, a database or store outage of about half a minute dead-letters nothing). The
+    /// message holds its prefetch slot meanwhile, so an outage does not drain the queue into dead letters either.
+    /// </summary>
+    public TimeSpan RedeliveryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The longest of those waits.</summary>
+    public TimeSpan MaxRedeliveryDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The wait before the <paramref name="delivery"/>th delivery (from 1) of a message is handed back.</summary>
+    public TimeSpan RedeliveryWait(int delivery) => Backoff.Doubling(RedeliveryDelay, delivery, MaxRedeliveryDelay);
 
     /// <summary>How many times a publish is retried (with exponential backoff) before it fails.</summary>
     public int PublishRetryLimit { get; set; } = 5;

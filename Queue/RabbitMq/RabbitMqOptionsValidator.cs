@@ -19,6 +19,7 @@ public sealed class RabbitMqOptionsValidator : IValidateOptions<RabbitMqOptions>
         if (options.MaxDeliveries < 1) errors.Add($"{S}:MaxDeliveries must be at least 1.");
         if (options.Prefetch is < 1 or > ushort.MaxValue) errors.Add($"{S}:Prefetch must be between 1 and {ushort.MaxValue}.");
         if (options.RedeliveryDelay < TimeSpan.Zero) errors.Add($"{S}:RedeliveryDelay must not be negative.");
+        if (options.MaxRedeliveryDelay < options.RedeliveryDelay) errors.Add($"{S}:MaxRedeliveryDelay must be at least RedeliveryDelay.");
         if (options.PublishRetryLimit < 0) errors.Add($"{S}:PublishRetryLimit must not be negative.");
         if (options.PublishRetryDelay <= TimeSpan.Zero) errors.Add($"{S}:PublishRetryDelay must be positive.");
         if (options.PublishTimeout <= TimeSpan.Zero) errors.Add($"{S}:PublishTimeout must be positive.");

@@ -15,8 +15,7 @@ internal static class RabbitMqTopology
 
     public static async Task DeclareAsync(IChannel channel, RabbitMqOptions options, CancellationToken cancellationToken)
     {
-        await channel.QueueDeclareAsync(options.DeadLetterQueueName, durable: true, exclusive: false, autoDelete: false,
-            arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum" }, cancellationToken: cancellationToken);
+        await DeclareDeadLetterQueueAsync(channel, options, cancellationToken);
         await channel.QueueDeclareAsync(options.QueueName, durable: true, exclusive: false, autoDelete: false,
             arguments: new Dictionary<string, object?>
             {
@@ -27,4 +26,9 @@ internal static class RabbitMqTopology
             },
             cancellationToken: cancellationToken);
     }
+
+    /// <summary>Declares the dead-letter queue alone (again, when it was deleted while a consumer ran).</summary>
+    public static Task DeclareDeadLetterQueueAsync(IChannel channel, RabbitMqOptions options, CancellationToken cancellationToken) =>
+        channel.QueueDeclareAsync(options.DeadLetterQueueName, durable: true, exclusive: false, autoDelete: false,
+            arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum" }, cancellationToken: cancellationToken);
 }

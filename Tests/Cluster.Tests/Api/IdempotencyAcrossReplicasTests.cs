@@ -62,6 +62,28 @@ public sealed class IdempotencyAcrossReplicasTests(ApiReplicasFixture replicas) 
     }
 
     [Fact]
+    public async Task A_publish_the_broker_never_answered_keeps_what_is_stored_and_the_retry_with_the_key_publishes_it_again()
+    {
+        var video = await File.ReadAllBytesAsync(await MediaFacts.MakeClipAsync(replicas.First.Temp.Combine("unanswered.mp4"), 64, 48, seconds: 1));
+        var key = Guid.NewGuid().ToString();
+        var id = QueuedRequest.IdFor(key);
+        var publishes = 0;
+        replicas.Queue.Deliver = false;
+        replicas.Queue.BeforePublish = (_, _) => Interlocked.Increment(ref publishes) == 1
+            ? throw new JobQueueUnavailableException("The broker did not confirm the message.", new TimeoutException()) { MayHaveBeenQueued = true }
+            : Task.CompletedTask;
+
+        // The broker may hold the message: removing the source would fail that job when a silo takes it.
+        var (firstStatus, firstBody) = await PostAsync(replicas.FirstClient, new MemoryStream(video), key);
+        Assert.True(firstStatus == HttpStatusCode.ServiceUnavailable, $"{firstStatus}: {firstBody}");
+        Assert.Equal([$"jobs/{id:N}/request.json", $"jobs/{id:N}/source.mp4"], replicas.First.StoredKeys(id));
+
+        // The retry the answer asks for finds the stored request, publishes it again and answers with its job.
+        await AssertOneIntactPendingJobAsync(key, await PostAsync(replicas.SecondClient, new MemoryStream(video), key));
+        Assert.Equal(2, publishes);
+    }
+
+    [Fact]
     public async Task A_claim_whose_holder_never_gives_it_back_is_taken_over_once_its_lease_runs_out()
     {
         var video = await File.ReadAllBytesAsync(await MediaFacts.MakeClipAsync(replicas.First.Temp.Combine("orphaned.mp4"), 64, 48, seconds: 1));

@@ -77,6 +77,19 @@ public sealed class InProcessJobQueueTests
         Assert.Equal(3, RabbitMqJobQueueTests.GaugeReading(InProcessJobQueue.QueueName));
     }
 
+    [Fact]
+    public async Task A_publish_to_a_queue_that_stays_full_is_refused_after_its_timeout_instead_of_waiting_for_ever()
+    {
+        using var queue = new InProcessJobQueue(Options.Create(new InProcessQueueOptions { Capacity = 1, PublishTimeout = TimeSpan.FromMilliseconds(300) }));
+        await queue.PublishAsync(Jobs.New(), CancellationToken.None);
+
+        var refused = await Assert.ThrowsAsync<JobQueueUnavailableException>(() => queue.PublishAsync(Jobs.New(), CancellationToken.None));
+
+        Assert.Contains("stayed full (1 waiting)", refused.Message, StringComparison.Ordinal);
+        Assert.False(refused.MayHaveBeenQueued);
+        Assert.Equal(1, await queue.GetDepthAsync(CancellationToken.None));
+    }
+
     private static readonly IOptions<InProcessQueueOptions> Settings =
         Options.Create(new InProcessQueueOptions { MaxDeliveries = 3, RetryDelay = TimeSpan.FromMilliseconds(20), Concurrency = 2 });
 

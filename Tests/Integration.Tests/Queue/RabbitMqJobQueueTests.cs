@@ -70,6 +70,62 @@ public sealed class RabbitMqJobQueueTests
     }
 
     [Fact]
+    public async Task A_consumer_whose_queue_is_deleted_consumes_the_queue_declared_again()
+    {
+        await using var scratch = new RabbitMqScratch();
+        var handler = new RecordingHandler();
+        await scratch.StartConsumerAsync(handler);
+        var first = Jobs.New();
+        var queue = scratch.NewQueue();
+        await queue.PublishAsync(first, CancellationToken.None);
+        await handler.WaitForCallsAsync(1, Patience);
+
+        // As an operator does to change MaxDeliveries: the broker cancels the consumer and leaves its channel open.
+        await using (var channel = await scratch.OpenChannelAsync())
+        {
+            await channel.QueueDeleteAsync(scratch.Options.QueueName, ifUnused: false, ifEmpty: false);
+        }
+
+        // The publisher declares the queue again. (Declared again within milliseconds of the delete, RabbitMQ 3.x/4.x
+        // may re-attach the old consumer of a quorum queue of the same name without telling it, and what it is given
+        // then is not handed to the client's consumer: a broker quirk this test leaves out.)
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var second = Jobs.New();
+        await scratch.NewQueue().PublishAsync(second, CancellationToken.None);
+        await handler.WaitForCallsAsync(2, Patience);
+
+        Assert.Equal([first, second], handler.Calls);
+    }
+
+    [Fact]
+    public async Task A_message_whose_dead_letter_queue_was_deleted_is_dead_lettered_to_it_declared_again_and_the_consumer_goes_on()
+    {
+        await using var scratch = new RabbitMqScratch(maxDeliveries: 2);
+        scratch.Options.Prefetch = 1;
+        var doomed = Jobs.New();
+        var handler = new RecordingHandler((job, _) => job.JobId == doomed.JobId ? throw new InvalidOperationException("refused") : Task.CompletedTask);
+        await scratch.StartConsumerAsync(handler);
+        var queue = scratch.NewQueue();
+        await queue.PublishAsync(Jobs.New(), CancellationToken.None);
+        await handler.WaitForCallsAsync(1, Patience);
+        await using (var channel = await scratch.OpenChannelAsync())
+        {
+            await channel.QueueDeleteAsync(scratch.Options.DeadLetterQueueName, ifUnused: false, ifEmpty: false);
+        }
+
+        var next = Jobs.New();
+        await queue.PublishAsync(doomed, CancellationToken.None);
+        await queue.PublishAsync(next, CancellationToken.None);
+
+        // With one message in flight at a time, the next job is handled only once the doomed one was settled.
+        await Eventually.TrueAsync(() => Task.FromResult(handler.Jobs.Any(j => j.JobId == next.JobId)), Patience,
+            () => $"the job after the dead letter was not handled ({handler.Calls.Count} calls)");
+        var letter = Assert.Single(await scratch.TakeDeadLettersAsync());
+        Assert.Equal(doomed.JobId.ToString(), letter.MessageId);
+        Assert.Equal("InvalidOperationException: refused", letter.Reason);
+    }
+
+    [Fact]
     public async Task Malformed_messages_are_dead_lettered_with_their_reason_and_the_consumer_goes_on()
     {
         await using var scratch = new RabbitMqScratch();
