@@ -24,8 +24,19 @@ public sealed class DeadLetterRecorder(IObjectStore store, IGrainFactory grains,
         }
 
         var reason = $"The job could not be started after {letter.Attempts} {(letter.Attempts == 1 ? "try" : "tries")}: {letter.Reason.TrimEnd('.')}. Submit the video again.";
-        // Written first, where the API looks when the grain cannot answer (the database may be what failed).
-        await new IntakeFailure(reason, letter.DeadLetteredAt).SaveAsync(store, message.JobId, cancellationToken);
+        // Written first, where the API looks when the grain cannot answer (the database may be what failed). The grain
+        // is asked all the same when it cannot be written: the job then reads FAILED from the grain instead.
+        var recorded = true;
+        try
+        {
+            await new IntakeFailure(reason, letter.DeadLetteredAt).SaveAsync(store, message.JobId, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            recorded = false;
+            logger.LogWarning(e, "Job {Job}: the failure record of its dead-lettered submission could not be written; its grain is asked to record the failure", message.JobId);
+        }
+
         JobSnapshot job;
         try
         {
@@ -34,9 +45,14 @@ public sealed class DeadLetterRecorder(IObjectStore store, IGrainFactory grains,
             job = await grains.GetGrain<IJobGrain>(message.JobId)
                 .FailSubmission(SubmitJobToGrain.RequestOf(message), reason, message.SubmittedAt, letter.DeadLetteredAt);
         }
-        catch (Exception e)
+        catch (Exception e) when (recorded)
         {
             logger.LogWarning(e, "Job {Job} reads FAILED from its failure record, but the failure could not be saved with the job: its upload is kept and no callback is sent", message.JobId);
+            return;
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Job {Job} reads PENDING for good: neither its failure record nor its grain could record that its submission was dead-lettered (the dead letter is kept)", message.JobId);
             return;
         }
 

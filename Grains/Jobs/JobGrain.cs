@@ -174,6 +174,21 @@ public sealed class JobGrain(
 
         if (Job.Status != JobStatus.None)
         {
+            if (!IsEnded && Job.Request is not null)
+            {
+                // Saved PENDING, and then every delivery failed later (the reminder could not be held): no delivery comes
+                // again, so the run starts here, and the reminder is held if it can be now.
+                StartRun();
+                try
+                {
+                    await HoldReminderAsync();
+                }
+                catch (Exception e)
+                {
+                    logger.LogWarning(e, "Job {Job} runs without its resume reminder, which could not be registered", this.GetPrimaryKey());
+                }
+            }
+
             return Snapshot();
         }
 

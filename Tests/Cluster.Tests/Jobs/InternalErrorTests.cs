@@ -277,4 +277,34 @@ public sealed class InternalErrorTests
 
         Assert.True(done.Status == JobStatus.Completed, $"job ended {done.Status}: {done.Error}");
     }
+
+    [Fact]
+    public async Task A_job_saved_whose_every_delivery_then_failed_at_the_reminder_runs_when_its_submission_is_dead_lettered()
+    {
+        var reminders = new FaultyReminderTable.Faults();
+        await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0"], extraSettings: Settings,
+            services: s => FaultyReminderTable.Install(s, reminders));
+        using var clips = new TempDirectory();
+        var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 1);
+        var id = Guid.NewGuid();
+        var key = $"jobs/{id:N}/source.mp4";
+        await cluster.Store.PutFileAsync(key, clip, CancellationToken.None);
+        var job = cluster.Cluster.Client.GetGrain<IJobGrain>(id);
+        var request = new JobRequest(key, "clip.mp4", 2, "realesr-animevideov3", JobContent.Auto, false, false);
+
+        // Every delivery saves or finds PENDING and then fails to hold the reminder; the queue gives up on the message.
+        reminders.FailNextUpserts(2);
+        for (var delivery = 0; delivery < 2; delivery++)
+        {
+            await Assert.ThrowsAnyAsync<Exception>(async () => await job.Submit(request));
+        }
+
+        // A client polling all along keeps the activation alive, so no new activation would pick the job up.
+        Assert.Equal(JobStatus.Pending, (await job.GetSnapshot()).Status);
+        await job.FailSubmission(request, "The job could not be started after 2 tries: the reminder table is down. Submit the video again.",
+            DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
+        var done = await VsrTestCluster.WaitForEndAsync(job, TimeSpan.FromSeconds(60));
+
+        Assert.True(done.Status == JobStatus.Completed, $"job ended {done.Status}: {done.Error}");
+    }
 }
