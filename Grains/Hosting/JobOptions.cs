@@ -92,4 +92,11 @@ public sealed class JobOptions
     /// other grain calls (the chunk call itself has its own, of a day, as it waits for the device).
     /// </summary>
     public TimeSpan ChunkTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// How long a stopping silo lets the chunks its devices run finish before it stops them (they then run again
+    /// elsewhere, their attempt not charged). Chunks still waiting for a device are handed back at once. Keep it well
+    /// inside the host's shutdown timeout (<c>DOTNET_SHUTDOWNTIMEOUTSECONDS</c>, 120 s in the Kubernetes manifests).
+    /// </summary>
+    public TimeSpan DeviceDrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

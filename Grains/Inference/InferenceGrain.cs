@@ -60,6 +60,10 @@ public sealed class InferenceGrain(
         {
             return await work(stop.Token);
         }
+        catch (OperationCanceledException stopped) when (devices.Stopping.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new DeviceStoppedException($"Device {_device} stopped the work: its silo {localSilo.SiloAddress} is shutting down.", stopped);
+        }
         finally
         {
             _running.Remove(running);

@@ -12,8 +12,9 @@ namespace Vsr.Grains.Inference;
 /// for all of them, when the silo starts (<see cref="ExecutionProviderProbe"/>): a GPU device under
 /// <see cref="InferenceOptions.RequireGpu"/> that would run on the CPU stops the start there, and the CPU threads are
 /// divided among every device that runs on the CPU provider, GPU devices that fell back included. A device runs one
-/// chunk at a time: its model session is not shared between concurrent callers. On shutdown, running chunks are
-/// cancelled and each device is released only after its chunk has let go of it: freeing a native session under a
+/// chunk at a time: its model session is not shared between concurrent callers. When the silo stops, chunks waiting for
+/// a device are handed back, running ones get <see cref="JobOptions.DeviceDrainTimeout"/> to finish and are then
+/// cancelled, and each device is released only after its chunk has let go of it: freeing a native session under a
 /// running inference would crash the process. <c>sim:N</c> devices are simulations (<see cref="SimulatedDevice"/>); every other kind runs
 /// the model.
 /// </summary>
@@ -29,6 +30,7 @@ public sealed class LocalDevices(
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<DeviceId, Lazy<Slot>> _slots = new();
     private readonly CancellationTokenSource _shutdown = new();
+    private readonly CancellationTokenSource _draining = new();
     private readonly Lazy<IReadOnlyDictionary<DeviceId, ProviderChoice>> _providers = new(() => node.Value.Devices
         .Select(DeviceId.Parse).Distinct().Where(id => !id.IsSimulated)
         .ToDictionary(id => id, id => ExecutionProviderProbe.Choose(id, inference.Value, loggerFactory.CreateLogger<InferenceDevice>())));
@@ -50,15 +52,50 @@ public sealed class LocalDevices(
     /// Probes the devices' providers before the silo joins the cluster, so that a refused GPU stops the start; the
     /// <see cref="DeviceProviderGauge"/> starts reporting then.
     /// </summary>
-    public void Participate(ISiloLifecycle lifecycle) =>
+    public void Participate(ISiloLifecycle lifecycle)
+    {
         lifecycle.Subscribe(nameof(LocalDevices), ServiceLifecycleStage.RuntimeInitialize, async cancellationToken =>
         {
             var providers = await Task.Run(() => Providers, cancellationToken);
             _gauge ??= new DeviceProviderGauge(providers);
         });
 
-    /// <summary>Cancelled when the silo shuts down; chunk work links to it.</summary>
+        // The first step of a graceful stop, before the silo deactivates its grains (which waits for their running
+        // calls) and while it can still answer: no device is handed out any more, running chunks get
+        // DeviceDrainTimeout to finish, and then the devices stop them. Their jobs run what was stopped elsewhere.
+        lifecycle.Subscribe(nameof(LocalDevices), ServiceLifecycleStage.Active, _ => Task.CompletedTask, StopAsync);
+    }
+
+    private async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_draining.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var log = loggerFactory.CreateLogger<LocalDevices>();
+        await _draining.CancelAsync();
+        var deadline = DateTime.UtcNow + jobs.Value.DeviceDrainTimeout;
+        while (Busy() > 0 && DateTime.UtcNow < deadline && !cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(100, CancellationToken.None);
+        }
+
+        if (Busy() is var busy and > 0)
+        {
+            log.LogInformation("The silo is stopping: {Busy} device(s) stop the chunks they still run", busy);
+        }
+
+        await _shutdown.CancelAsync();
+
+        int Busy() => _slots.Values.Count(s => s.IsValueCreated && s.Value.Gate.CurrentCount == 0);
+    }
+
+    /// <summary>Cancelled when the silo stops its devices' work (after <see cref="JobOptions.DeviceDrainTimeout"/>); chunk work links to it.</summary>
     public CancellationToken ShuttingDown => _shutdown.Token;
+
+    /// <summary>Cancelled as soon as the silo starts to stop: no device is handed out after that.</summary>
+    public CancellationToken Stopping => _draining.Token;
 
     /// <summary>Waits until <paramref name="id"/> is free and returns it; dispose the lease to release it.</summary>
     public async Task<DeviceLease> AcquireAsync(DeviceId id, CancellationToken cancellationToken)
@@ -69,7 +106,8 @@ public sealed class LocalDevices(
         }
 
         var slot = _slots.GetOrAdd(id, key => new Lazy<Slot>(() => new Slot(Create(key)))).Value;
-        await slot.Gate.WaitAsync(cancellationToken);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _draining.Token);
+        await slot.Gate.WaitAsync(wait.Token);
         return new DeviceLease(slot.Runner, slot.Gate);
     }
 
@@ -83,6 +121,7 @@ public sealed class LocalDevices(
         }
 
         _gauge?.Dispose();
+        _draining.Cancel();
         _shutdown.Cancel();
         foreach (var slot in _slots.Values.Where(s => s.IsValueCreated).Select(s => s.Value))
         {

@@ -215,6 +215,15 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
             return;
         }
 
+        if (task.Exception?.GetBaseException() is DeviceStoppedException stopped)
+        {
+            // Its silo is shutting down: not the chunk's failure. It keeps its attempt, and (with a last error) runs again
+            // after the retry delay on another device.
+            logger.LogInformation("Chunk {Chunk} of a job was stopped on {Device}: {Reason}", index, device, stopped.Message);
+            job.Chunks[index] = ReturnAttempt(chunk) with { LastError = stopped.Message };
+            return;
+        }
+
         var error = task.Exception?.GetBaseException().Message ?? "cancelled";
         logger.LogWarning("Chunk {Chunk} of a job failed on {Device} (attempt {Attempt}): {Error}", index, device, chunk.Attempts, error);
         if (chunk.Attempts >= options.Value.MaxAttempts)

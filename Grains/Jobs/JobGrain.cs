@@ -554,7 +554,7 @@ public sealed class JobGrain(
                 await Task.WhenAny(stop, Task.Delay(ChunkDispatcher.StopGrace, CancellationToken.None));
                 throw;
             }
-            catch (OperationCanceledException)
+            catch (Exception e) when (e is OperationCanceledException or DeviceStoppedException)
             {
                 // Stopped by the device's side: the job's own stop of its chunks there (an internal error it will run
                 // again after), or the device's silo shutting down. Nothing was measured; a run that goes on says so.

@@ -59,4 +59,60 @@ public sealed class SiloFailureTests
         Assert.All(moved, c => Assert.NotEqual(victim, c.Silo));
         Assert.All(done.Chunks.Where(c => c.Attempts == 1 && c.Silo == victim), c => Assert.Equal(ChunkStatus.Done, c.Status));
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_silo_stopped_gracefully_lets_its_chunks_finish_within_the_drain_timeout_then_stops_them_to_run_elsewhere_without_losing_an_attempt(bool drainLongEnough)
+    {
+        // Simulated devices at 100 ms a frame: a 50-frame chunk takes 5 s, so the stop lands mid-chunk.
+        await using var cluster = await VsrTestCluster.StartAsync(chunkSeconds: 2, devices: ["sim:0", "sim:1"],
+            extraSettings: new Dictionary<string, string?>
+            {
+                ["Vsr:Simulation:FrameLatency"] = "00:00:00.100",
+                ["Vsr:Jobs:MaxAttempts"] = "1",
+                ["Vsr:Jobs:DeviceDrainTimeout"] = drainLongEnough ? "00:00:30" : "00:00:00.500",
+            });
+        using var clips = new TempDirectory();
+        var clip = await MediaFacts.MakeClipAsync(Path.Combine(clips.Path, "long.mp4"), 64, 48, seconds: 8, gop: 50);
+
+        var job = await cluster.SubmitAsync(clip, 2);
+        string? victim = null;
+        DateTime? seen = null;
+        var stopTook = TimeSpan.Zero;
+        var done = await VsrTestCluster.WaitForEndAsync(job, TimeSpan.FromMinutes(3), async snapshot =>
+        {
+            var running = snapshot.Chunks.FirstOrDefault(c => c.Status == ChunkStatus.Running && c.Silo != snapshot.Coordinator);
+            seen ??= running is null ? null : DateTime.UtcNow;
+            // A chunk dispatched a moment ago may still be fetching its source, not yet on its device.
+            if (victim is not null || running is null || DateTime.UtcNow - seen < TimeSpan.FromSeconds(1.5))
+            {
+                return;
+            }
+
+            victim = running.Silo;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await cluster.Cluster.StopSiloAsync(cluster.Cluster.Silos.Single(s => s.SiloAddress.ToParsableString() == victim));
+            stopTook = clock.Elapsed;
+        });
+
+        Assert.NotNull(victim);
+        Assert.True(done.Status == JobStatus.Completed, $"job ended {done.Status}: {done.Error}");
+        var ledger = string.Join("; ", done.Chunks.Select(c => $"{c.Index}:{c.Status}:{c.Attempts}:{string.Join(",", c.History)}"));
+        var moved = done.Chunks.Where(c => c.History.Count > 1 && DeviceKey.Split(c.History[0]).Silo == victim).ToList();
+        if (drainLongEnough)
+        {
+            // Each chunk had seconds to go, well inside the drain: finished where it ran, nothing run twice.
+            Assert.True(moved.Count == 0, "a chunk was stopped within the drain timeout; ledger: " + ledger);
+            Assert.Contains(done.Chunks, c => c.Silo == victim);
+        }
+        else
+        {
+            // Stopped, not waited for; with one attempt allowed, a stopped chunk charged for it would have failed the job.
+            Assert.True(moved.Count > 0, "no chunk moved off the stopped silo; ledger: " + ledger);
+            Assert.All(moved, c => Assert.Equal(1, c.Attempts));
+            Assert.All(moved, c => Assert.NotEqual(victim, c.Silo));
+            Assert.True(stopTook < TimeSpan.FromSeconds(15), $"the silo took {stopTook} to stop");
+        }
+    }
 }
