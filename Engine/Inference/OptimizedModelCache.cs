@@ -134,7 +134,17 @@ public sealed class OptimizedModelCache(string directory)
                 using var first = options();
                 first.OptimizedModelFilePath = temp;
                 var session = new InferenceSession(variantPath, first);
-                AtomicFile.Commit(temp, target);
+                try
+                {
+                    AtomicFile.Commit(temp, target);
+                }
+                catch
+                {
+                    // Opened, but its graph not kept: this session holds native (and GPU) memory; it is not handed out.
+                    session.Dispose();
+                    throw;
+                }
+
                 return session;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or OnnxRuntimeException)
@@ -171,7 +181,7 @@ public sealed class OptimizedModelCache(string directory)
     }
 
     private string VariantFile(string modelHash, InferencePrecision precision) =>
-        Path.Combine(Directory, $"{modelHash}-{precision.ToString().ToLowerInvariant()}.onnx");
+        Path.Combine(Directory, $"{modelHash}-{precision.ToString().ToLowerInvariant()}-r{Variants.ModelVariants.RecipeVersion}.onnx");
 
     private static void Once(string target, Action build, bool force = false)
     {

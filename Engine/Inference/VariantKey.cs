@@ -15,8 +15,9 @@ public readonly record struct VariantKey(string ModelHash, ExecutionProviderKind
 
     public static string Host => HostTag.Value;
 
-    /// <summary>A file name stem: <c>{hash}-{precision}-{provider}-tile{n}-{host}</c>.</summary>
-    public string FileStem => string.Join('-', ModelHash, Precision.ToString().ToLowerInvariant(), Provider.ToString().ToLowerInvariant(), $"tile{TileSize}", Host);
+    /// <summary>A file name stem: <c>{hash}-{precision}-r{recipe}-{provider}-tile{n}-{host}</c>.</summary>
+    public string FileStem => string.Join('-', ModelHash, Precision.ToString().ToLowerInvariant(), $"r{Variants.ModelVariants.RecipeVersion}",
+        Provider.ToString().ToLowerInvariant(), $"tile{TileSize}", Host);
 
     /// <summary>The first 16 hex digits of the file's sha256.</summary>
     public static string HashOf(string path)

@@ -7,6 +7,14 @@ namespace Vsr.Engine.Variants;
 public static class ModelVariants
 {
     /// <summary>
+    /// The recipe's version, part of every cached variant's file name and of its optimized graphs' (see
+    /// <c>VariantKey.FileStem</c>). Raise it whenever a variant would come out differently (equalization, calibration
+    /// frames, quantization, fp16 conversion): caches kept across an upgrade then build the variants again instead of
+    /// running the old ones.
+    /// </summary>
+    public const int RecipeVersion = 1;
+
+    /// <summary>
     /// How far <see cref="CrossLayerEqualization"/> moves range from activations to weights. Of 0.5, 0.75 and 1,
     /// 0.75 kept the anime model's INT8 output closest to fp32 (35.5 dB, against 33.0 dB without equalization).
     /// </summary>

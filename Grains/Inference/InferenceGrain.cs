@@ -144,7 +144,7 @@ public sealed class InferenceGrain(
             // Shared with the job's other chunks on this silo: a remote store would otherwise download the whole source per chunk.
             await using var source = await sources.AcquireAsync(work.SourceKey, releaseAtOnce: false, stop);
             var video = await probes.GetAsync(work.SourceKey, source.Path, stop);
-            using var lease = await devices.AcquireAsync(_device, stop);
+            var lease = await devices.AcquireAsync(_device, stop);
             _executionProvider = lease.Runner.ExecutionProvider;
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
@@ -154,8 +154,14 @@ public sealed class InferenceGrain(
             var progress = new ChunkProgressReporter(GrainFactory.GetGrain<IJobGrain>(work.JobId), work.ChunkIndex);
             try
             {
-                // The pipeline is CPU-bound and blocking in places; keep it off the grain's single-threaded scheduler.
-                var outcome = await Task.Run(() => lease.Runner.RunAsync(work, source.Path, video, outputPath, progress, timeout.Token), timeout.Token);
+                ChunkOutcome outcome;
+                using (lease)
+                {
+                    // The pipeline is CPU-bound and blocking in places; keep it off the grain's single-threaded scheduler.
+                    outcome = await Task.Run(() => lease.Runner.RunAsync(work, source.Path, video, outputPath, progress, timeout.Token), timeout.Token);
+                }
+
+                // The device goes to the next chunk while this one uploads (seconds for a large chunk to a remote store).
                 await store.PutFileAsync(work.OutputKey, outputPath, timeout.Token);
 
                 _chunksCompleted++;

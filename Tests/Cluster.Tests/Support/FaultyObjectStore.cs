@@ -36,8 +36,21 @@ public sealed class FaultyObjectStore(IObjectStore inner) : IObjectStore
     public Task PutAsync(string key, Stream content, CancellationToken cancellationToken) =>
         Check(nameof(PutAsync), key) ?? inner.PutAsync(key, content, cancellationToken);
 
+    /// <summary>What each <see cref="PutFileAsync"/> waits for before it writes, by key (a slow upload); none when null.</summary>
+    public Func<string, Task>? BeforePutFile { get; set; }
+
     public Task PutFileAsync(string key, string path, CancellationToken cancellationToken) =>
-        Check(nameof(PutFileAsync), key) ?? inner.PutFileAsync(key, path, cancellationToken);
+        Check(nameof(PutFileAsync), key) ?? PutFileAfterAsync(key, path, cancellationToken);
+
+    private async Task PutFileAfterAsync(string key, string path, CancellationToken cancellationToken)
+    {
+        if (BeforePutFile is { } before)
+        {
+            await before(key).WaitAsync(cancellationToken);
+        }
+
+        await inner.PutFileAsync(key, path, cancellationToken);
+    }
 
     public Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken) =>
         Check<Stream?>(nameof(OpenReadAsync), key) ?? inner.OpenReadAsync(key, cancellationToken);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Vsr.Engine.Inference;
 using Vsr.Engine.Models;
+using Vsr.Engine.Variants;
 
 namespace Vsr.Engine.Tests.Inference;
 
@@ -49,7 +50,7 @@ public sealed class DamagedModelCacheTests : IDisposable
 
         // The variant is only read while no optimized graph of it is saved, so the damage shows once that is gone too.
         var cache = Path.Combine(_directory, "optimized");
-        var variant = Assert.Single(Directory.GetFiles(cache, "*-fp16.onnx"));
+        var variant = Assert.Single(Directory.GetFiles(cache, $"*-fp16-r{ModelVariants.RecipeVersion}.onnx"));
         var length = new FileInfo(variant).Length;
         foreach (var saved in Directory.GetFiles(cache).Where(file => file != variant))
         {

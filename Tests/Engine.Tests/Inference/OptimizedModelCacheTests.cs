@@ -50,7 +50,7 @@ public sealed class OptimizedModelCacheTests : IDisposable
 
         Assert.Equal(paths.Length, paths.Distinct().Count());
         Assert.All(paths, p => Assert.StartsWith(Path.Combine(_directory, ""), p));
-        Assert.Contains("0123456789abcdef-fp32-cpu-tile256-", paths[0]);
+        Assert.Contains("0123456789abcdef-fp32-r1-cpu-tile256-", paths[0]);
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public sealed class OptimizedModelCacheTests : IDisposable
         Assert.Equal(ModelPath, cache.VariantPath(ModelPath, hash, InferencePrecision.Fp32));
         Assert.Equal(fp16, cache.VariantPath(ModelPath, hash, InferencePrecision.Fp16));
         Assert.Equal(written, File.GetLastWriteTimeUtc(fp16));
-        Assert.Equal(Path.Combine(_directory, $"{hash}-fp16.onnx"), fp16);
+        Assert.Equal(Path.Combine(_directory, $"{hash}-fp16-r{ModelVariants.RecipeVersion}.onnx"), fp16);
     }
 
     [Fact]
@@ -105,9 +105,9 @@ public sealed class OptimizedModelCacheTests : IDisposable
         var actual = int8.GetEnhancer(ModelCatalog.DefaultModel, 2).Enhance([frame], 32, 32, CancellationToken.None)[0];
 
         var hash = VariantKey.HashOf(ModelPath);
-        Assert.True(File.Exists(Path.Combine(_directory, $"{hash}-int8.onnx")));
-        Assert.Single(Directory.GetFiles(_directory, $"{hash}-int8-cpu-tile256-*.onnx"));
-        Assert.Single(Directory.GetFiles(_directory, $"{hash}-fp32-cpu-tile256-*.onnx"));
+        Assert.True(File.Exists(Path.Combine(_directory, $"{hash}-int8-r{ModelVariants.RecipeVersion}.onnx")));
+        Assert.Single(Directory.GetFiles(_directory, $"{hash}-int8-r{ModelVariants.RecipeVersion}-cpu-tile256-*.onnx"));
+        Assert.Single(Directory.GetFiles(_directory, $"{hash}-fp32-r{ModelVariants.RecipeVersion}-cpu-tile256-*.onnx"));
         var psnr = ModelVariantsTests.Psnr(expected.Select(b => b / 255f).ToArray(), actual.Select(b => b / 255f).ToArray());
         Assert.True(psnr >= 30, $"int8 device output is {psnr:F2} dB from fp32");
     }

@@ -34,7 +34,7 @@ public sealed class VariantFidelityTests : IDisposable
         var hash = VariantKey.HashOf(ModelPath);
 
         var first = cache.Fidelity(ModelPath, hash, InferencePrecision.Int8);
-        var kept = Path.Combine(_directory, $"{hash}-int8.onnx.psnr");
+        var kept = Path.Combine(_directory, $"{hash}-int8-r{ModelVariants.RecipeVersion}.onnx.psnr");
         File.WriteAllText(kept, "31.5");
 
         Assert.InRange(first, 30, 60);
@@ -51,7 +51,7 @@ public sealed class VariantFidelityTests : IDisposable
         var cache = new OptimizedModelCache(_directory);
         var hash = VariantKey.HashOf(ModelPath);
         // Where the measurement would be kept stands a directory: it can be neither read nor written as a file.
-        Directory.CreateDirectory(Path.Combine(_directory, $"{hash}-int8.onnx.psnr"));
+        Directory.CreateDirectory(Path.Combine(_directory, $"{hash}-int8-r{ModelVariants.RecipeVersion}.onnx.psnr"));
 
         Assert.InRange(cache.Fidelity(ModelPath, hash, InferencePrecision.Int8), 30, 60);
     }
