@@ -35,7 +35,9 @@ public static class QueuedRequest
         await using var stored = await store.OpenReadAsync(Key(id), cancellationToken);
         if (stored is null)
         {
-            return null;
+            // The grain may have saved the job since it was asked, and its end removed the stored request: ask again.
+            var saved = await grains.GetGrain<IJobGrain>(id).GetSnapshot();
+            return saved.Status == JobStatus.None ? null : new FoundJob(saved, StoredRequest: null);
         }
 
         using var buffer = new MemoryStream();

@@ -68,8 +68,10 @@ public sealed class LocalDevices(
 
     private async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_draining.IsCancellationRequested)
+        if (_draining.IsCancellationRequested || cancellationToken.IsCancellationRequested)
         {
+            // A stop that is not graceful (its token already cancelled) is the silo going down as if it crashed: its
+            // chunks are not handed back, and the jobs find them on a silo that left, as after a crash.
             return;
         }
 
