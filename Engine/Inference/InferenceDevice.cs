@@ -169,7 +169,8 @@ public sealed class InferenceDevice : IDisposable
         var engines = Provider == ExecutionProviderKind.TensorRt ? _cache.TensorRtEngineDirectory(key) : null;
         var enhancer = new OnnxFrameEnhancer(session, scale, _options, _options.TileSizeFor(Provider), uniformTiles: Provider != ExecutionProviderKind.Cpu,
             tileAlignment: alignment,
-            engineBuildLock: engines is null ? null : token => EngineCacheLock.Acquire(engines, Id.ToString(), _logger, token), logger: _logger);
+            engineBuildLock: engines is null ? null : token => EngineCacheLock.Acquire(engines, Id.ToString(), _logger, token), logger: _logger,
+            engineCacheDirectory: engines);
         IFrameEnhancer front = _catalog.IsLumaOnly(model) ? new LumaOnlyFrameEnhancer(enhancer) : enhancer;
         _logger.LogInformation("Loaded {Model} x{Scale} on {Device} with the {Provider} provider at {Precision} from {Path}",
             model, scale, Id, ExecutionProvider, key.Precision, path);
@@ -335,9 +336,17 @@ public sealed class InferenceDevice : IDisposable
         // TensorRT compiles its part of the graph, which ONNX Runtime cannot save; it keeps its own engine cache instead,
         // whose files other devices and silos build too: one builds them under the lock, the rest load them after. It
         // builds here only for fixed input shapes; for dynamic ones it builds at the first run of a shape (see Load).
-        using var builder = EngineCacheLock.Acquire(_cache.TensorRtEngineDirectory(key), Id.ToString(), _logger, cancellationToken);
+        var engines = _cache.TensorRtEngineDirectory(key);
+        using var builder = EngineCacheLock.Acquire(engines, Id.ToString(), _logger, cancellationToken);
         using var options = CreateSessionOptions(key, plan);
-        return new InferenceSession(variantPath, options);
+        try
+        {
+            return new InferenceSession(variantPath, options);
+        }
+        catch (OnnxRuntimeException e) when (DamagedEngineCache.TryRemove(e, engines, _logger))
+        {
+            return new InferenceSession(variantPath, options);
+        }
     }
 
     private VariantKey KeyOf(string hash, PrecisionPlan plan) => new(hash, Provider, plan.ModelPrecision, _options.TileSizeFor(Provider));

@@ -24,6 +24,7 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
     private readonly Lock _call = new();
     private readonly Lock _gate = new();
     private readonly Func<CancellationToken, IDisposable>? _engineBuildLock;
+    private readonly string? _engineCacheDirectory;
     private readonly ILogger? _logger;
     private int _tileSize;
     private readonly HashSet<(int Items, int Height, int Width)> _shapesRun = [];
@@ -50,9 +51,14 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
     /// at such a run, into the cache its <see cref="EngineCacheLock"/> guards. Null for providers that build nothing.
     /// </param>
     /// <param name="logger">Told when a run out of memory makes the tiles smaller.</param>
+    /// <param name="engineCacheDirectory">
+    /// TensorRT's engine cache of this session: an engine there that cannot be read is removed and built again (see
+    /// <see cref="DamagedEngineCache"/>). Null for providers that build nothing.
+    /// </param>
     public OnnxFrameEnhancer(InferenceSession session, int scale, InferenceOptions options, int? tileSize = null, bool uniformTiles = true, int tileAlignment = 1,
-        Func<CancellationToken, IDisposable>? engineBuildLock = null, ILogger? logger = null)
+        Func<CancellationToken, IDisposable>? engineBuildLock = null, ILogger? logger = null, string? engineCacheDirectory = null)
     {
+        _engineCacheDirectory = engineCacheDirectory;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(scale);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tileAlignment);
         ArgumentOutOfRangeException.ThrowIfNegative(tileSize ?? 0);
@@ -124,6 +130,7 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
             // Terminate lets a cancelled call stop inside a long model run, not only between runs.
             using var runOptions = new RunOptions();
             using var stop = cancellationToken.Register(() => runOptions.Terminate = true);
+            var engineRemoved = false;
             while (true)
             {
                 try
@@ -138,6 +145,12 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
                     _logger?.LogWarning("A {Width}x{Height} run at tile edge {Tile} ran out of memory; tiles of {Smaller} from now on: {Reason}",
                         width, height, TileSize == 0 ? "whole frame" : TileSize, smaller, e.Message);
                     Volatile.Write(ref _tileSize, smaller);
+                }
+                catch (OnnxRuntimeException e) when (!cancellationToken.IsCancellationRequested && !engineRemoved && _engineCacheDirectory is not null
+                    && DamagedEngineCache.TryRemove(e, _engineCacheDirectory, _logger))
+                {
+                    // Its shape was not marked as run, so the run again builds the engine under the cache's lock.
+                    engineRemoved = true;
                 }
             }
         }

@@ -89,7 +89,7 @@ public sealed class MemoryFallbackTests
         Failure("CUDA failure 2: out of memory ; GPU=0 ; hostname=sim ; (simulated: no GPU here)");
 
     // ONNX Runtime makes its exceptions itself: their constructor and its error code type are not public.
-    private static OnnxRuntimeException Failure(string message)
+    internal static OnnxRuntimeException Failure(string message)
     {
         var constructor = typeof(OnnxRuntimeException).GetConstructors(BindingFlags.Instance | BindingFlags.NonPublic)
             .Single(c => c.GetParameters() is [{ ParameterType.IsEnum: true }, { ParameterType: var text }] && text == typeof(string));
