@@ -25,6 +25,8 @@ builder.Services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(
         $"{ApiOptions.Section}:UploadLifetime must be from 00:01:00 to 7.00:00:00, the longest S3 signs a URL for.")
     .Validate(o => o.DownloadUrlLifetime >= TimeSpan.FromSeconds(1) && o.DownloadUrlLifetime <= TimeSpan.FromDays(7),
         $"{ApiOptions.Section}:DownloadUrlLifetime must be from 00:00:01 to 7.00:00:00, the longest S3 signs a URL for.")
+    .Validate(o => o.EventRecheckInterval >= TimeSpan.FromMilliseconds(100),
+        $"{ApiOptions.Section}:EventRecheckInterval must be at least 00:00:00.1: each open progress feed reads its job that often.")
     .ValidateOnStart();
 builder.Services.TryAddSingleton(new ModelCatalog(node.ToCatalogOptions()));
 builder.Services.AddObjectStore(builder.Configuration);

@@ -64,10 +64,20 @@ public static class JobEndpoints
             return TooLarge(options.Value);
         }
 
-        IFormCollection form;
+        UploadForm upload;
         try
         {
-            form = await http.ReadFormAsync(cancellationToken);
+            upload = await UploadForm.ReadAsync(http, options.Value.ScratchDirectory, options.Value.MaxUploadBytes, cancellationToken);
+        }
+        catch (UploadFormException bad)
+        {
+            return bad.Status == StatusCodes.Status413PayloadTooLarge ? TooLarge(options.Value) : Problem(bad.Status, bad.Title, bad.Message);
+        }
+        catch (ScratchFullException full)
+        {
+            logger.LogError(full.InnerException, "An upload could not be written to the scratch directory {Scratch}", options.Value.ScratchDirectory);
+            return Problem(StatusCodes.Status503ServiceUnavailable, "Upload could not be stored",
+                "The service is short of scratch space for uploads right now. Try again shortly.");
         }
         catch (BadHttpRequestException bad) when (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -77,16 +87,14 @@ public static class JobEndpoints
         {
             return Problem(bad.StatusCode, "Unreadable request body", bad.Message);
         }
-        catch (InvalidDataException bad)
-        {
-            return Problem(StatusCodes.Status400BadRequest, "Malformed multipart/form-data", bad.Message);
-        }
         catch (IOException cut) when (!cancellationToken.IsCancellationRequested)
         {
             return Problem(StatusCodes.Status400BadRequest, "Incomplete upload", $"The multipart body ended early: {cut.Message}");
         }
 
-        var file = form.Files.GetFile("file");
+        await using var received = upload;
+        var form = upload.Fields;
+        var file = upload.File;
         var uploadId = form["uploadId"].FirstOrDefault()?.Trim();
         if (!string.IsNullOrEmpty(uploadId))
         {
@@ -107,13 +115,14 @@ public static class JobEndpoints
                 "The multipart field 'file' is missing or empty (or name a direct upload in 'uploadId', see POST /v1/uploads).");
         }
 
-        var scaleText = form["scale"].FirstOrDefault() ?? "2";
+        // A blank field means its default, as for every other option (an HTML form's empty choice, `-F scale=`).
+        var scaleText = Text(form, "scale") ?? "2";
         if (!int.TryParse(scaleText, out var scale) || !Scales.Contains(scale))
         {
             return Problem(StatusCodes.Status400BadRequest, "Unsupported scale", $"'scale' must be 2 or 4, not '{scaleText}'.");
         }
 
-        var contentText = form["content"].FirstOrDefault() ?? JobContent.Auto;
+        var contentText = Text(form, "content") ?? JobContent.Auto;
         if (JobContent.Normalize(contentText) is not { } content)
         {
             return Problem(StatusCodes.Status400BadRequest, "Unsupported content",
@@ -196,71 +205,57 @@ public static class JobEndpoints
                 claims, logger);
         }
 
-        var extension = SafeExtension(file!.FileName);
-        var scratch = Directory.CreateDirectory(Path.GetFullPath(options.Value.ScratchDirectory)).FullName;
-        // Named per request: two requests with one Idempotency-Key share the job id but not their scratch files.
-        var upload = Path.Combine(scratch, $"{Guid.NewGuid():N}{extension}");
+        var extension = file!.Extension;
+        var uploaded = file.Path;
+        VideoInfo video;
         try
         {
-            await using (var target = File.Create(upload))
-            {
-                await file.CopyToAsync(target, cancellationToken);
-            }
-
-            VideoInfo video;
-            try
-            {
-                video = await VideoProbe.ProbeAsync(upload, cancellationToken);
-            }
-            catch (InvalidVideoException invalid)
-            {
-                return Problem(StatusCodes.Status422UnprocessableEntity, "Not a decodable video", invalid.Message);
-            }
-
-            if (OutputRefusal(video, scale, codec) is { } refused)
-            {
-                return refused;
-            }
-
-            // The upload is whole: from here a client that goes away no longer stops the submission, neither while it
-            // waits for its turn (bounded by the claim's own wait) nor half-way (the queue's own timeouts bound the
-            // publish), and anything short of a confirmed publish removes what was stored (unless the claim was lost, and
-            // with it what is stored), so no job is left reading PENDING with no message behind it. A fresh id is this request's alone; a keyed one may be another
-            // request's too, on this replica or another.
-            var claim = keyed ? await claims.TryEnterAsync(id) : null;
-            await using var held = claim;
-            if (keyed && claim is null)
-            {
-                return SubmissionBusy();
-            }
-
-            if (keyed && await QueuedRequest.FindAsync(id, grains, store, CancellationToken.None) is { } made)
-            {
-                // A request with the same key got here first and made the job while this upload was read.
-                return await AnswerWithAsync(made, claim!, queue);
-            }
-
-            if (claim is not null && !await claim.ConfirmAsync())
-            {
-                // Another request with the key holds the claim now and stores or finds the job itself.
-                return SubmissionBusy();
-            }
-
-            var sourceKey = $"jobs/{id:N}/source{extension}";
-            var request = template with { JobId = id, SourceKey = sourceKey, FileName = UploadName(file.FileName, extension), SubmittedAt = DateTimeOffset.UtcNow };
-            if (await StoreAndPublishAsync(request, () => store.PutFileAsync(request.SourceKey, upload, CancellationToken.None), claim, store, queue, logger)
-                is { } failed)
-            {
-                return failed;
-            }
-
-            logger.LogInformation("Accepted job {Job} for {File} ({Bytes} bytes)", id, file.FileName, file.Length);
-            return TypedResults.Accepted($"/v1/jobs/{id}", new SubmitResponse(id, JobView.StatusName(JobStatus.Pending)));
+            video = await VideoProbe.ProbeAsync(uploaded, cancellationToken);
         }
-        finally
+        catch (InvalidVideoException invalid)
         {
-            File.Delete(upload);
+            return Problem(StatusCodes.Status422UnprocessableEntity, "Not a decodable video", invalid.Message);
         }
+
+        if (OutputRefusal(video, scale, codec) is { } refused)
+        {
+            return refused;
+        }
+
+        // The upload is whole: from here a client that goes away no longer stops the submission, neither while it
+        // waits for its turn (bounded by the claim's own wait) nor half-way (the queue's own timeouts bound the
+        // publish), and anything short of a confirmed publish removes what was stored (unless the claim was lost, and
+        // with it what is stored), so no job is left reading PENDING with no message behind it. A fresh id is this request's alone; a keyed one may be another
+        // request's too, on this replica or another.
+        var claim = keyed ? await claims.TryEnterAsync(id) : null;
+        await using var held = claim;
+        if (keyed && claim is null)
+        {
+            return SubmissionBusy();
+        }
+
+        if (keyed && await QueuedRequest.FindAsync(id, grains, store, CancellationToken.None) is { } made)
+        {
+            // A request with the same key got here first and made the job while this upload was read.
+            return await AnswerWithAsync(made, claim!, queue);
+        }
+
+        if (claim is not null && !await claim.ConfirmAsync())
+        {
+            // Another request with the key holds the claim now and stores or finds the job itself.
+            return SubmissionBusy();
+        }
+
+        var sourceKey = $"jobs/{id:N}/source{extension}";
+        var request = template with { JobId = id, SourceKey = sourceKey, FileName = UploadName(file.FileName, extension), SubmittedAt = DateTimeOffset.UtcNow };
+        if (await StoreAndPublishAsync(request, () => store.PutFileAsync(request.SourceKey, uploaded, CancellationToken.None), claim, store, queue, logger)
+            is { } failed)
+        {
+            return failed;
+        }
+
+        logger.LogInformation("Accepted job {Job} for {File} ({Bytes} bytes)", id, file.FileName, file.Length);
+        return TypedResults.Accepted($"/v1/jobs/{id}", new SubmitResponse(id, JobView.StatusName(JobStatus.Pending)));
     }
 
     private static async Task<Results<Ok<JobView>, ProblemHttpResult>> GetAsync(Guid id, IGrainFactory grains, IObjectStore store, CancellationToken cancellationToken)
@@ -455,7 +450,8 @@ public static class JobEndpoints
     // A blank or path-only name ("x/", " ") is no reason to refuse a good video, but no queue consumer accepts it.
     internal static string UploadName(string fileName, string extension)
     {
-        var name = Path.GetFileName(fileName.Trim()).Trim();
+        // A Windows client may send its whole path ("C:\Users\me\clip.mp4"); only the last part is the name.
+        var name = Path.GetFileName(fileName.Trim().Replace('\\', '/')).Trim();
         return name.Length > 0 ? name : "video" + (extension == UnknownExtension ? "" : extension);
     }
 
@@ -481,6 +477,10 @@ public static class JobEndpoints
         value = on ? DefaultSharpen : 0;
         return known;
     }
+
+    /// <summary>The field's trimmed text; null when it is absent or blank.</summary>
+    private static string? Text(IFormCollection form, string name) =>
+        form[name].FirstOrDefault()?.Trim() is { Length: > 0 } text ? text : null;
 
     private static bool TryReadSwitch(IFormCollection form, string name, out bool value)
     {

@@ -179,7 +179,8 @@ public static class JobList
         var parts = text.Split('-');
         return parts.Length == 2
             && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-            && ticks >= DateTimeOffset.MinValue.UtcTicks && ticks <= DateTimeOffset.MaxValue.UtcTicks
+            // An hour-bound cursor is read from the tick before it, so the least one is not 0.
+            && ticks > DateTimeOffset.MinValue.UtcTicks && ticks <= DateTimeOffset.MaxValue.UtcTicks
             && Guid.TryParseExact(parts[1], "N", out var id)
                 ? new JobListCursor(new DateTimeOffset(ticks, TimeSpan.Zero), id)
                 : null;

@@ -192,6 +192,11 @@ public static class VideoProbe
             && element.TryGetProperty(name, out var value)
             && decimal.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
         {
+            if (Math.Abs(seconds) >= (decimal)TimeSpan.MaxValue.TotalSeconds)
+            {
+                throw new InvalidVideoException($"its {name.Replace('_', ' ')} ({seconds} s) is beyond any time this service can handle; remux it with its timestamps starting at 0 (ffmpeg -i in.mkv -map 0 -c copy -avoid_negative_ts make_zero out.mkv)");
+            }
+
             return TimeSpan.FromTicks((long)(seconds * TimeSpan.TicksPerSecond));
         }
 

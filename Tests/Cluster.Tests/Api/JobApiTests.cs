@@ -361,6 +361,21 @@ public sealed class JobApiTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task Blank_scale_and_content_mean_their_defaults_as_every_other_blank_option_does()
+    {
+        var clip = await MediaFacts.MakeClipAsync(api.Factory.Temp.Combine("blank-options.mp4"), 64, 48, seconds: 1);
+        var form = Upload(clip, " ");
+        form.Add(new StringContent(""), "content");
+
+        using var response = await Http.PostAsync("/v1/jobs", form);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var job = await Http.GetFromJsonAsync<JsonElement>($"/v1/jobs/{id}");
+        Assert.Equal((2, "auto"), (job.GetProperty("scale").GetInt32(), job.GetProperty("content").GetString()));
+    }
+
+    [Fact]
     public async Task A_request_without_a_file_gets_a_problem()
     {
         using var response = await Http.PostAsync("/v1/jobs", new StringContent("{}", MediaTypeHeaderValue.Parse("application/json")));

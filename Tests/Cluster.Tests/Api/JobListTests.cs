@@ -103,6 +103,8 @@ public sealed class JobListTests(OperatorApiFixture api) : IClassFixture<Operato
         Assert.False(place.IsBefore(new JobListing(Guid.NewGuid(), place.CreatedAt.AddTicks(1), JobStatus.Pending)));
         Assert.Equal("2026-11-27T23", IJobListGrain.BucketKey(place.CreatedAt.ToOffset(TimeSpan.FromHours(-5))));
         Assert.Equal(new JobListCursor(new DateTimeOffset(2026, 11, 27, 23, 0, 0, TimeSpan.Zero), Guid.Empty), JobListCursor.BeforeBucket("2026-11-27T23"));
+        // Read from the tick before an hour-bound cursor, the least one would fall off the calendar: not a cursor.
+        Assert.Null(JobList.ParseCursor($"0-{Guid.Empty:N}"));
     }
 
     [Fact]

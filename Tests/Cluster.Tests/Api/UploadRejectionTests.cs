@@ -83,6 +83,30 @@ public sealed class UploadRejectionTests(EdgeApiFixture api)
     }
 
     [Fact]
+    public async Task A_video_sent_as_a_text_field_gets_400_once_the_field_passes_its_limit()
+    {
+        // curl -F 'file=<clip.mp4' (a '<' for an '@'): the bytes come as a text field, which used to be read whole into memory.
+        var form = new MultipartFormDataContent { { new ByteArrayContent(new byte[100_000]), "file" } };
+
+        using var response = await Http.PostAsync("/v1/jobs", form);
+
+        var problem = await AssertProblemAsync(response, 400);
+        Assert.Contains("'file' holds more than 16384 bytes", problem.GetProperty("detail").GetString());
+        Assert.Contains("-F 'file=@clip.mp4'", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task A_form_with_a_file_part_but_no_file_field_says_what_is_missing()
+    {
+        var form = new MultipartFormDataContent { { new ByteArrayContent([1, 2, 3]), "video", "clip.mp4" }, { new StringContent("2"), "scale" } };
+
+        using var response = await Http.PostAsync("/v1/jobs", form);
+
+        var problem = await AssertProblemAsync(response, 400);
+        Assert.Contains("'file' is missing or empty", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task A_urlencoded_form_gets_415()
     {
         using var response = await Http.PostAsync("/v1/jobs", new FormUrlEncodedContent(new Dictionary<string, string> { ["scale"] = "2" }));

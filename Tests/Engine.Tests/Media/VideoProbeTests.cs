@@ -70,6 +70,20 @@ public sealed class VideoProbeTests(TestClips clips)
     }
 
     [Fact]
+    public async Task A_start_time_beyond_any_time_span_is_refused_with_the_remux_that_fixes_it()
+    {
+        using var scratch = new ScratchDirectory();
+        var path = scratch.File("far-start.mkv");
+        await TestClips.RunFfmpegAsync(["-f", "lavfi", "-i", "testsrc2=size=64x48:rate=25:duration=1", "-c:v", "libx264", "-preset", "veryfast",
+            "-output_ts_offset", "1000000000000", path]);
+
+        // ffprobe says 1e12 s; read as ticks, that overflowed into an OverflowException (a 500 at the API).
+        var refused = await Assert.ThrowsAsync<InvalidVideoException>(() => VideoProbe.ProbeAsync(path, CancellationToken.None));
+
+        Assert.Contains("avoid_negative_ts make_zero", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_truncated_video_is_not_a_video()
     {
         using var scratch = new ScratchDirectory();
