@@ -36,6 +36,19 @@ public sealed class FileNameTests(EdgeApiFixture api) : IDisposable
     }
 
     [Fact]
+    public async Task A_file_name_sent_with_its_windows_path_keeps_only_its_last_part()
+    {
+        var clip = await Support.MediaFacts.MakeClipAsync(api.Factory.Temp.Combine("pathed.mp4"), 64, 48, seconds: 1);
+        api.Queue.Deliver = false;
+
+        using var submit = await Http.PostAsync("/v1/jobs", Upload(clip, "2", @"C:\Users\me\holiday.mp4"));
+
+        Assert.Equal(HttpStatusCode.Accepted, submit.StatusCode);
+        var id = (await submit.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        Assert.Equal("holiday.mp4", api.Queue.Published.Single(m => m.JobId == id).FileName);
+    }
+
+    [Fact]
     public async Task A_stored_request_that_cannot_be_read_reads_as_a_failed_job_not_a_500()
     {
         var id = Guid.NewGuid();

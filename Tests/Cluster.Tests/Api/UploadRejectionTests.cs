@@ -107,6 +107,16 @@ public sealed class UploadRejectionTests(EdgeApiFixture api)
     }
 
     [Fact]
+    public async Task A_progress_feed_recheck_interval_that_would_spin_stops_the_API_at_start()
+    {
+        await using var factory = new ApiFactory(new Dictionary<string, string> { ["Vsr:Api:EventRecheckInterval"] = "00:00:00" });
+
+        var refused = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+
+        Assert.Contains("EventRecheckInterval", refused.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_urlencoded_form_gets_415()
     {
         using var response = await Http.PostAsync("/v1/jobs", new FormUrlEncodedContent(new Dictionary<string, string> { ["scale"] = "2" }));
