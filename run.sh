@@ -58,11 +58,13 @@ ASPNETCORE_ENVIRONMENT=Production dotnet Client.Api/bin/Release/net10.0/Vsr.Clie
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
 
+ready=0
 for _ in $(seq 1 120); do
-  curl -fs "$base/health" >/dev/null 2>&1 && break
+  curl -fs "$base/health" >/dev/null 2>&1 && { ready=1; break; }
   kill -0 $server 2>/dev/null || { echo "run.sh: the server did not start; see $log" >&2; tail -20 "$log" >&2; exit 1; }
   sleep 0.5
 done
+if [ "$ready" -ne 1 ]; then echo "run.sh: the server did not answer /health within 60 s; see $log" >&2; tail -20 "$log" >&2; exit 1; fi
 
 echo "run.sh: uploading $video (x$scale)"
 form=(-F "file=@$video" -F "scale=$scale" -F "content=$content" -F "denoise=$denoise" -F "deblock=$deblock" -F "sharpen=$sharpen" -F "qualityReport=$quality" -F "codec=$codec" -F "bitDepth=$bitdepth")
@@ -77,19 +79,21 @@ echo "run.sh: job $id"
 status=""
 while :; do
   job="$(curl -fsS "$base/v1/jobs/$id")"
-  read -r status line < <(printf '%s' "$job" | python3 -c '
+  progress="$(printf '%s' "$job" | python3 -c '
 import json, sys
 j = json.load(sys.stdin); p = j["progress"]
 print(j["status"], "%d/%d frames, chunks %d/%d, %.2f fps" % (
-    p["framesDone"], p["framesTotal"], p["chunksDone"], p["chunksTotal"], p["framesPerSecond"]))')
+    p["framesDone"], p["framesTotal"], p["chunksDone"], p["chunksTotal"], p["framesPerSecond"]))')" \
+    || { echo; echo "run.sh: unreadable job status: $job" >&2; exit 1; }
+  read -r status line <<<"$progress"
   printf '\r  %-10s %s   ' "$status" "$line"
-  case "$status" in COMPLETED|FAILED) break ;; esac
+  case "$status" in COMPLETED|FAILED|CANCELLED) break ;; esac
   sleep 1
 done
 echo
 
-if [ "$status" = FAILED ]; then
-  echo "run.sh: job failed: $(printf '%s' "$job" | python3 -c 'import json,sys; print(json.load(sys.stdin)["error"])')" >&2
+if [ "$status" != COMPLETED ]; then
+  echo "run.sh: job $(tr '[:upper:]' '[:lower:]' <<<"$status"): $(printf '%s' "$job" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("error") or "")')" >&2
   exit 1
 fi
 

@@ -4,8 +4,15 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 
-scripts/setup.sh postgresql rabbitmq-server prometheus patchelf gcc || exit 1
-scripts/fetch-model.sh || exit 1
+# Every way out ends with the summary line, so that a run that never got to its tests reads as failed.
+scripts/setup.sh postgresql rabbitmq-server prometheus patchelf gcc || { echo "test.sh: setup failed"; echo "0 passed, 1 failed"; exit 1; }
+scripts/fetch-model.sh || { echo "test.sh: the model could not be fetched"; echo "0 passed, 1 failed"; exit 1; }
+if scripts/services.sh status 2>/dev/null | grep -q ': running'; then
+  # Another user of .vsr/services (scripts/cluster.sh, a manual start): the tests want fresh services and would stop these.
+  echo "test.sh: services are already running in .vsr/services (scripts/services.sh status); stop them first (scripts/cluster.sh stop or scripts/services.sh stop)"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
 
 results="$root/.vsr/test-results"
 rm -rf "$results"
@@ -42,10 +49,13 @@ else
   status=1
 fi
 
+projects=()
 for project in Tests/*/*.csproj; do
   name="$(basename "$project" .csproj)"
+  projects+=("$name")
   echo "test.sh: $name"
-  dotnet test "$project" -c Release --no-build -nologo \
+  # A test that hangs is stopped (and named in the log) long before CI's own limit would end the run unsummed.
+  dotnet test "$project" -c Release --no-build -nologo --blame-hang-timeout 20m --blame-hang-dump-type none \
     --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
     --results-directory "$results" || status=1
 done
@@ -53,6 +63,13 @@ done
 stop_services
 
 passed=0 failed=0
+for name in "${projects[@]}"; do
+  if [ ! -f "$results/$name.trx" ]; then
+    # Its test host crashed before it wrote results: its tests count as one failure, whatever the others did.
+    echo "test.sh: $name wrote no results (did its test host crash?)"
+    failed=$((failed + 1)); status=1
+  fi
+done
 for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue
   counters="$(grep -o '<Counters [^>]*>' "$trx" | head -1)"

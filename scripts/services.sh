@@ -44,14 +44,30 @@ require_free_port() {
   return 0
 }
 
-alive() { [ -s "$1" ] && kill -0 "$(head -n 1 "$1")" 2>/dev/null; }
+# alive FILE: whether the process FILE names is running and is the service FILE belongs to. A PID file left by a crash or
+# a reboot may name some other process by now, which must be neither taken for the service nor killed.
+alive() {
+  local pid want
+  [ -s "$1" ] || return 1
+  pid="$(head -n 1 "$1")"
+  kill -0 "$pid" 2>/dev/null || return 1
+  case "$(basename "$1")" in
+    postmaster.pid) want=postgres ;;
+    rabbit.pid) want='beam|rabbit' ;;
+    epmd.pid) want=epmd ;;
+    moto.pid) want=moto ;;
+    prometheus.pid) want=prometheus ;;
+    *) return 0 ;;
+  esac
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -Eq "$want"
+}
 
 # kill_pid_file FILE NAME: stops the process named in FILE (TERM, then KILL after 10 s) and removes the file.
 kill_pid_file() {
   local file="$1" name="$2" pid
   [ -s "$file" ] || return 0
   pid="$(head -n 1 "$file")"
-  if kill -0 "$pid" 2>/dev/null; then
+  if alive "$file"; then
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
     if kill -0 "$pid" 2>/dev/null; then

@@ -75,7 +75,7 @@ public sealed class KubernetesManifestTests
         Assert.Single(docs.OfType<V1RoleBinding>());
         Assert.Single(docs.OfType<V1Secret>());
         Assert.Single(docs.OfType<V2HorizontalPodAutoscaler>());
-        Assert.Single(docs.OfType<V1PodDisruptionBudget>());
+        Assert.Equal(["vsr-api", "vsr-silo"], docs.OfType<V1PodDisruptionBudget>().Select(p => p.Metadata.Name).Order());
         Assert.Single(docs.OfType<V1Job>());
         Assert.Single(docs.OfType<V1Service>());
         Assert.Equal(["vsr-api", "vsr-silo"], docs.OfType<V1Deployment>().Select(d => d.Metadata.Name).Order());
@@ -145,13 +145,28 @@ public sealed class KubernetesManifestTests
 
     [Theory]
     [MemberData(nameof(Overlays))]
-    public void Silo_rollout_adds_a_pod_before_it_removes_one(string overlay)
+    public void Silo_rollout_adds_a_pod_before_it_removes_one_unless_that_pod_would_need_a_spare_gpu(string overlay)
     {
         var strategy = Silo(Docs(overlay)).Spec.Strategy;
 
         Assert.Equal("RollingUpdate", strategy.Type);
-        Assert.Equal("0", strategy.RollingUpdate.MaxUnavailable.Value);
-        Assert.Equal("1", strategy.RollingUpdate.MaxSurge.Value);
+        var expected = overlay == "gpu" ? ("1", "0") : ("0", "1");
+        Assert.Equal(expected, (strategy.RollingUpdate.MaxUnavailable.Value, strategy.RollingUpdate.MaxSurge.Value));
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void Api_replicas_wait_for_their_endpoints_to_go_before_they_stop_and_are_drained_one_at_a_time(string overlay)
+    {
+        var docs = Docs(overlay);
+        var api = docs.OfType<V1Deployment>().Single(d => d.Metadata.Name == "vsr-api");
+        var pdb = docs.OfType<V1PodDisruptionBudget>().Single(p => p.Metadata.Name == "vsr-api");
+
+        var preStop = Assert.Single(api.Spec.Template.Spec.Containers).Lifecycle.PreStop;
+        Assert.InRange(preStop.Sleep.Seconds, 3, 15);
+        Assert.True(preStop.Sleep.Seconds < api.Spec.Template.Spec.TerminationGracePeriodSeconds);
+        Assert.Equal("1", pdb.Spec.MaxUnavailable.Value);
+        Assert.All(pdb.Spec.Selector.MatchLabels, l => Assert.Equal(l.Value, Lookup(api.Spec.Template.Metadata.Labels, l.Key)));
     }
 
     [Theory]
@@ -247,7 +262,7 @@ public sealed class KubernetesManifestTests
         var docs = Docs(overlay);
         var silo = Silo(docs);
         var hpa = docs.OfType<V2HorizontalPodAutoscaler>().Single();
-        var pdb = docs.OfType<V1PodDisruptionBudget>().Single();
+        var pdb = docs.OfType<V1PodDisruptionBudget>().Single(p => p.Metadata.Name == "vsr-silo");
 
         Assert.Equal(("Deployment", silo.Metadata.Name), (hpa.Spec.ScaleTargetRef.Kind, hpa.Spec.ScaleTargetRef.Name));
         Assert.Equal(2, hpa.Spec.MinReplicas);
