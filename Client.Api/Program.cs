@@ -43,7 +43,13 @@ if (!OrleansHosting.IsEmbedded(builder.Configuration))
 builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = api.MaxUploadBytes);
 builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = api.MaxUploadBytes);
 builder.Services.AddProblemDetails();
-builder.Services.AddHealthChecks(); // the embedded silo adds its device check
+// The embedded silo adds its device check; an API of its own checks that it reaches the cluster.
+var health = builder.Services.AddHealthChecks();
+if (!OrleansHosting.IsEmbedded(builder.Configuration))
+{
+    health.AddCheck<ClusterHealthCheck>(ClusterHealthCheck.Name);
+}
+
 
 // Kestrel's own request errors (a body over the size limit, bad framing) carry their status; keep it, not 500.
 builder.Services.Configure<ExceptionHandlerOptions>(o => o.StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
@@ -58,6 +64,11 @@ builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
     .AddPrometheusExporter());
 
 var app = builder.Build();
+if (UploadForm.SweepLeftovers(api.ScratchDirectory, TimeSpan.FromHours(6)) is var swept and > 0)
+{
+    app.Logger.LogWarning("Removed {Count} upload(s) an earlier API process left in {Scratch}", swept, api.ScratchDirectory);
+}
+
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapJobEndpoints();
@@ -65,9 +76,9 @@ app.MapUploadEndpoints();
 app.MapJobListEndpoint();
 app.MapPrometheusScrapingEndpoint();
 app.MapServiceHealth();
-if (OrleansHosting.IsEmbedded(builder.Configuration))
+if (OrleansHosting.IsEmbedded(builder.Configuration) && app.ProtectDashboard())
 {
-    app.MapOrleansDashboard(routePrefix: "/dashboard");
+    app.MapOrleansDashboard(routePrefix: DashboardAccess.Path);
 }
 
 app.Run();

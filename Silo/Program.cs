@@ -31,6 +31,10 @@ builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter("Mic
 
 var app = builder.Build();
 app.MapPrometheusScrapingEndpoint();
-app.MapOrleansDashboard(routePrefix: "/dashboard");
+if (app.ProtectDashboard())
+{
+    app.MapOrleansDashboard(routePrefix: DashboardAccess.Path);
+}
+
 app.MapServiceHealth();
 app.Run();

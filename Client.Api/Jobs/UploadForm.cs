@@ -11,7 +11,7 @@ namespace Vsr.Api.Jobs;
 /// temp directory first (so an upload sat on disk twice), and reads a text part of any size into memory: a video
 /// posted as a text field (<c>curl -F 'file=&lt;clip.mp4'</c>) took gigabytes of memory before it was refused.
 /// </summary>
-internal sealed class UploadForm : IAsyncDisposable
+public sealed class UploadForm : IAsyncDisposable
 {
     /// <summary>The most a text field may hold; the longest legitimate one, a callback URL, has at most 2,048 characters.</summary>
     public const int FieldLimit = 16 * 1024;
@@ -38,6 +38,36 @@ internal sealed class UploadForm : IAsyncDisposable
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Deletes what an earlier process left in <paramref name="scratchDirectory"/> (killed mid-upload, out of memory, after
+    /// its shutdown timeout) and was last written more than <paramref name="age"/> ago: an upload in flight is written to
+    /// all along, and another process's may share the directory. Returns how many files went.
+    /// </summary>
+    public static int SweepLeftovers(string scratchDirectory, TimeSpan age)
+    {
+        var directory = new DirectoryInfo(Path.GetFullPath(scratchDirectory));
+        if (!directory.Exists)
+        {
+            return 0;
+        }
+
+        var swept = 0;
+        foreach (var file in directory.EnumerateFiles().Where(f => f.LastWriteTimeUtc < DateTime.UtcNow - age))
+        {
+            try
+            {
+                file.Delete();
+                swept++;
+            }
+            catch (IOException)
+            {
+                // Gone meanwhile, or still held: the next start tries again.
+            }
+        }
+
+        return swept;
     }
 
     /// <summary>Reads the form; the video goes to a new file in <paramref name="scratchDirectory"/>, deleted on dispose.</summary>
@@ -206,10 +236,10 @@ internal sealed class UploadForm : IAsyncDisposable
 }
 
 /// <summary>The video of a submission, in its scratch file.</summary>
-internal sealed record UploadedFile(string Path, string FileName, string Extension, long Length);
+public sealed record UploadedFile(string Path, string FileName, string Extension, long Length);
 
 /// <summary>A form this endpoint cannot take, with the status and words of its answer.</summary>
-internal sealed class UploadFormException(int status, string title, string detail) : Exception(detail)
+public sealed class UploadFormException(int status, string title, string detail) : Exception(detail)
 {
     public int Status { get; } = status;
 
@@ -217,4 +247,4 @@ internal sealed class UploadFormException(int status, string title, string detai
 }
 
 /// <summary>The scratch disk refused a write: the service is short of space, the client did nothing wrong.</summary>
-internal sealed class ScratchFullException(IOException inner) : Exception($"The service could not store the upload: {inner.Message}", inner);
+public sealed class ScratchFullException(IOException inner) : Exception($"The service could not store the upload: {inner.Message}", inner);

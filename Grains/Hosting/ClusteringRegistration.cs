@@ -1,5 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Hosting;
 
@@ -32,6 +34,10 @@ public static class ClusteringRegistration
             var address = string.IsNullOrWhiteSpace(advertised) ? IPAddress.Loopback : IPAddress.Parse(advertised);
             var listenOnAny = configuration.GetValue("Orleans:ListenOnAnyAddress", !IPAddress.IsLoopback(address));
             silo.ConfigureEndpoints(address, siloPort, gatewayPort, listenOnAnyHostAddress: listenOnAny);
+            if (IPAddress.IsLoopback(address))
+            {
+                silo.Services.AddHostedService<LoopbackAddressWarning>();
+            }
         }
         else
         {
@@ -65,4 +71,20 @@ public static class ClusteringRegistration
     private static string ClusterId(IConfiguration configuration) => configuration["Orleans:ClusterId"] ?? "vsr-dev";
 
     private static string ServiceId(IConfiguration configuration) => configuration["Orleans:ServiceId"] ?? "vsr";
+}
+
+/// <summary>
+/// A silo on the shared membership table that advertises a loopback address is reachable from its own host only: fine for
+/// <c>scripts/cluster.sh</c> on one machine, a cluster that votes its silos dead anywhere else. Said once at start.
+/// </summary>
+internal sealed class LoopbackAddressWarning(ILogger<LoopbackAddressWarning> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        logger.LogWarning("This silo advertises a loopback address in the PostgreSQL membership table (no Orleans:AdvertisedAddress, no POD_IP): " +
+            "silos and API replicas on other hosts cannot reach it. Set Orleans:AdvertisedAddress to this host's address unless the whole cluster runs on this machine");
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -29,6 +29,9 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
         var noDeviceSince = (DateTimeOffset?)null;
         // When each chunk that failed may run again (ChunkRetryDelay, doubled per failure); kept for this run only.
         var notBefore = new Dictionary<int, DateTimeOffset>();
+        // Silos that said they are stopping (DeviceStoppedException): still in the membership for a while, but a chunk
+        // sent to another of their devices would be refused, and charged for it.
+        var stopping = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         var failed = false;
         try
         {
@@ -36,8 +39,10 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
             {
                 // Everything that finished is settled, and the freed devices get their next chunks, before the one write
                 // of the ledger: with many devices chunks finish together, and a write per chunk would keep devices idle.
-                var settled = SettleFinished(job, running, cancellationToken.IsCancellationRequested, notBefore);
-                var devices = directory.ActiveDeviceKeys();
+                var settled = SettleFinished(job, running, cancellationToken.IsCancellationRequested, notBefore, stopping);
+                var now = DateTimeOffset.UtcNow;
+                var devices = directory.ActiveDeviceKeys()
+                    .Where(d => !(stopping.TryGetValue(DeviceKey.Split(d).Silo, out var until) && until > now)).ToList();
                 noDeviceSince = CheckDevicesPresent(devices, running.Count, noDeviceSince);
                 var started = !cancellationToken.IsCancellationRequested && Launch(jobId, request, job, devices, running, notBefore, abandon.Token);
                 used.UnionWith(running.Values.Select(r => r.Device));
@@ -174,13 +179,19 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
     /// <summary>Moves every finished chunk call out of <paramref name="running"/> into the ledger; returns their chunk indexes.</summary>
     /// <param name="stopping">The job is being cancelled or paused: calls that did not succeed were stopped by it, not failed.</param>
     private List<int> SettleFinished(JobState job, Dictionary<Task<ChunkResult>, (int Chunk, string Device)> running, bool stopping,
-        Dictionary<int, DateTimeOffset> notBefore)
+        Dictionary<int, DateTimeOffset> notBefore, Dictionary<string, DateTimeOffset> stoppingSilos)
     {
         var settled = new List<int>();
         foreach (var task in running.Keys.Where(t => t.IsCompleted).ToList())
         {
             var (chunk, device) = running[task];
             running.Remove(task);
+            if (task.Exception?.GetBaseException() is DeviceStoppedException)
+            {
+                // Its silo leaves the membership within the stop's grace; until then none of its devices is given work.
+                stoppingSilos[DeviceKey.Split(device).Silo] = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(5);
+            }
+
             Settle(job, chunk, device, task, stopping);
             settled.Add(chunk);
             if (job.Chunks[chunk] is { Status: ChunkStatus.Pending, LastError: not null } retried && !stopping)

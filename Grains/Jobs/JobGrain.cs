@@ -124,10 +124,11 @@ public sealed class JobGrain(
                 request.Model ?? "(by content)", request.Content);
             StartListing();
         }
-        else if (IsEnded && Job.Request is null && request.CallbackUrl is not null)
+        else if (IsEnded && Job.Request is null)
         {
-            // Cancelled while queued: only this late submission names the callback that tells of the cancel.
-            (Job.Request, Job.Webhook) = (request, new WebhookDelivery(WebhookStatus.Pending, 0, null, null));
+            // Cancelled while queued: only this late submission says what the job was (its file, scale, codec, …), and
+            // names the callback that tells of the cancel.
+            (Job.Request, Job.Webhook) = (request, request.CallbackUrl is null ? null : new WebhookDelivery(WebhookStatus.Pending, 0, null, null));
             try
             {
                 await state.WriteStateAsync();

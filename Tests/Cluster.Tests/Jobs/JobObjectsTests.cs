@@ -44,6 +44,27 @@ public sealed class JobObjectsTests
     }
 
     [Fact]
+    public async Task A_job_cancelled_while_queued_shows_what_it_was_once_its_submission_arrives()
+    {
+        await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0"], extraSettings: Settings);
+        using var clips = new TempDirectory();
+        var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 1);
+        var id = Guid.NewGuid();
+        var source = $"jobs/{id:N}/source.mp4";
+        await cluster.Store.PutFileAsync(source, clip, CancellationToken.None);
+        var job = cluster.Cluster.Client.GetGrain<IJobGrain>(id);
+        Assert.Equal(JobStatus.Cancelled, (await job.Cancel()).Status);
+
+        // No callback: before, the late submission was only read for one, and the job showed no file, scale or codec.
+        var after = await job.Submit(new JobRequest(source, "clip.mp4", 4, null, Codec: "hevc"));
+
+        Assert.Equal(JobStatus.Cancelled, after.Status);
+        Assert.Equal(("clip.mp4", 4, "hevc"), (after.Request?.FileName, after.Request?.Scale, after.Request?.Codec));
+        Assert.Null(after.Webhook);
+        Assert.Empty(StoredKeys(cluster, id));
+    }
+
+    [Fact]
     public async Task A_dead_lettered_submission_of_a_job_cancelled_while_queued_takes_its_upload_away_and_names_its_callback()
     {
         await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0"], extraSettings: Settings);
