@@ -47,7 +47,7 @@ builder.Services.AddProblemDetails();
 var health = builder.Services.AddHealthChecks();
 if (!OrleansHosting.IsEmbedded(builder.Configuration))
 {
-    health.AddCheck<ClusterHealthCheck>(ClusterHealthCheck.Name);
+    health.AddCheck<ClusterHealthCheck>(ClusterHealthCheck.Name, tags: [HealthEndpoint.ReadinessOnly]);
 }
 
 

@@ -106,18 +106,18 @@ public sealed class UploadForm : IAsyncDisposable
                     if (file is null && string.Equals(name, "file", StringComparison.OrdinalIgnoreCase))
                     {
                         var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).ToString();
-                        file = await SaveAsync(section.Body, fileName, scratchDirectory, cancellationToken);
+                        file = await SaveAsync(section.Body, fileName, scratchDirectory, maxUploadBytes, cancellationToken);
                     }
                     else
                     {
                         // Another file: not the video this endpoint reads, and not worth a place on disk.
-                        await DrainAsync(section.Body, cancellationToken);
+                        await DrainAsync(section.Body, maxUploadBytes, cancellationToken);
                     }
 
                     continue;
                 }
 
-                var value = await ReadFieldAsync(section.Body, name, cancellationToken);
+                var value = await ReadFieldAsync(section.Body, name, maxUploadBytes, cancellationToken);
                 fields[name] = StringValues.Concat(fields.GetValueOrDefault(name), value);
             }
         }
@@ -140,45 +140,51 @@ public sealed class UploadForm : IAsyncDisposable
         {
             return await reader.ReadNextSectionAsync(cancellationToken);
         }
-        catch (InvalidDataException bad) when (bad.Message.Contains("length limit", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new UploadFormException(StatusCodes.Status413PayloadTooLarge, "Upload too large", bad.Message);
-        }
         catch (InvalidDataException bad)
         {
-            throw new UploadFormException(StatusCodes.Status400BadRequest, "Malformed multipart/form-data", bad.Message);
+            throw Refusal(bad, reader.BodyLengthLimit);
         }
     }
 
-    private static async Task<UploadedFile> SaveAsync(Stream body, string fileName, string scratchDirectory, CancellationToken cancellationToken)
+    /// <summary>
+    /// The answer to the multipart reader's refusal: 413 only for a part over the upload limit itself; its other limits
+    /// (a header line, the headers, a preamble) are a malformed form.
+    /// </summary>
+    private static UploadFormException Refusal(InvalidDataException bad, long? uploadLimit) =>
+        uploadLimit is { } limit && bad.Message.Contains($"length limit {limit.ToString(System.Globalization.CultureInfo.InvariantCulture)} exceeded", StringComparison.Ordinal)
+            ? new UploadFormException(StatusCodes.Status413PayloadTooLarge, "Upload too large", bad.Message)
+            : new UploadFormException(StatusCodes.Status400BadRequest, "Malformed multipart/form-data", bad.Message);
+
+    private static async Task<UploadedFile> SaveAsync(Stream body, string fileName, string scratchDirectory, long uploadLimit, CancellationToken cancellationToken)
     {
         var extension = JobEndpoints.SafeExtension(fileName);
-        var directory = Directory.CreateDirectory(Path.GetFullPath(scratchDirectory)).FullName;
-        // Named per request: two requests with one Idempotency-Key share the job id but not their scratch files.
-        var path = Path.Combine(directory, $"{Guid.NewGuid():N}{extension}");
+        string path;
+        FileStream target;
+        try
+        {
+            var directory = Directory.CreateDirectory(Path.GetFullPath(scratchDirectory)).FullName;
+            // Named per request: two requests with one Idempotency-Key share the job id but not their scratch files.
+            path = Path.Combine(directory, $"{Guid.NewGuid():N}{extension}");
+            target = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ScratchFullException(e);
+        }
+
         long length = 0;
         try
         {
-            await using var target = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-            var buffer = new byte[1 << 16];
-            while (true)
+            await using (target)
             {
-                var read = await ReadBodyAsync(body, buffer, cancellationToken);
-                if (read == 0)
+                var buffer = new byte[1 << 16];
+                while (await ReadBodyAsync(body, buffer, uploadLimit, cancellationToken) is var read and > 0)
                 {
-                    break;
+                    await Scratch(() => target.WriteAsync(buffer.AsMemory(0, read), cancellationToken).AsTask());
+                    length += read;
                 }
 
-                try
-                {
-                    await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                }
-                catch (IOException full)
-                {
-                    throw new ScratchFullException(full);
-                }
-
-                length += read;
+                await Scratch(() => target.FlushAsync(cancellationToken));
             }
         }
         catch
@@ -190,13 +196,26 @@ public sealed class UploadForm : IAsyncDisposable
         return new UploadedFile(path, fileName, extension, length);
     }
 
-    private static async Task<string> ReadFieldAsync(Stream body, string name, CancellationToken cancellationToken)
+    /// <summary>A write to the scratch file: its failures are the service's disk, not the client's upload.</summary>
+    private static async Task Scratch(Func<Task> write)
+    {
+        try
+        {
+            await write();
+        }
+        catch (IOException full)
+        {
+            throw new ScratchFullException(full);
+        }
+    }
+
+    private static async Task<string> ReadFieldAsync(Stream body, string name, long uploadLimit, CancellationToken cancellationToken)
     {
         var buffer = new byte[FieldLimit + 1];
         var filled = 0;
         while (filled < buffer.Length)
         {
-            var read = await ReadBodyAsync(body, buffer.AsMemory(filled), cancellationToken);
+            var read = await ReadBodyAsync(body, buffer.AsMemory(filled), uploadLimit, cancellationToken);
             if (read == 0)
             {
                 return System.Text.Encoding.UTF8.GetString(buffer, 0, filled);
@@ -209,28 +228,24 @@ public sealed class UploadForm : IAsyncDisposable
             $"The field '{name}' holds more than {FieldLimit} bytes. Send the video as a file part (curl -F 'file=@clip.mp4'), not as a text field.");
     }
 
-    private static async Task DrainAsync(Stream body, CancellationToken cancellationToken)
+    private static async Task DrainAsync(Stream body, long uploadLimit, CancellationToken cancellationToken)
     {
         var buffer = new byte[1 << 16];
-        while (await ReadBodyAsync(body, buffer, cancellationToken) > 0)
+        while (await ReadBodyAsync(body, buffer, uploadLimit, cancellationToken) > 0)
         {
         }
     }
 
     /// <summary>A read of the request body; its failures are the client's (a cut upload) or the form's (too large).</summary>
-    private static async Task<int> ReadBodyAsync(Stream body, Memory<byte> buffer, CancellationToken cancellationToken)
+    private static async Task<int> ReadBodyAsync(Stream body, Memory<byte> buffer, long uploadLimit, CancellationToken cancellationToken)
     {
         try
         {
             return await body.ReadAsync(buffer, cancellationToken);
         }
-        catch (InvalidDataException bad) when (bad.Message.Contains("length limit", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new UploadFormException(StatusCodes.Status413PayloadTooLarge, "Upload too large", bad.Message);
-        }
         catch (InvalidDataException bad)
         {
-            throw new UploadFormException(StatusCodes.Status400BadRequest, "Malformed multipart/form-data", bad.Message);
+            throw Refusal(bad, uploadLimit);
         }
     }
 }
@@ -247,4 +262,4 @@ public sealed class UploadFormException(int status, string title, string detail)
 }
 
 /// <summary>The scratch disk refused a write: the service is short of space, the client did nothing wrong.</summary>
-public sealed class ScratchFullException(IOException inner) : Exception($"The service could not store the upload: {inner.Message}", inner);
+public sealed class ScratchFullException(Exception inner) : Exception($"The service could not store the upload: {inner.Message}", inner);

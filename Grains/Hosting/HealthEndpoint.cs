@@ -15,9 +15,25 @@ public static class HealthEndpoint
 {
     public const string Path = "/health";
 
-    public static IEndpointConventionBuilder MapServiceHealth(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapHealthChecks(Path, new HealthCheckOptions
+    /// <summary>
+    /// <c>GET /health/live</c>: the same, without the checks tagged <see cref="ReadinessOnly"/>. A liveness probe asks this
+    /// one: an API whose cluster is away is not ready, but restarting it mends nothing and kills the uploads it streams.
+    /// </summary>
+    public const string LivenessPath = "/health/live";
+
+    /// <summary>The tag of a check that only decides whether a node takes traffic, never whether it is restarted.</summary>
+    public const string ReadinessOnly = "ready";
+
+    public static void MapServiceHealth(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapHealthChecks(Path, Options(_ => true));
+        endpoints.MapHealthChecks(LivenessPath, Options(check => !check.Tags.Contains(ReadinessOnly)));
+    }
+
+    private static HealthCheckOptions Options(Func<HealthCheckRegistration, bool> predicate) =>
+        new()
         {
+            Predicate = predicate,
             ResultStatusCodes =
             {
                 [HealthStatus.Healthy] = StatusCodes.Status200OK,
@@ -29,5 +45,5 @@ public static class HealthEndpoint
                 status = report.Status.ToString(),
                 checks = report.Entries.Select(entry => new { name = entry.Key, status = entry.Value.Status.ToString(), description = entry.Value.Description }),
             }),
-        });
+        };
 }

@@ -54,6 +54,7 @@ public sealed class InferenceGrain(
     private async Task<T> RunForJobAsync<T>(Guid jobId, CancellationToken cancellationToken, Func<CancellationToken, Task<T>> work)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, devices.ShuttingDown);
+        using var working = devices.BeginWork();
         var running = new RunningChunk(jobId, stop);
         _running.Add(running);
         try

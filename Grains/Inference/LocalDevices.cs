@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using System.Collections.Concurrent;
 using Vsr.Engine.Inference;
 using Vsr.Engine.Media;
@@ -23,6 +24,7 @@ public sealed class LocalDevices(
     IOptions<InferenceOptions> inference,
     IOptions<SimulationOptions> simulation,
     IOptions<JobOptions> jobs,
+    IOptions<HostOptions> host,
     PlaceholderChunks placeholders,
     ModelCatalog catalog,
     ILoggerFactory loggerFactory) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
@@ -36,6 +38,7 @@ public sealed class LocalDevices(
         .ToDictionary(id => id, id => ExecutionProviderProbe.Choose(id, inference.Value, loggerFactory.CreateLogger<InferenceDevice>())));
     private DeviceProviderGauge? _gauge;
     private int _disposed;
+    private int _working;
 
     public IReadOnlyList<DeviceId> Configured { get; } = node.Value.Devices.Select(DeviceId.Parse).Distinct().ToList();
 
@@ -77,7 +80,10 @@ public sealed class LocalDevices(
 
         var log = loggerFactory.CreateLogger<LocalDevices>();
         await _draining.CancelAsync();
-        var deadline = DateTime.UtcNow + jobs.Value.DeviceDrainTimeout;
+        // Within half the host's own shutdown time: the stop's later steps (leaving the membership, saving the jobs this
+        // silo coordinates) need the rest, and run as after a crash once that time is up.
+        var drain = TimeSpan.FromTicks(Math.Min(jobs.Value.DeviceDrainTimeout.Ticks, host.Value.ShutdownTimeout.Ticks / 2));
+        var deadline = DateTime.UtcNow + drain;
         while (Busy() > 0 && DateTime.UtcNow < deadline && !cancellationToken.IsCancellationRequested)
         {
             await Task.Delay(100, CancellationToken.None);
@@ -90,7 +96,28 @@ public sealed class LocalDevices(
 
         await _shutdown.CancelAsync();
 
-        int Busy() => _slots.Values.Count(s => s.IsValueCreated && s.Value.Gate.CurrentCount == 0);
+        // Work, not devices: a chunk that has let go of its device may still be uploading its output.
+        int Busy() => Volatile.Read(ref _working);
+    }
+
+    /// <summary>Counts a chunk's work on this silo (from its wait for a device to its stored output) until disposed; a stop drains it.</summary>
+    public IDisposable BeginWork()
+    {
+        Interlocked.Increment(ref _working);
+        return new WorkDone(this);
+    }
+
+    private sealed class WorkDone(LocalDevices devices) : IDisposable
+    {
+        private int _done;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0)
+            {
+                Interlocked.Decrement(ref devices._working);
+            }
+        }
     }
 
     /// <summary>Cancelled when the silo stops its devices' work (after <see cref="JobOptions.DeviceDrainTimeout"/>); chunk work links to it.</summary>

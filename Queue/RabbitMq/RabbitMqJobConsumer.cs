@@ -79,7 +79,9 @@ public sealed class RabbitMqJobConsumer(
         // topology tool) and leaves the channel open: nothing would be consumed again. This session never cancels it.
         consumer.UnregisteredAsync += (_, _) =>
         {
-            if (!stoppingToken.IsCancellationRequested)
+            // Raised on a lost channel too, which the client recovers (or OnShutdown handles): only a cancel on a channel
+            // and connection that are still open is the broker's.
+            if (!stoppingToken.IsCancellationRequested && channel.IsOpen && connection.IsOpen)
             {
                 logger.LogWarning("The broker cancelled the consumer of queue '{Queue}' (was it deleted?); consuming again", settings.QueueName);
                 channelFailed.TrySetResult();

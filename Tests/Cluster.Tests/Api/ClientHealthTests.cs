@@ -18,6 +18,12 @@ public sealed class ClientHealthTests(ApiReplicasFixture replicas) : IClassFixtu
         var cluster = Assert.Single(health.GetProperty("checks").EnumerateArray(), c => c.GetProperty("name").GetString() == "cluster");
         Assert.Equal("Healthy", cluster.GetProperty("status").GetString());
         Assert.Equal("1 active silo(s)", cluster.GetProperty("description").GetString());
+
+        // Liveness leaves the cluster out: restarting an API whose cluster is away mends nothing.
+        using var live = await replicas.SecondClient.GetAsync("/health/live");
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        var checks = (await live.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("checks").EnumerateArray();
+        Assert.DoesNotContain(checks, c => c.GetProperty("name").GetString() == "cluster");
     }
 
     [Fact]

@@ -117,6 +117,34 @@ public sealed class UploadRejectionTests(EdgeApiFixture api)
     }
 
     [Fact]
+    public async Task A_header_line_over_the_readers_limit_is_a_malformed_form_not_a_too_large_upload()
+    {
+        var body = "--cut\r\nContent-Disposition: form-data; name=\"scale\"; note=\"" + new string('x', 17_000) + "\"\r\n\r\n2\r\n--cut--\r\n";
+        var content = new ByteArrayContent(Encoding.ASCII.GetBytes(body));
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=cut");
+
+        using var response = await Http.PostAsync("/v1/jobs", content);
+
+        await AssertProblemAsync(response, 400);
+    }
+
+    [Fact]
+    public async Task A_scratch_directory_that_cannot_be_written_answers_503_not_the_clients_fault()
+    {
+        using var temp = new Support.TempDirectory("vsr-scratch");
+        var notADirectory = temp.Combine("a-file");
+        await File.WriteAllBytesAsync(notADirectory, [1]);
+        await using var factory = new ApiFactory(new Dictionary<string, string> { ["Vsr:Api:ScratchDirectory"] = notADirectory });
+        using var http = factory.CreateClient();
+        var clip = await Support.MediaFacts.MakeClipAsync(temp.Combine("clip.mp4"), 64, 48, seconds: 1);
+
+        using var response = await http.PostAsync("/v1/jobs", Upload(clip, "2"));
+
+        var problem = await AssertProblemAsync(response, 503);
+        Assert.Equal("Upload could not be stored", problem.GetProperty("title").GetString());
+    }
+
+    [Fact]
     public async Task A_urlencoded_form_gets_415()
     {
         using var response = await Http.PostAsync("/v1/jobs", new FormUrlEncodedContent(new Dictionary<string, string> { ["scale"] = "2" }));

@@ -75,6 +75,8 @@ public sealed class SiloFailureTests
             });
         using var clips = new TempDirectory();
         var clip = await MediaFacts.MakeClipAsync(Path.Combine(clips.Path, "long.mp4"), 64, 48, seconds: 8, gop: 50);
+        // Each chunk's output takes a while to store, as on S3: a chunk that has let go of its device is still at work.
+        cluster.SiloStore.BeforePutFile = key => key.Contains("/chunks/", StringComparison.Ordinal) ? Task.Delay(1500) : Task.CompletedTask;
 
         var job = await cluster.SubmitAsync(clip, 2);
         string? victim = null;

@@ -16,6 +16,7 @@ public static class SiloDevices
         Options.Create(new InferenceOptions()),
         Options.Create(new SimulationOptions()),
         Options.Create(new JobOptions()),
+        Options.Create(new Microsoft.Extensions.Hosting.HostOptions()),
         placeholders,
         new ModelCatalog(new ModelCatalogOptions { Directory = RepoPaths.ModelsDirectory }),
         NullLoggerFactory.Instance);

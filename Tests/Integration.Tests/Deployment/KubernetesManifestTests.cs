@@ -47,7 +47,7 @@ public sealed class KubernetesManifestTests
         "Vsr:Api:SubmissionLease",
         "Vsr:Webhooks:SigningSecret", "Vsr:Webhooks:PublicBaseUrl", "Vsr:Webhooks:Timeout", "Vsr:Webhooks:RetryDelays",
         "Vsr:Webhooks:AllowedHosts", "Vsr:Webhooks:AllowPrivateNetworks",
-        "Vsr:Dashboard:Password", "Vsr:Dashboard:RequirePassword",
+        "Vsr:Dashboard:Password", "Vsr:Dashboard:RequirePassword", "Vsr:Jobs:DeviceDrainTimeout",
     };
 
     private static readonly string[] ConfigurationPrefixes = ["Vsr__", "Orleans__", "ConnectionStrings__"];
@@ -130,15 +130,15 @@ public sealed class KubernetesManifestTests
 
     [Theory]
     [MemberData(nameof(Overlays))]
-    public void Silo_and_api_probe_health_on_their_http_port(string overlay)
+    public void Silo_and_api_probe_health_on_their_http_port_and_the_api_lives_without_its_cluster(string overlay)
     {
         var docs = Docs(overlay);
-        foreach (var container in new[] { Container(Silo(docs), "silo"), Container(Api(docs), "api") })
+        foreach (var (container, liveness) in new[] { (Container(Silo(docs), "silo"), "/health"), (Container(Api(docs), "api"), "/health/live") })
         {
-            foreach (var probe in new[] { container.ReadinessProbe, container.LivenessProbe })
+            foreach (var (probe, path) in new[] { (container.ReadinessProbe, "/health"), (container.LivenessProbe, liveness) })
             {
                 Assert.NotNull(probe?.HttpGet);
-                Assert.Equal("/health", probe.HttpGet.Path);
+                Assert.Equal(path, probe.HttpGet.Path);
                 Assert.Equal(8080, ResolvePort(container, probe.HttpGet.Port));
             }
         }
