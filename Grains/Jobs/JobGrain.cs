@@ -44,6 +44,9 @@ public sealed class JobGrain(
     private Task? _run;
     private Task? _callback;
     private bool _ending;
+
+    // While an end is being saved: the state it replaces, which snapshots show until the end is durable.
+    private (JobStatus Status, string? Error, DateTimeOffset? CompletedAt, WebhookDelivery? Webhook)? _beforeEnd;
     private bool _callbackUnsaved;
     private (bool Done, string? SourceKey) _cleanedUp;
     private bool _cancelRequested;
@@ -722,8 +725,10 @@ public sealed class JobGrain(
         var (previousStatus, previousError, previousCompletedAt) = (Job.Status, Job.Error, Job.CompletedAt);
         (Job.Status, Job.Error, Job.CompletedAt) = (status, error, at ?? DateTimeOffset.UtcNow);
         // Saved with the end itself, so the callback cannot be lost between the two.
+        var previousWebhook = Job.Webhook;
         Job.Webhook = Job.Request?.CallbackUrl is null ? null : new WebhookDelivery(WebhookStatus.Pending, 0, null, null);
         _ending = true;
+        _beforeEnd = (previousStatus, previousError, previousCompletedAt, previousWebhook);
         try
         {
             await state.WriteStateAsync();
@@ -736,7 +741,7 @@ public sealed class JobGrain(
         }
         finally
         {
-            _ending = false;
+            (_ending, _beforeEnd) = (false, null);
         }
 
         await PublishAsync();
@@ -1014,9 +1019,13 @@ public sealed class JobGrain(
         var fps = elapsed.TotalSeconds > 0 ? framesDone / elapsed.TotalSeconds : 0;
         var progress = new JobProgress(framesDone, framesTotal, Job.Chunks.Count(c => c.Status == ChunkStatus.Done), Job.Chunks.Count, Math.Round(fps, 3));
         _revision = Math.Max(_revision + 1, DateTime.UtcNow.Ticks);
-        return new JobSnapshot(this.GetPrimaryKey(), Job.Status, Job.Request, progress, Job.Error, Job.OutputKey, Job.CreatedAt,
-            Job.CompletedAt, Job.Chunks.ToList(), localSilo.SiloAddress.ToParsableString(), Job.Source, Job.Output, Job.Choice, Job.Webhook, Job.Quality,
-            _revision);
+        // A call that interleaves with the save of an end (at its await) sees the state as stored, not the end that may
+        // yet be taken back: no COMPLETED, and no output to download, before they are durable.
+        var (status, error, completedAt, webhook) = _beforeEnd ?? (Job.Status, Job.Error, Job.CompletedAt, Job.Webhook);
+        var completed = status == JobStatus.Completed;
+        return new JobSnapshot(this.GetPrimaryKey(), status, Job.Request, progress, error, completed ? Job.OutputKey : null, Job.CreatedAt,
+            completedAt, Job.Chunks.ToList(), localSilo.SiloAddress.ToParsableString(), Job.Source, completed ? Job.Output : null, Job.Choice, webhook,
+            Job.Quality, _revision);
     }
 
     private static VideoSummary Summarize(VideoInfo video, IReadOnlyList<string>? conversions = null) => new(video.Width, video.Height,

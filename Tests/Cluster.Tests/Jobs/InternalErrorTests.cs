@@ -185,11 +185,8 @@ public sealed class InternalErrorTests
         using var clips = new TempDirectory();
         var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 1);
         var fault = state.Spoil(FaultyGrainStorage.Fault.Error, job => job is { Status: JobStatus.Pending, Chunks.Count: 0 });
-        var id = Guid.NewGuid();
-        var key = $"jobs/{id:N}/source.mp4";
-        await cluster.Store.PutFileAsync(key, clip, CancellationToken.None);
-        var job = cluster.Cluster.Client.GetGrain<IJobGrain>(id);
-        var request = new JobRequest(key, "clip.mp4", 2, "realesr-animevideov3", JobContent.Auto, Denoise: false, Deblock: false);
+        var (job, key) = await cluster.StoreSourceAsync(clip);
+        var request = new JobRequest(key, "clip.mp4", 2, "realesr-animevideov3", JobContent.Auto, false, false);
 
         // The queue's first delivery: its save fails, so the message is not acked and comes again.
         var refused = await Assert.ThrowsAnyAsync<Exception>(async () => await job.Submit(request));
@@ -236,6 +233,34 @@ public sealed class InternalErrorTests
     }
 
     [Fact]
+    public async Task While_a_jobs_end_is_being_saved_it_reads_as_it_was_stored()
+    {
+        var state = new FaultyGrainStorage.Faults();
+        await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0"], extraSettings: Settings,
+            services: s => FaultyGrainStorage.Install(s, state));
+        using var clips = new TempDirectory();
+        var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 1);
+        var slow = state.Spoil(FaultyGrainStorage.Fault.Hold, job => job.Status == JobStatus.Completed);
+
+        var job = await cluster.SubmitAsync(clip, 2);
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (slow.Spoiled == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the job never saved its end");
+            await Task.Delay(50);
+        }
+
+        // The save of COMPLETED may still fail and be taken back: no COMPLETED and no output to download before it lands.
+        var during = await job.GetSnapshot();
+        state.Release();
+        var done = await VsrTestCluster.WaitForEndAsync(job, TimeSpan.FromMinutes(1));
+
+        Assert.Equal((JobStatus.Processing, null, null), (during.Status, during.OutputKey, during.CompletedAt));
+        Assert.True(done.Status == JobStatus.Completed, $"job ended {done.Status}: {done.Error}");
+        Assert.NotNull(done.OutputKey);
+    }
+
+    [Fact]
     public async Task A_completed_job_stays_completed_when_its_clean_up_fails()
     {
         await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0", "sim:1"], extraSettings: Settings);
@@ -263,10 +288,7 @@ public sealed class InternalErrorTests
             services: s => FaultyReminderTable.Install(s, reminders));
         using var clips = new TempDirectory();
         var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 1);
-        var id = Guid.NewGuid();
-        var key = $"jobs/{id:N}/source.mp4";
-        await cluster.Store.PutFileAsync(key, clip, CancellationToken.None);
-        var job = cluster.Cluster.Client.GetGrain<IJobGrain>(id);
+        var (job, key) = await cluster.StoreSourceAsync(clip);
         var request = new JobRequest(key, "clip.mp4", 2, "realesr-animevideov3", JobContent.Auto, false, false);
 
         reminders.FailNextUpserts(1);
@@ -286,10 +308,7 @@ public sealed class InternalErrorTests
             services: s => FaultyReminderTable.Install(s, reminders));
         using var clips = new TempDirectory();
         var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 1);
-        var id = Guid.NewGuid();
-        var key = $"jobs/{id:N}/source.mp4";
-        await cluster.Store.PutFileAsync(key, clip, CancellationToken.None);
-        var job = cluster.Cluster.Client.GetGrain<IJobGrain>(id);
+        var (job, key) = await cluster.StoreSourceAsync(clip);
         var request = new JobRequest(key, "clip.mp4", 2, "realesr-animevideov3", JobContent.Auto, false, false);
 
         // Every delivery saves or finds PENDING and then fails to hold the reminder; the queue gives up on the message.

@@ -49,10 +49,8 @@ public sealed class JobObjectsTests
         await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0"], extraSettings: Settings);
         using var clips = new TempDirectory();
         var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 1);
-        var id = Guid.NewGuid();
-        var source = $"jobs/{id:N}/source.mp4";
-        await cluster.Store.PutFileAsync(source, clip, CancellationToken.None);
-        var job = cluster.Cluster.Client.GetGrain<IJobGrain>(id);
+        var (job, source) = await cluster.StoreSourceAsync(clip);
+        var id = job.GetPrimaryKey();
         Assert.Equal(JobStatus.Cancelled, (await job.Cancel()).Status);
 
         // No callback: before, the late submission was only read for one, and the job showed no file, scale or codec.
@@ -70,10 +68,8 @@ public sealed class JobObjectsTests
         await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0"], extraSettings: Settings);
         using var clips = new TempDirectory();
         var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 1);
-        var id = Guid.NewGuid();
-        var source = $"jobs/{id:N}/source.mp4";
-        await cluster.Store.PutFileAsync(source, clip, CancellationToken.None);
-        var job = cluster.Cluster.Client.GetGrain<IJobGrain>(id);
+        var (job, source) = await cluster.StoreSourceAsync(clip);
+        var id = job.GetPrimaryKey();
         Assert.Equal(JobStatus.Cancelled, (await job.Cancel()).Status);
         var request = new JobRequest(source, "clip.mp4", 2, null, CallbackUrl: "https://hooks.example.com/vsr");
         var (submitted, failed) = (DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(-1));

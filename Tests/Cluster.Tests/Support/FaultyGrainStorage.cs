@@ -37,6 +37,9 @@ public sealed class FaultyGrainStorage(IGrainStorage inner, FaultyGrainStorage.F
         {
             case Fault.Error:
                 throw new IOException($"Injected fault: the write of {grainId} failed; the database is unavailable.");
+            case Fault.Hold:
+                await faults.Held.Task;
+                break;
             case Fault.ChangedBehind:
                 var other = new GrainState<T>();
                 await inner.ReadStateAsync(stateName, grainId, other);
@@ -65,6 +68,9 @@ public sealed class FaultyGrainStorage(IGrainStorage inner, FaultyGrainStorage.F
 
         /// <summary>Another writer saves the stored record first, so the write carries a stale ETag.</summary>
         ChangedBehind,
+
+        /// <summary>The write waits until <see cref="Faults.Release"/>, then goes through: a slow database.</summary>
+        Hold,
     }
 
     /// <summary>The rules and counts of one test's cluster, shared by its silos.</summary>
@@ -73,6 +79,11 @@ public sealed class FaultyGrainStorage(IGrainStorage inner, FaultyGrainStorage.F
         private readonly ConcurrentQueue<Rule> _rules = new();
         private readonly ConcurrentDictionary<GrainId, int> _reads = new();
         private int _stale;
+
+        internal TaskCompletionSource Held { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Lets every write held by a <see cref="Fault.Hold"/> rule go through.</summary>
+        public void Release() => Held.TrySetResult();
 
         /// <summary>How many times <paramref name="grain"/>'s state was read: once per activation.</summary>
         public int Reads(GrainId grain) => _reads.GetValueOrDefault(grain);

@@ -113,6 +113,15 @@ public sealed class VsrTestCluster : IAsyncDisposable
         return job;
     }
 
+    /// <summary>Stores a local file as a new job's source, as the API does, and returns the job's grain, unsubmitted.</summary>
+    public async Task<(IJobGrain Job, string SourceKey)> StoreSourceAsync(string localFile)
+    {
+        var id = Guid.NewGuid();
+        var key = $"jobs/{id:N}/source{Path.GetExtension(localFile)}";
+        await Store.PutFileAsync(key, localFile, CancellationToken.None);
+        return (Cluster.Client.GetGrain<IJobGrain>(id), key);
+    }
+
     /// <summary>Copies a stored object to a file in this cluster's temp directory and returns its path.</summary>
     public async Task<string> DownloadAsync(string key)
     {
