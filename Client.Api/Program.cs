@@ -25,12 +25,14 @@ builder.Services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(
         $"{ApiOptions.Section}:UploadLifetime must be from 00:01:00 to 7.00:00:00, the longest S3 signs a URL for.")
     .Validate(o => o.DownloadUrlLifetime >= TimeSpan.FromSeconds(1) && o.DownloadUrlLifetime <= TimeSpan.FromDays(7),
         $"{ApiOptions.Section}:DownloadUrlLifetime must be from 00:00:01 to 7.00:00:00, the longest S3 signs a URL for.")
+    .Validate(o => o.MaxConcurrentUploads >= 0, $"{ApiOptions.Section}:MaxConcurrentUploads must be 0 (no limit) or more.")
     .Validate(o => o.EventRecheckInterval >= TimeSpan.FromMilliseconds(100),
         $"{ApiOptions.Section}:EventRecheckInterval must be at least 00:00:00.1: each open progress feed reads its job that often.")
     .ValidateOnStart();
 builder.Services.TryAddSingleton(new ModelCatalog(node.ToCatalogOptions()));
 builder.Services.AddObjectStore(builder.Configuration);
 builder.Services.AddSingleton<SubmissionClaims>();
+builder.Services.AddSingleton<UploadSlots>();
 // The silos check callbacks against the same Vsr:Webhooks settings before each POST; the API refuses early what they would.
 builder.Services.AddSingleton(new CallbackPolicy(builder.Configuration.GetSection(WebhookOptions.Section).Get<WebhookOptions>() ?? new WebhookOptions()));
 if (!OrleansHosting.IsEmbedded(builder.Configuration))

@@ -9,6 +9,12 @@ public sealed class ApiOptions
     public long MaxUploadBytes { get; set; } = 4L << 30;
 
     /// <summary>
+    /// How many posted videos one replica receives at once (each takes up to <see cref="MaxUploadBytes"/> of its scratch
+    /// disk while it is read, checked and stored); one more gets 503 with Retry-After. 0: no limit.
+    /// </summary>
+    public int MaxConcurrentUploads { get; set; }
+
+    /// <summary>
     /// With an S3 object store, answer <c>GET /v1/jobs/{id}/output</c> with a redirect to a short-lived presigned URL
     /// instead of streaming the file through the API.
     /// </summary>

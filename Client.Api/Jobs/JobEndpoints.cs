@@ -34,7 +34,7 @@ public static class JobEndpoints
 
     private static async Task<Results<Accepted<SubmitResponse>, ProblemHttpResult>> SubmitAsync(
         HttpRequest http, IGrainFactory grains, IObjectStore store, IJobQueue queue, ModelCatalog catalog, IOptions<ApiOptions> options,
-        SubmissionClaims claims, CallbackPolicy callbacks, ILogger<JobRequest> logger, CancellationToken cancellationToken)
+        SubmissionClaims claims, CallbackPolicy callbacks, UploadSlots slots, ILogger<JobRequest> logger, CancellationToken cancellationToken)
     {
         var idempotencyKey = http.Headers["Idempotency-Key"].FirstOrDefault();
         var keyed = !string.IsNullOrWhiteSpace(idempotencyKey);
@@ -62,6 +62,14 @@ public static class JobEndpoints
         if (http.ContentLength > options.Value.MaxUploadBytes)
         {
             return TooLarge(options.Value);
+        }
+
+        using var slot = slots.TryTake();
+        if (slot is null)
+        {
+            http.HttpContext.Response.Headers.RetryAfter = "30";
+            return Problem(StatusCodes.Status503ServiceUnavailable, "Too many uploads at once",
+                $"This replica is receiving {options.Value.MaxConcurrentUploads} videos already (Vsr:Api:MaxConcurrentUploads). Try again shortly, or upload directly (POST /v1/uploads) where the store allows it.");
         }
 
         UploadForm upload;

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using static Vsr.Cluster.Tests.Api.ApiProblems;
 
 namespace Vsr.Cluster.Tests.Api;
@@ -142,6 +143,31 @@ public sealed class UploadRejectionTests(EdgeApiFixture api)
 
         var problem = await AssertProblemAsync(response, 503);
         Assert.Equal("Upload could not be stored", problem.GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task An_upload_past_the_concurrent_upload_limit_gets_503_with_retry_after()
+    {
+        await using var factory = new ApiFactory(new Dictionary<string, string> { ["Vsr:Api:MaxConcurrentUploads"] = "1" });
+        using var http = factory.CreateClient();
+        var clip = await Support.MediaFacts.MakeClipAsync(factory.Temp.Combine("slots.mp4"), 64, 48, seconds: 1);
+        var slots = factory.Services.GetRequiredService<Vsr.Api.Jobs.UploadSlots>();
+
+        // The one place is taken, as by an upload still being received.
+        HttpResponseMessage refused;
+        using (Assert.IsAssignableFrom<IDisposable>(slots.TryTake()))
+        {
+            refused = await http.PostAsync("/v1/jobs", Upload(clip, "2"));
+        }
+
+        using var accepted = await http.PostAsync("/v1/jobs", Upload(clip, "2"));
+
+        var problem = await AssertProblemAsync(refused, 503);
+        Assert.Contains("Vsr:Api:MaxConcurrentUploads", problem.GetProperty("detail").GetString());
+        Assert.Equal(TimeSpan.FromSeconds(30), refused.Headers.RetryAfter?.Delta);
+        refused.Dispose();
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.NotNull(slots.TryTake());
     }
 
     [Fact]

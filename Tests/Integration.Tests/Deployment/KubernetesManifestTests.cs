@@ -47,7 +47,7 @@ public sealed class KubernetesManifestTests
         "Vsr:Api:SubmissionLease",
         "Vsr:Webhooks:SigningSecret", "Vsr:Webhooks:PublicBaseUrl", "Vsr:Webhooks:Timeout", "Vsr:Webhooks:RetryDelays",
         "Vsr:Webhooks:AllowedHosts", "Vsr:Webhooks:AllowPrivateNetworks",
-        "Vsr:Dashboard:Password", "Vsr:Dashboard:RequirePassword", "Vsr:Jobs:DeviceDrainTimeout",
+        "Vsr:Dashboard:Password", "Vsr:Dashboard:RequirePassword", "Vsr:Jobs:DeviceDrainTimeout", "Vsr:Api:MaxConcurrentUploads",
     };
 
     private static readonly string[] ConfigurationPrefixes = ["Vsr__", "Orleans__", "ConnectionStrings__"];
