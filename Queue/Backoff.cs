@@ -1,6 +1,6 @@
 namespace Vsr.Queue;
 
-/// <summary>Waits that double after each failure.</summary>
+/// <summary>Waits that double after each failure: the queue's redeliveries, a job's internal retries, a chunk's retries.</summary>
 public static class Backoff
 {
     /// <summary><paramref name="first"/> doubled for each failure before the <paramref name="failure"/>th (from 1), at most <paramref name="longest"/>.</summary>

@@ -13,4 +13,15 @@ public static class ObjectKey
 
         return key;
     }
+
+    /// <summary>The type a plain GET of the object answers with, from its key's extension.</summary>
+    public static string ContentType(string key) => Path.GetExtension(key).ToLowerInvariant() switch
+    {
+        ".mp4" or ".m4v" => "video/mp4",
+        ".mov" => "video/quicktime",
+        ".mkv" => "video/x-matroska",
+        ".webm" => "video/webm",
+        ".json" => "application/json",
+        _ => "application/octet-stream",
+    };
 }

@@ -313,20 +313,9 @@ public sealed class S3ObjectStore : IPresigningObjectStore, IDisposable
             .WithObject(key)
             .WithStreamData(content)
             .WithObjectSize(length)
-            .WithContentType(ContentType(key));
+            .WithContentType(ObjectKey.ContentType(key));
         await _client.PutObjectAsync(args, cancellationToken);
     }
-
-    /// <summary>The type a plain GET of the object answers with, from its key's extension.</summary>
-    internal static string ContentType(string key) => Path.GetExtension(key).ToLowerInvariant() switch
-    {
-        ".mp4" or ".m4v" => "video/mp4",
-        ".mov" => "video/quicktime",
-        ".mkv" => "video/x-matroska",
-        ".webm" => "video/webm",
-        ".json" => "application/json",
-        _ => "application/octet-stream",
-    };
 
     private static IMinioClient Connect(S3ObjectStoreOptions options, string endpoint)
     {

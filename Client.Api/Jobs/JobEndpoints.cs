@@ -316,7 +316,7 @@ public static class JobEndpoints
 
         var extension = Path.GetExtension(job.OutputKey);
         var name = $"{Path.GetFileNameWithoutExtension(job.Request?.FileName ?? "video")}-x{job.Request?.Scale}{extension}";
-        var contentType = extension == ".mkv" ? "video/x-matroska" : "video/mp4";
+        var contentType = ObjectKey.ContentType(job.OutputKey);
         if (options.Value.RedirectDownloads && store is IPresigningObjectStore presigning)
         {
             // Large files go straight from the object store to the client; the API only signs the URL, which also

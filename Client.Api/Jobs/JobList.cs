@@ -1,9 +1,8 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using Vsr.Api.Hosting;
+using Vsr.Grains.Hosting;
 using Vsr.Grains.Jobs;
 using static Vsr.Api.Jobs.JobEndpoints;
 
@@ -158,7 +157,7 @@ public static class JobList
         var header = http.Headers.Authorization.ToString();
         const string scheme = "Bearer ";
         var given = header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..].Trim() : "";
-        if (!CryptographicOperations.FixedTimeEquals(Hash(given), Hash(token)))
+        if (!Secrets.Match(given, token))
         {
             http.HttpContext.Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer";
             return Problem(StatusCodes.Status401Unauthorized, "Operator token required",
@@ -167,9 +166,6 @@ public static class JobList
 
         return null;
     }
-
-    // Compared as hashes, so that neither the time taken nor an early length mismatch tells how much of a guess was right.
-    private static byte[] Hash(string value) => SHA256.HashData(Encoding.UTF8.GetBytes(value));
 
     public static string FormatCursor(JobListCursor cursor) =>
         string.Create(CultureInfo.InvariantCulture, $"{cursor.CreatedAt.UtcTicks}-{cursor.Id:N}");

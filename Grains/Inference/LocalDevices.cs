@@ -91,7 +91,7 @@ public sealed class LocalDevices(
 
         if (Busy() is var busy and > 0)
         {
-            log.LogInformation("The silo is stopping: {Busy} device(s) stop the chunks they still run", busy);
+            log.LogInformation("The silo is stopping: {Busy} chunk(s) still at work here are stopped, to run again elsewhere", busy);
         }
 
         await _shutdown.CancelAsync();

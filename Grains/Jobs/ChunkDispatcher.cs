@@ -1,6 +1,7 @@
 using Vsr.Engine.Media;
 using Vsr.Grains.Hosting;
 using Vsr.Grains.Inference;
+using Vsr.Queue;
 
 namespace Vsr.Grains.Jobs;
 
@@ -196,7 +197,8 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
             settled.Add(chunk);
             if (job.Chunks[chunk] is { Status: ChunkStatus.Pending, LastError: not null } retried && !stopping)
             {
-                var wait = options.Value.ChunkRetryDelay * Math.Pow(2, Math.Clamp(retried.Attempts - 1, 0, 10));
+                var first = options.Value.ChunkRetryDelay;
+                var wait = Backoff.Doubling(first, retried.Attempts, first * 1024);
                 notBefore[chunk] = DateTimeOffset.UtcNow + wait;
             }
         }

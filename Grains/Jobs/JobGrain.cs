@@ -5,6 +5,7 @@ using Vsr.Grains.Hosting;
 using Vsr.Grains.Inference;
 using Vsr.Grains.Intake;
 using Vsr.Grains.Webhooks;
+using Vsr.Queue;
 using Vsr.Storage;
 
 namespace Vsr.Grains.Jobs;
@@ -431,8 +432,7 @@ public sealed class JobGrain(
     private TimeSpan RetryDelay(int errorsInARow)
     {
         var first = options.Value.InternalRetryDelay;
-        var ceiling = Math.Max(first.Ticks, options.Value.ResumeCheckPeriod.Ticks);
-        return TimeSpan.FromTicks((long)Math.Min(ceiling, first.Ticks * Math.Pow(2, Math.Min(errorsInARow - 1, 30))));
+        return Backoff.Doubling(first, errorsInARow, first > options.Value.ResumeCheckPeriod ? first : options.Value.ResumeCheckPeriod);
     }
 
     private async Task RunOnceAsync(Guid jobId, CancellationToken cancellationToken)
