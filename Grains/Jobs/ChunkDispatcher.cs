@@ -183,17 +183,18 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
         Dictionary<int, DateTimeOffset> notBefore, Dictionary<string, DateTimeOffset> stoppingSilos)
     {
         var settled = new List<int>();
-        foreach (var task in running.Keys.Where(t => t.IsCompleted).ToList())
+        var finished = running.Keys.Where(t => t.IsCompleted).ToList();
+        foreach (var task in finished.Where(t => t.Exception?.GetBaseException() is DeviceStoppedException))
+        {
+            // Its silo leaves the membership within the stop's grace; until then none of its devices is given work.
+            stoppingSilos[DeviceKey.Split(running[task].Device).Silo] = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(5);
+        }
+
+        foreach (var task in finished)
         {
             var (chunk, device) = running[task];
             running.Remove(task);
-            if (task.Exception?.GetBaseException() is DeviceStoppedException)
-            {
-                // Its silo leaves the membership within the stop's grace; until then none of its devices is given work.
-                stoppingSilos[DeviceKey.Split(device).Silo] = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(5);
-            }
-
-            Settle(job, chunk, device, task, stopping);
+            Settle(job, chunk, device, task, stopping, stoppingSilos.ContainsKey(DeviceKey.Split(device).Silo));
             settled.Add(chunk);
             if (job.Chunks[chunk] is { Status: ChunkStatus.Pending, LastError: not null } retried && !stopping)
             {
@@ -206,7 +207,8 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
         return settled;
     }
 
-    private void Settle(JobState job, int index, string device, Task<ChunkResult> task, bool stopping)
+    /// <param name="siloStopping">The device's silo said it is stopping: a call it could no longer answer was not the chunk's failure.</param>
+    private void Settle(JobState job, int index, string device, Task<ChunkResult> task, bool stopping, bool siloStopping)
     {
         var chunk = job.Chunks[index];
         if (task.IsCompletedSuccessfully)
@@ -228,16 +230,18 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
             return;
         }
 
-        if (task.Exception?.GetBaseException() is DeviceStoppedException stopped)
+        var failure = task.Exception?.GetBaseException();
+        if (failure is DeviceStoppedException || (failure is SiloUnavailableException && siloStopping))
         {
-            // Its silo is shutting down: not the chunk's failure. It keeps its attempt, and (with a last error) runs again
-            // after the retry delay on another device.
-            logger.LogInformation("Chunk {Chunk} of a job was stopped on {Device}: {Reason}", index, device, stopped.Message);
-            job.Chunks[index] = ReturnAttempt(chunk) with { LastError = stopped.Message };
+            // Its silo is shutting down (it said so, and may have stopped answering since): not the chunk's failure. It
+            // keeps its attempt, and (with a last error) runs again after the retry delay on another device.
+            var reason = failure.Message;
+            logger.LogInformation("Chunk {Chunk} of a job was stopped on {Device}: {Reason}", index, device, reason);
+            job.Chunks[index] = ReturnAttempt(chunk) with { LastError = reason };
             return;
         }
 
-        var error = task.Exception?.GetBaseException().Message ?? "cancelled";
+        var error = failure?.Message ?? "cancelled";
         logger.LogWarning("Chunk {Chunk} of a job failed on {Device} (attempt {Attempt}): {Error}", index, device, chunk.Attempts, error);
         if (chunk.Attempts >= options.Value.MaxAttempts)
         {
