@@ -96,6 +96,14 @@ public sealed class LocalDevices(
 
         await _shutdown.CancelAsync();
 
+        // Stopped work answers its job (DeviceStoppedException) at once; the stop waits for those answers, a few seconds
+        // at most, so that they go out before the silo stops sending: an answer lost would cost its chunk an attempt.
+        var answered = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (Busy() > 0 && DateTime.UtcNow < answered && !cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(50, CancellationToken.None);
+        }
+
         // Work, not devices: a chunk that has let go of its device may still be uploading its output.
         int Busy() => Volatile.Read(ref _working);
     }
