@@ -17,7 +17,7 @@ public static class TrainCommandLine
           check                      repair libtorch if needed and prove it loads
           heldout-hashes [--out F]   fetch the evaluation packages and write their file and frame hashes
           train --name N --scale S [--width 32 --depth 8 --unshuffle 1|2|4 --steps 2000 --batch 16 --patch 48 --lr 5e-4
-                --seed 1234 --recipe upscale|restore|denoise|deblock|deblock-sd|deblock-grid|deblock-x264|deblock-spp|none --images DIR --init WEIGHTS|interpolation --checkpoint-every 100 --stop-at STEP --threads 1 --loss l1|l2]
+                --seed 1234 --recipe upscale|restore|denoise|deblock|deblock-sd|deblock-grid|deblock-x264|deblock-spp|deblock-precoded|none --images DIR --init WEIGHTS|interpolation --checkpoint-every 100 --stop-at STEP --threads 1 --loss l1|l2]
                 [--out models/N] [--cache .vsr/train]
                 trains (resuming from the checkpoint in CACHE/runs/N), then writes OUT/model.onnx and OUT/card.json
           eval [--quick] [--only x2,x4,denoise,crf40] [--report docs/quality.md] [--images docs/quality] [--models models] [--cache .vsr/train] [--tile 256|0]
@@ -28,6 +28,9 @@ public static class TrainCommandLine
           validate --name N [the run's --scale --width --depth --unshuffle --patch --batch --recipe] [--seed S --validation-seed V --batches 8]
                 scores the checkpoint in CACHE/runs/N on freshly drawn batches of its recipe (seed V, default the run's
                 seed S + 1): PSNR-Y over all patches of the network's output and of its input
+          export-luma [--recipe deblock-x264 --seed 1234 --clips 100 --frame-step 2 --out .vsr/export]
+                writes the recipe's x264 clips and, separately, the evaluation's held-out crf-40 frames as BT.601 luma
+                planes for a trainer outside this tool (docs/deblock-experiments.md); the held-out frames are for scoring
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -63,6 +66,10 @@ public static class TrainCommandLine
                 return 0;
             case "validate":
                 Validate(options, cache);
+                return 0;
+            case "export-luma":
+                Evaluation.LumaExport.Run(LoadTrainingSet(options, cache), cache, options.Get("recipe", "deblock-x264"), options.Get("seed", 1234),
+                    options.Get("clips", 100), options.Get("frame-step", 2), options.Get("out", ".vsr/export"));
                 return 0;
             default:
                 Console.Error.WriteLine(Usage);

@@ -1,5 +1,7 @@
+using Vsr.Engine.Quality;
 using Vsr.Train.Data;
 using Vsr.Train.Degradation;
+using Vsr.Train.Evaluation;
 
 namespace Vsr.Train.Tests;
 
@@ -61,11 +63,50 @@ public sealed class ClipSequenceTests : IDisposable
     }
 
     [Fact]
+    public void Pre_coded_clips_take_the_older_codecs_output_as_the_reference_and_x264_starts_from_it()
+    {
+        var photos = Photos();
+        var plain = DegradationRecipe.DeblockX264 with { NoiseProbability = 0, CrfMin = 40, CrfMax = 40 };
+        var preCoded = plain with { PreCodedSources = true };
+
+        var (before, after) = (new ClipSequenceSource(photos, plain, 7).Get(2, 4), new ClipSequenceSource(photos, preCoded, 7).Get(2, 4));
+
+        Assert.Equal(after.Clean[5], new ClipSequenceSource(photos, preCoded, 7).Get(2, 4).Clean[5]);
+        // The older codec changed the reference a little (good quality), x264 at crf 40 changes it more.
+        var coded = MeanDifference(before.Clean[5], after.Clean[5]);
+        Assert.InRange(coded, 0.2, 15.0);
+        Assert.True(MeanDifference(after.Clean[5], after.Compressed[5]) > 0.5, "x264 left the pre-coded frame as it was");
+    }
+
+    [Fact]
+    public void The_luma_export_writes_every_kept_frame_of_every_clip_as_bt601_y()
+    {
+        var source = new ClipSequenceSource(Photos(), DegradationRecipe.DeblockX264 with { NoiseProbability = 0 }, 7);
+        var output = Path.Combine(_scratch, "export");
+
+        var frames = LumaExport.WriteClips(source, 2, 5, output);
+
+        Assert.Equal([3, 8, 13, 18, 23], frames);
+        var (clean, compressed) = (File.ReadAllBytes(Path.Combine(output, "train-clean.u8")), File.ReadAllBytes(Path.Combine(output, "train-crf.u8")));
+        const int Plane = ClipSequenceSource.Size * ClipSequenceSource.Size;
+        Assert.Equal(2 * 5 * Plane, clean.Length);
+        Assert.Equal(clean.Length, compressed.Length);
+        // The second clip's third kept frame (13), pixel 1000, as the evaluation computes luma.
+        var clip = source.Get(1, 1);
+        var rgb = clip.Compressed[13].AsSpan(3 * 1000, 3).ToArray();
+        var expected = Math.Round(FrameQuality.LumaY(rgb[0] / 255.0, rgb[1] / 255.0, rgb[2] / 255.0));
+        Assert.Equal(expected, compressed[(5 + 2) * Plane + 1000]);
+        Assert.Equal(LumaExport.Luma(clip.Clean[13]), clean.AsSpan((5 + 2) * Plane, Plane).ToArray());
+    }
+
+    [Fact]
     public void Clip_sequences_are_refused_for_upscaling()
     {
         var error = Assert.Throws<ArgumentException>(() => new BatchSampler(Photos(), 2, 32, 4, DegradationRecipe.Deblock, 7));
         Assert.Contains("scale 1", error.Message, StringComparison.Ordinal);
     }
+
+    private static double MeanDifference(byte[] a, byte[] b) => a.Zip(b, (x, y) => Math.Abs(x - y)).Average();
 
     private static double MeanRoughness(ClipSequenceSource source) =>
         Enumerable.Range(0, 8).Select(id => source.Get(id, 8).Clean[ClipSequenceSource.FirstUsableFrame]).Average(Roughness);

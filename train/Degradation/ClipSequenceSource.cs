@@ -73,6 +73,15 @@ public sealed class ClipSequenceSource(TrainingSet photos, DegradationRecipe rec
             BatchSampler.Quantize(frame, noise, gray, random).CopyTo(raw, f * Size * Size * 3);
         }
 
+        if (recipe.PreCodedSources)
+        {
+            raw = PreCode(raw, random);
+            for (var f = 0; f < Frames; f++)
+            {
+                clean[f] = raw.AsSpan(f * Size * Size * 3, Size * Size * 3).ToArray();
+            }
+        }
+
         var stream = FfmpegPipe.Run(["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", $"{Size}x{Size}", "-r", "25", "-i", "-",
             "-c:v", "libx264", "-preset", "medium", "-crf", crf.ToString(CultureInfo.InvariantCulture), "-pix_fmt", "yuv420p", "-threads", "1", "-f", "h264", "-"], raw);
         string[] filter = recipe.ClipDecodeFilter is null ? [] : ["-vf", recipe.ClipDecodeFilter];
@@ -85,6 +94,28 @@ public sealed class ClipSequenceSource(TrainingSet photos, DegradationRecipe rec
 
         var compressed = Enumerable.Range(0, Frames).Select(f => decoded.AsSpan(f * frameBytes, frameBytes).ToArray()).ToArray();
         return new SequenceClip(clean, compressed);
+    }
+
+    // The clip (with its camera noise) through one older codec at a good quality and back: the reference footage.
+    private static byte[] PreCode(byte[] raw, Random random)
+    {
+        string[][] codecs =
+        [
+            ["-c:v", "mpeg4", "-q:v"],
+            ["-c:v", "msmpeg4", "-q:v"],
+            ["-c:v", "mpeg1video", "-q:v"],
+            ["-c:v", "mjpeg", "-q:v"],
+            ["-c:v", "cinepak"],
+        ];
+        var codec = codecs[random.Next(codecs.Length)];
+        var quality = random.Next(2, 9).ToString(CultureInfo.InvariantCulture);
+        string[] settings = codec.Length == 3 ? [.. codec, quality] : codec;
+        var stream = FfmpegPipe.Run(["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", $"{Size}x{Size}", "-r", "25", "-i", "-",
+            .. settings, "-threads", "1", "-f", "nut", "-"], raw);
+        var decoded = FfmpegPipe.Run(["-f", "nut", "-i", "-", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"], stream);
+        return decoded.Length == raw.Length
+            ? decoded
+            : throw new InvalidDataException($"{string.Join(' ', settings)} round trip gave {decoded.Length} bytes, not {raw.Length}");
     }
 
     // The training photo (already halved when loaded) area-averaged to half size once more, for detail as dense per

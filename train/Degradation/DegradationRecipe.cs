@@ -20,7 +20,8 @@ public sealed record DegradationRecipe(
     bool ClipSequences = false,
     double ClipDownscaleProbability = 0,
     bool BlockAlignedCrops = false,
-    string? ClipDecodeFilter = null)
+    string? ClipDecodeFilter = null,
+    bool PreCodedSources = false)
 {
     /// <summary>Upscaling: mostly clean downscales, with light noise and light compression now and then.</summary>
     public static DegradationRecipe Upscale { get; } = new(0.1, 0.8, 0.1, 3, 0.05, 2, 6, 0.1, 18, 26);
@@ -58,6 +59,13 @@ public sealed record DegradationRecipe(
     /// </summary>
     public static DegradationRecipe DeblockSpp { get; } = DeblockX264 with { ClipDecodeFilter = Evaluation.QualityEvaluation.SppFilter };
 
+    /// <summary>
+    /// <see cref="DeblockX264"/> whose clips are first coded once with an older codec at a good quality
+    /// (<see cref="PreCodedSources"/>): the reference is footage as it is found, already compressed, and x264 crf 35–45
+    /// is applied on top of it (an experiment, docs/deblock-experiments.md).
+    /// </summary>
+    public static DegradationRecipe DeblockPreCoded { get; } = DeblockX264 with { PreCodedSources = true };
+
     /// <summary>Clean downscale only (tests).</summary>
     public static DegradationRecipe None { get; } = new(0, 0, 0, 0, 0, 2, 2, 0, 18, 18);
 
@@ -71,7 +79,8 @@ public sealed record DegradationRecipe(
         "deblock-grid" => DeblockGrid,
         "deblock-x264" => DeblockX264,
         "deblock-spp" => DeblockSpp,
+        "deblock-precoded" => DeblockPreCoded,
         "none" => None,
-        _ => throw new ArgumentException($"unknown recipe '{name}' (upscale, restore, denoise, deblock, deblock-sd, deblock-grid, deblock-x264, deblock-spp, none)"),
+        _ => throw new ArgumentException($"unknown recipe '{name}' (upscale, restore, denoise, deblock, deblock-sd, deblock-grid, deblock-x264, deblock-spp, deblock-precoded, none)"),
     };
 }
