@@ -6,7 +6,9 @@ namespace Vsr.Engine.Inference;
 /// <summary>
 /// Runs an upscaling ONNX model (input [N, 3, H, W] RGB 0..1) over packed RGB24 frames, in batches of
 /// frames and, for large frames, tile by tile, several tiles to a run if configured. Within a call every model run
-/// has the same input shape. Buffers are reused between calls; one call at a time.
+/// has the same input shape. Buffers are reused between calls, and released after a call that needed less than half
+/// of one (above <see cref="RetainedBufferValues"/>), so one job of large frames does not hold its memory for the
+/// device's life; one call at a time.
 /// </summary>
 public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
 {
@@ -30,6 +32,8 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
     private readonly HashSet<(int Items, int Height, int Width)> _shapesRun = [];
     private float[] _input = [];
     private float[] _output = [];
+    private int _callInput;
+    private int _callOutput;
     private bool _disposed;
     private bool _running;
 
@@ -100,6 +104,21 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
     /// <summary>The values one run's buffer may hold (<see cref="RunSizing.ItemsPerRun"/>); lowered by tests.</summary>
     internal long? BufferLimit { get; set; }
 
+    /// <summary>A buffer up to this many values (64 MiB of floats) is always kept between calls; lowered by tests.</summary>
+    internal int RetainedBufferValues { get; set; } = 16 << 20;
+
+    /// <summary>The lengths of the input and output buffers kept between calls (tests).</summary>
+    internal (int Input, int Output) BufferLengths
+    {
+        get
+        {
+            lock (_call)
+            {
+                return (_input.Length, _output.Length);
+            }
+        }
+    }
+
     public byte[][] Enhance(IReadOnlyList<byte[]> frames, int width, int height, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(frames);
@@ -131,11 +150,13 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
             using var runOptions = new RunOptions();
             using var stop = cancellationToken.Register(() => runOptions.Terminate = true);
             var engineRemoved = false;
+            (_callInput, _callOutput) = (0, 0);
             while (true)
             {
                 try
                 {
                     EnhanceTiles(runOptions, frames, outputs, width, height, cancellationToken);
+                    TrimBuffers();
                     return outputs;
                 }
                 catch (OnnxRuntimeException e) when (!cancellationToken.IsCancellationRequested && IsOutOfMemory(e)
@@ -153,6 +174,22 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
                     engineRemoved = true;
                 }
             }
+        }
+    }
+
+    // A buffer more than twice this call's largest run is released at the end of the call (the next call allocates
+    // what it needs): after a job of 4K frames at x4 a device would keep gigabytes otherwise. A job's runs have one
+    // size, so it allocates again at most once after a larger job's, or after its own short last call.
+    private void TrimBuffers()
+    {
+        if (_input.Length > RetainedBufferValues && _input.Length > 2L * _callInput)
+        {
+            _input = [];
+        }
+
+        if (_output.Length > RetainedBufferValues && _output.Length > 2L * _callOutput)
+        {
+            _output = [];
         }
     }
 
@@ -248,6 +285,7 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
         var outputItem = inputItem * Scale * Scale;
         var inputLength = slots * inputItem;
         var outputLength = slots * outputItem;
+        (_callInput, _callOutput) = (Math.Max(_callInput, inputLength), Math.Max(_callOutput, outputLength));
         if (_input.Length < inputLength)
         {
             _input = new float[inputLength];

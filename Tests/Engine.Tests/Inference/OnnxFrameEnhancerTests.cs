@@ -87,6 +87,29 @@ public sealed class OnnxFrameEnhancerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_call_that_needs_far_less_than_the_kept_buffers_releases_them_and_one_that_needs_them_keeps_them()
+    {
+        using var enhancer = new OnnxFrameEnhancer(new Microsoft.ML.OnnxRuntime.InferenceSession(Catalog.GetOnnxPath(ModelCatalog.DefaultModel, 2)), 2,
+            new InferenceOptions { TileSize = 0, IntraOpThreads = 2 }) { RetainedBufferValues = 1000 };
+        var small = Frame(1, 40, 30);
+
+        enhancer.Enhance([Frame(0, 120, 90)], 120, 90, CancellationToken.None);
+        Assert.Equal((3 * 120 * 90, 3 * 240 * 180), enhancer.BufferLengths);
+        // The call that needs less than half still runs in the large buffers, then lets them go.
+        var first = enhancer.Enhance([small], 40, 30, CancellationToken.None);
+        Assert.Equal((0, 0), enhancer.BufferLengths);
+        // The next one allocates what it needs and keeps it; so does one a little smaller (more than half).
+        Assert.Equal(first, enhancer.Enhance([small], 40, 30, CancellationToken.None));
+        Assert.Equal((3 * 40 * 30, 3 * 80 * 60), enhancer.BufferLengths);
+        enhancer.Enhance([Frame(2, 32, 30)], 32, 30, CancellationToken.None);
+        Assert.Equal((3 * 40 * 30, 3 * 80 * 60), enhancer.BufferLengths);
+        // Below the retained size nothing is released.
+        enhancer.RetainedBufferValues = 1 << 20;
+        enhancer.Enhance([Frame(3, 8, 8)], 8, 8, CancellationToken.None);
+        Assert.Equal((3 * 40 * 30, 3 * 80 * 60), enhancer.BufferLengths);
+    }
+
+    [Fact]
     public void Frames_come_back_in_order_whatever_the_batch_size()
     {
         var frames = Enumerable.Range(0, 3).Select(i => Frame(i)[..(16 * 12 * 3)]).ToArray();
