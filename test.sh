@@ -29,8 +29,12 @@ stop_services() {
 }
 trap stop_services EXIT
 trap 'exit 130' INT TERM
-# Prometheus scrapes the metrics endpoint that Tests/Integration.Tests/Metrics/PrometheusScrapeTests.cs opens.
-export VSR_PROMETHEUS_TARGETS="${VSR_PROMETHEUS_TARGETS:-127.0.0.1:19191}"
+# Prometheus scrapes the metrics endpoint that Tests/Integration.Tests/Metrics/PrometheusScrapeTests.cs opens, on a
+# port that is free now (the test reads it from this variable).
+if [ -z "${VSR_PROMETHEUS_TARGETS:-}" ]; then
+  metrics_port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  export VSR_PROMETHEUS_TARGETS="127.0.0.1:$metrics_port"
+fi
 echo "test.sh: starting services (log: .vsr/test-results/services.log)"
 scripts/services.sh start >"$results/services.log" 2>&1 &
 services_pid=$!

@@ -58,28 +58,35 @@ start() {
   for i in $(seq 1 "$silos"); do
     local dir="$base/silo$i"
     mkdir -p "$dir"
-    ( export Orleans__SiloPort=$((11110 + i)) Orleans__GatewayPort=$((30000 + i)) Vsr__Devices__0=cpu:0 \
+    # Ports beside, not on, the single-node defaults (11111, 30000) that ./run.sh uses, so both can run at once.
+    ( export Orleans__SiloPort=$((11120 + i)) Orleans__GatewayPort=$((30020 + i)) Vsr__Devices__0=cpu:0 \
         Vsr__WorkDirectory="$dir/work" Serilog__MinimumLevel__Default=Information
       exec dotnet Silo/bin/Release/net10.0/Vsr.Silo.dll --urls "http://127.0.0.1:$((5100 + i))" --contentRoot "$root/Silo" ) \
       >"$dir/silo.log" 2>&1 &
     echo $! >"$dir/pid"
-    say "silo $i: pid $(cat "$dir/pid"), silo port $((11110 + i)), gateway $((30000 + i)), http $((5100 + i))"
+    say "silo $i: pid $(cat "$dir/pid"), silo port $((11120 + i)), gateway $((30020 + i)), http $((5100 + i))"
   done
-  for i in $(seq 1 "$silos"); do wait_for "silo $i" "http://127.0.0.1:$((5100 + i))/health" "$base/silo$i/silo.log"; done
+  for i in $(seq 1 "$silos"); do wait_for "silo $i" "http://127.0.0.1:$((5100 + i))/health" "$base/silo$i/silo.log" "$base/silo$i/pid"; done
   mkdir -p "$base/api"
   ( export Orleans__Mode=Client Vsr__Api__ScratchDirectory="$base/api/scratch"
     exec dotnet Client.Api/bin/Release/net10.0/Vsr.Client.Api.dll --urls "http://127.0.0.1:$api_port" --contentRoot "$root/Client.Api" ) \
     >"$base/api/api.log" 2>&1 &
   echo $! >"$base/api/pid"
-  wait_for "api" "http://127.0.0.1:$api_port/health" "$base/api/api.log"
+  wait_for "api" "http://127.0.0.1:$api_port/health" "$base/api/api.log" "$base/api/pid"
   trap - EXIT
   say "ready: API http://127.0.0.1:$api_port, $silos silos"
 }
 
+# Waits for URL to answer; a process that has exited (a port in use, a bad setting) fails the start at once.
 wait_for() {
-  local what="$1" url="$2" log="$3"
+  local what="$1" url="$2" log="$3" pidfile="$4"
   for _ in $(seq 1 240); do
     curl -fs "$url" >/dev/null 2>&1 && return 0
+    if ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+      tail -n 30 "$log" >&2
+      say "$what exited before it answered at $url (log: $log)"
+      exit 1
+    fi
     sleep 0.5
   done
   tail -n 30 "$log" >&2

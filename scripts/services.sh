@@ -255,6 +255,8 @@ export VSR_TEST_AMQP='amqp://guest:guest@127.0.0.1:$amqp_port/'
 export VSR_SERVICES_DIR='$base' VSR_AMQP_PORT='$amqp_port' VSR_AMQP_DIST_PORT='$amqp_dist_port' VSR_AMQP_NODENAME='$amqp_node'
 export VSR_TEST_S3='http://127.0.0.1:$s3_port'
 export VSR_TEST_PROMETHEUS='http://127.0.0.1:$prometheus_port'
+# What Prometheus scrapes (the metrics test listens on the first of them).
+export VSR_PROMETHEUS_TARGETS='${VSR_PROMETHEUS_TARGETS:-}'
 EOF
 }
 

@@ -48,10 +48,7 @@ public sealed class JobObjectsTests
     {
         await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0"], extraSettings: Settings);
         using var clips = new TempDirectory();
-        var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 1);
-        var (job, source) = await cluster.StoreSourceAsync(clip);
-        var id = job.GetPrimaryKey();
-        Assert.Equal(JobStatus.Cancelled, (await job.Cancel()).Status);
+        var (job, source, id) = await CancelledWhileQueuedAsync(cluster, clips);
 
         // No callback: before, the late submission was only read for one, and the job showed no file, scale or codec.
         var after = await job.Submit(new JobRequest(source, "clip.mp4", 4, null, Codec: "hevc"));
@@ -67,10 +64,7 @@ public sealed class JobObjectsTests
     {
         await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0"], extraSettings: Settings);
         using var clips = new TempDirectory();
-        var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 1);
-        var (job, source) = await cluster.StoreSourceAsync(clip);
-        var id = job.GetPrimaryKey();
-        Assert.Equal(JobStatus.Cancelled, (await job.Cancel()).Status);
+        var (job, source, id) = await CancelledWhileQueuedAsync(cluster, clips);
         var request = new JobRequest(source, "clip.mp4", 2, null, CallbackUrl: "https://hooks.example.com/vsr");
         var (submitted, failed) = (DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(-1));
 
@@ -97,6 +91,15 @@ public sealed class JobObjectsTests
         Assert.NotEqual(JobStatus.Failed, after.Status);
         Assert.NotEqual("dead-lettered", after.Error);
         Assert.Equal(JobStatus.Completed, (await VsrTestCluster.WaitForEndAsync(job, TimeSpan.FromMinutes(2))).Status);
+    }
+
+    /// <summary>A stored upload whose job the user cancelled before its submission came off the queue.</summary>
+    private static async Task<(IJobGrain Job, string Source, Guid Id)> CancelledWhileQueuedAsync(VsrTestCluster cluster, TempDirectory clips)
+    {
+        var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 1);
+        var (job, source) = await cluster.StoreSourceAsync(clip);
+        Assert.Equal(JobStatus.Cancelled, (await job.Cancel()).Status);
+        return (job, source, job.GetPrimaryKey());
     }
 
     /// <summary>The upload and the queued request (which the API reads until the grain knows the job), then the submission.</summary>

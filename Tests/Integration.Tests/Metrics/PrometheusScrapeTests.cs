@@ -15,8 +15,13 @@ namespace Vsr.Integration.Tests.Metrics;
 /// </summary>
 public sealed class PrometheusScrapeTests
 {
-    /// <summary>The address test.sh gives Prometheus to scrape (VSR_PROMETHEUS_TARGETS), every 5 s.</summary>
-    public const string MetricsAddress = "127.0.0.1:19191";
+    /// <summary>
+    /// The address test.sh gives Prometheus to scrape every 5 s (VSR_PROMETHEUS_TARGETS, its first entry; test.sh picks
+    /// a free port), or 127.0.0.1:19191 for services started by hand without it.
+    /// </summary>
+    public static string MetricsAddress { get; } =
+        Environment.GetEnvironmentVariable("VSR_PROMETHEUS_TARGETS")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault()
+        ?? "127.0.0.1:19191";
 
     [Fact]
     public async Task Prometheus_scrapes_the_job_queue_depth_from_the_metrics_endpoint()
