@@ -160,7 +160,11 @@ public sealed class JobGrain(
         {
             // Held until the job ends: if every silo stops before then, the reminder brings the job back.
             await HoldReminderAsync();
-            StartRun();
+            // The run may have ended the job while the reminder was registered: an ended job starts nothing.
+            if (!IsEnded)
+            {
+                StartRun();
+            }
         }
 
         return Snapshot();
@@ -216,12 +220,15 @@ public sealed class JobGrain(
 
     async ValueTask<JobSnapshot> IJobGrain.Cancel()
     {
-        if (IsEnded)
+        if (IsEnded && !_ending)
         {
             return Snapshot();
         }
 
+        // While the run saves its end (_ending), the cancel waits for the run below: if that save holds, the job ended as
+        // the run says; if it fails, the stopped run ends the job cancelled instead of trying its end again.
         _cancelRequested = true;
+
         if (Job.Status == JobStatus.None)
         {
             // Cancelled while still queued: the record stays, so the queued submission finds it and does nothing.
@@ -236,8 +243,18 @@ public sealed class JobGrain(
             await _run;
         }
 
-        // Also when the run's own end could not be saved: the user asked, so the job ends here or the call fails.
-        await EndAsync(JobStatus.Cancelled, "Cancelled at the user's request.");
+        // Also when the run's own end could not be saved: the user asked, so the job ends here or the call fails (and
+        // a run the reminder starts later ends it cancelled, as asked).
+        try
+        {
+            await EndAsync(JobStatus.Cancelled, "Cancelled at the user's request.");
+        }
+        catch (InconsistentStateException)
+        {
+            // The stored state moved on without this activation: the next one reads it (and a retried cancel acts on it).
+            DeactivateOnIdle();
+            throw;
+        }
 
         return Snapshot();
     }
@@ -307,6 +324,13 @@ public sealed class JobGrain(
 
     private async Task RunUntilEndOrPauseAsync(Guid jobId, CancellationToken cancellationToken)
     {
+        if (_cancelRequested)
+        {
+            // The user's cancel, whose save failed: the job does not run again, it ends as asked.
+            await TryEndAsync(jobId, JobStatus.Cancelled, "Cancelled at the user's request.");
+            return;
+        }
+
         var (errors, doneAtLastError) = (0, -1);
         while (true)
         {
@@ -372,12 +396,40 @@ public sealed class JobGrain(
         }
     }
 
+    /// <summary>Asks each device to stop this job's work, waiting <see cref="ChunkDispatcher.StopGrace"/> at most; best effort.</summary>
+    private async Task StopOrphanedCallsAsync(Guid jobId, IEnumerable<string?> devices)
+    {
+        var stops = devices.OfType<string>().Distinct(StringComparer.Ordinal).Select(async device =>
+        {
+            try
+            {
+                await GrainFactory.GetGrain<IInferenceGrain>(device).StopJob(jobId);
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Job {Job}: device {Device} could not be asked to stop a call of its lost activation", jobId, device);
+            }
+        }).ToList();
+        if (stops.Count > 0)
+        {
+            await Task.WhenAny(Task.WhenAll(stops), Task.Delay(ChunkDispatcher.StopGrace, CancellationToken.None));
+        }
+    }
+
     /// <summary>An end that could not be saved leaves the job unfinished: its reminder runs it again, or the user's cancel ends it.</summary>
     private async Task TryEndAsync(Guid jobId, JobStatus status, string reason)
     {
         try
         {
             await EndAsync(status, reason);
+        }
+        catch (InconsistentStateException stale)
+        {
+            // As in the run: this copy can never be saved again; the next activation resumes from the stored state, which
+            // may already hold this very end (a write whose answer was lost).
+            logger.LogWarning(stale, "Job {Job}: its stored state changed under this activation before {Status} was saved; it deactivates and resumes from the stored state",
+                jobId, status);
+            DeactivateOnIdle();
         }
         catch (Exception e)
         {
@@ -470,7 +522,11 @@ public sealed class JobGrain(
             // back. One whose silo is gone keeps the attempt, and one whose every attempt ended so fails the job: a chunk
             // that brings its silo down (a native crash, an out-of-memory kill) must not restart it for ever.
             var liveSilos = directory.ActiveDeviceKeys().Select(d => DeviceKey.Split(d).Silo).ToHashSet(StringComparer.Ordinal);
-            foreach (var chunk in Job.Chunks.Where(c => c.Status == ChunkStatus.Running).ToList())
+            var cutShort = Job.Chunks.Where(c => c.Status == ChunkStatus.Running).ToList();
+            // A call from a lost activation runs on where its silo lives (a dead caller cancels nothing): it is stopped
+            // before the chunk is sent again, so it neither holds the device nor uploads a chunk after the job has ended.
+            await StopOrphanedCallsAsync(jobId, cutShort.Where(c => c.Silo is { } silo && liveSilos.Contains(silo)).Select(c => c.Device));
+            foreach (var chunk in cutShort)
             {
                 Job.Chunks[chunk.Index] = chunk.Silo is { } silo && liveSilos.Contains(silo) ? ChunkDispatcher.ReturnAttempt(chunk)
                     : chunk.Attempts >= options.Value.MaxAttempts
@@ -736,7 +792,7 @@ public sealed class JobGrain(
         catch
         {
             // Not saved, so not ended: the run, the reminder or the user's next cancel tries again.
-            (Job.Status, Job.Error, Job.CompletedAt, Job.Webhook) = (previousStatus, previousError, previousCompletedAt, null);
+            (Job.Status, Job.Error, Job.CompletedAt, Job.Webhook) = (previousStatus, previousError, previousCompletedAt, previousWebhook);
             throw;
         }
         finally
@@ -903,8 +959,18 @@ public sealed class JobGrain(
         }
         catch (Exception e)
         {
-            logger.LogWarning(e, "Clean-up of ended job {Job} failed; the job stays {Status} and the clean-up is tried again later",
+            logger.LogWarning(e, "Clean-up of ended job {Job} failed; the job stays {Status} and the clean-up is tried again on its reminder's next tick",
                 this.GetPrimaryKey(), Job.Status);
+            // A job that ended without a run (cancelled while queued, a dead letter) and has no callback pending holds no
+            // reminder yet: without one, its upload would stay for ever.
+            try
+            {
+                await HoldReminderAsync();
+            }
+            catch (Exception reminder)
+            {
+                logger.LogWarning(reminder, "Job {Job}: the reminder that retries its clean-up could not be registered", this.GetPrimaryKey());
+            }
         }
     }
 

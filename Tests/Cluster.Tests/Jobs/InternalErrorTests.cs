@@ -233,6 +233,59 @@ public sealed class InternalErrorTests
     }
 
     [Fact]
+    public async Task A_failed_end_refused_as_stale_reactivates_the_job_which_then_ends_from_the_stored_state()
+    {
+        var state = new FaultyGrainStorage.Faults();
+        var settings = new Dictionary<string, string?>(Settings) { ["Vsr:Jobs:MaxAttempts"] = "1" };
+        await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0"], extraSettings: settings,
+            services: s => FaultyGrainStorage.Install(s, state));
+        using var clips = new TempDirectory();
+        var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 1);
+        cluster.SiloStore.Fail(nameof(cluster.Store.PutFileAsync), key => key.Contains("/chunks/", StringComparison.Ordinal), times: -1);
+        var changed = state.Spoil(FaultyGrainStorage.Fault.ChangedBehind, job => job.Status == JobStatus.Failed);
+
+        var job = await cluster.SubmitAsync(clip, 2);
+        // Before, the activation kept its stale copy: every save of the end was refused, and the job read PROCESSING for ever.
+        var done = await VsrTestCluster.WaitForEndAsync(job, TimeSpan.FromSeconds(45));
+
+        Assert.Equal(1, changed.Spoiled);
+        Assert.Equal(JobStatus.Failed, done.Status);
+        Assert.Equal(2, state.Reads(job.GetGrainId()));
+    }
+
+    [Fact]
+    public async Task A_cancel_that_comes_while_the_end_is_being_saved_ends_the_job_cancelled_when_that_save_fails()
+    {
+        var state = new FaultyGrainStorage.Faults();
+        await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0"], extraSettings: Settings,
+            services: s => FaultyGrainStorage.Install(s, state));
+        using var clips = new TempDirectory();
+        var clip = await MediaFacts.MakeClipAsync(clips.Combine("clip.mp4"), 64, 48, seconds: 1);
+        var lost = state.Spoil(FaultyGrainStorage.Fault.HoldThenError, job => job.Status == JobStatus.Completed);
+
+        var job = await cluster.SubmitAsync(clip, 2);
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (lost.Spoiled == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the job never saved its end");
+            await Task.Delay(50);
+        }
+
+        var cancel = job.Cancel().AsTask();
+        await Task.Delay(200);
+        state.Release();
+        var answer = await cancel;
+        // Long enough for the run's retry of its end (200 ms here) to have saved COMPLETED, had it gone on.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var later = await job.GetSnapshot();
+
+        // Before, the cancel returned at once (the end looked under way), and the run then saved COMPLETED on its retry.
+        Assert.Equal(JobStatus.Cancelled, answer.Status);
+        Assert.Equal(JobStatus.Cancelled, later.Status);
+        Assert.Null(later.OutputKey);
+    }
+
+    [Fact]
     public async Task While_a_jobs_end_is_being_saved_it_reads_as_it_was_stored()
     {
         var state = new FaultyGrainStorage.Faults();

@@ -60,6 +60,31 @@ public sealed class JobObjectsTests
     }
 
     [Fact]
+    public async Task A_failed_clean_up_of_a_job_cancelled_while_queued_is_tried_again_on_the_reminder_it_then_holds()
+    {
+        var settings = new Dictionary<string, string?>(Settings) { ["Vsr:Jobs:ResumeCheckPeriod"] = "00:00:02" };
+        await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0"], extraSettings: settings);
+        using var clips = new TempDirectory();
+        var (job, source, id) = await CancelledWhileQueuedAsync(cluster, clips);
+        var fault = cluster.SiloStore.Fail(nameof(cluster.Store.DeletePrefixAsync), _ => true, times: 1);
+
+        // The late submission names the upload, and its clean-up fails once.
+        var after = await job.Submit(new JobRequest(source, "clip.mp4", 2, null));
+        Assert.Equal(1, fault.Failed);
+        Assert.Contains(source, StoredKeys(cluster, id));
+
+        // Before, nothing held a reminder for this job (it never ran and has no callback), so the upload stayed for ever.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (StoredKeys(cluster, id).Count > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        Assert.Equal(JobStatus.Cancelled, after.Status);
+        Assert.Empty(StoredKeys(cluster, id));
+    }
+
+    [Fact]
     public async Task A_dead_lettered_submission_of_a_job_cancelled_while_queued_takes_its_upload_away_and_names_its_callback()
     {
         await using var cluster = await VsrTestCluster.StartAsync(devices: ["sim:0"], extraSettings: Settings);

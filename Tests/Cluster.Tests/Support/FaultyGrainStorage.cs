@@ -40,6 +40,9 @@ public sealed class FaultyGrainStorage(IGrainStorage inner, FaultyGrainStorage.F
             case Fault.Hold:
                 await faults.Held.Task;
                 break;
+            case Fault.HoldThenError:
+                await faults.Held.Task;
+                throw new IOException($"Injected fault: the write of {grainId} failed after a wait; the database went away.");
             case Fault.ChangedBehind:
                 var other = new GrainState<T>();
                 await inner.ReadStateAsync(stateName, grainId, other);
@@ -71,6 +74,9 @@ public sealed class FaultyGrainStorage(IGrainStorage inner, FaultyGrainStorage.F
 
         /// <summary>The write waits until <see cref="Faults.Release"/>, then goes through: a slow database.</summary>
         Hold,
+
+        /// <summary>The write waits until <see cref="Faults.Release"/>, then fails: a database lost during the write.</summary>
+        HoldThenError,
     }
 
     /// <summary>The rules and counts of one test's cluster, shared by its silos.</summary>
