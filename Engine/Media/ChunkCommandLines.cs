@@ -91,6 +91,20 @@ internal static class ChunkCommandLines
         {
             yield return toBt709;
         }
+
+        yield return ToProbedSize(video);
+    }
+
+    /// <summary>
+    /// Every frame leaves at the probed size, so a stream whose picture size changes part way (a broadcast recording
+    /// between programme and advert, a WebRTC recording) gives frames of one size to the model and the raw pipe; ffmpeg
+    /// would otherwise keep the first size it decodes, which differs from chunk to chunk. A no-op where the size is
+    /// already right. Untagged video is converted to RGB with the matrix players assume for it (<see cref="ColorConversion.UntaggedMatrix"/>).
+    /// </summary>
+    private static string ToProbedSize(VideoInfo video)
+    {
+        var size = string.Create(CultureInfo.InvariantCulture, $"scale=w={video.Width}:h={video.Height}");
+        return ColorConversion.UntaggedMatrix(video) is { } matrix ? $"{size}:in_color_matrix={matrix},format=rgb24" : size;
     }
 
     /// <summary>

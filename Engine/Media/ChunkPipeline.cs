@@ -82,7 +82,15 @@ internal sealed class ChunkPipeline(
             count++;
         }
 
+        // Output past the last frame (frames larger than probed) is read away so that ffmpeg can exit, then refused.
+        var extra = await FfmpegOutput.DrainAsync(decoder.Output, cancellationToken);
         await decoder.WaitForSuccessAsync(cancellationToken);
+        if (extra > 0)
+        {
+            throw new InvalidDataException(
+                $"Chunk {chunk.Index} decoded {extra:N0} bytes more than {chunk.FrameCount} frames of {video.Width}x{video.Height}. ffmpeg: {decoder.StderrTail}");
+        }
+
         if (count != chunk.FrameCount)
         {
             throw new InvalidDataException(

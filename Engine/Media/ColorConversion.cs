@@ -7,7 +7,8 @@ namespace Vsr.Engine.Media;
 internal static class ColorConversion
 {
     /// <summary>
-    /// <c>null</c> for BT.709 (or untagged) SDR, which the plain RGB conversion already handles.
+    /// <c>null</c> for BT.709 (or untagged) SDR, which the plain RGB conversion already handles (untagged HD with the
+    /// BT.709 matrix, <see cref="UntaggedMatrix"/>).
     /// HDR (PQ or HLG) is tone-mapped: zscale linearises it with 100 cd/m² as SDR white, converts the primaries to
     /// BT.709, <c>tonemap=hable</c> compresses the highlights (its peak: 1000 cd/m² unless the frames carry HDR
     /// light-level metadata), and zscale applies the BT.709 transfer. SDR with BT.2020 primaries has its primaries
@@ -30,6 +31,13 @@ internal static class ColorConversion
 
         return null;
     }
+
+    /// <summary>
+    /// The matrix to decode an untagged YUV source with: BT.709 for HD sizes (wider than 1024 or taller than 576), as
+    /// players show such video; <c>null</c> (ffmpeg's BT.601 default) for SD, and for tagged or RGB sources.
+    /// </summary>
+    public static string? UntaggedMatrix(VideoInfo video) =>
+        video.Color.Matrix.Length == 0 && !video.Color.IsHdr && !video.Color.IsWideGamut && (video.Width > 1024 || video.Height > 576) ? "bt709" : null;
 
     // zscale refuses subsampled frames of odd size (VP9 and AV1 allow 65×49 in 4:2:0), so YUV is first upsampled to
     // 4:4:4 at 16 bits, which changes no value zscale then reads; RGB sources (matrix gbr) go in as they are.

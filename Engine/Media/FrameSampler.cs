@@ -139,6 +139,8 @@ public static class FrameSampler
             frames.Add(frame);
         }
 
+        // Read away anything past the frames asked for, so that ffmpeg can exit rather than block on a full pipe.
+        await FfmpegOutput.DrainAsync(ffmpeg.Output, cancellationToken);
         await ffmpeg.WaitForSuccessAsync(cancellationToken);
         return frames;
     }

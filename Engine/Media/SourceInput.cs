@@ -18,6 +18,12 @@ public static class SourceInput
     /// <summary>How long a read from the object store may stall before ffprobe gives up, in microseconds.</summary>
     private const string StallMicroseconds = "30000000";
 
+    /// <summary>
+    /// A wider first look (a minute, 200 MB) for streams whose first packets come late, such as a second language that
+    /// starts after the opening; ffmpeg stops looking as soon as every stream's parameters are known.
+    /// </summary>
+    public static IReadOnlyList<string> WideLook { get; } = ["-analyzeduration", "60000000", "-probesize", "200000000"];
+
     /// <summary>For a source on the local disk.</summary>
     public static IReadOnlyList<string> LocalFile { get; } = ["-protocol_whitelist", "file", "-format_whitelist", Formats];
 

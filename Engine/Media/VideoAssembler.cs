@@ -71,7 +71,9 @@ public static class VideoAssembler
             await File.WriteAllTextAsync(listPath, ConcatList(video, chunks), cancellationToken);
             var arguments = new List<string> { "-hide_banner", "-nostats", "-v", "error", "-nostdin" };
             arguments.AddRange(VideoDelay(video));
-            arguments.AddRange(["-f", "concat", "-safe", "0", "-i", listPath, .. SourceInput.LocalFile, "-i", sourcePath]);
+            // The source is opened with the probe's wider look, so that a stream the probe kept for sound that starts
+            // late has its parameters here too (without them a copied stream stops the muxer).
+            arguments.AddRange(["-f", "concat", "-safe", "0", "-i", listPath, .. SourceInput.LocalFile, .. SourceInput.WideLook, "-i", sourcePath]);
             arguments.AddRange(["-map", "0:v", .. streamArguments, "-map_metadata", "1", "-map_chapters", "1"]);
             arguments.AddRange(["-c:v", "copy", "-y", output]);
             await FfmpegProcess.CaptureOutputAsync(FfmpegProcess.Ffmpeg, arguments, cancellationToken);

@@ -240,7 +240,7 @@ public static class VideoProbe
             return (audio.Select(a => (CodecName(a.Stream), a.Ordinal)).ToList(), 0);
         }
 
-        using var wider = await ReadLayoutAsync(path, [.. inputOptions, "-analyzeduration", "60000000", "-probesize", "200000000"], cancellationToken);
+        using var wider = await ReadLayoutAsync(path, [.. inputOptions, .. SourceInput.WideLook], cancellationToken);
         var again = Audio(wider.RootElement.TryGetProperty("streams", out var s) ? s.EnumerateArray() : []);
         var kept = again.Where(a => CarriesSound(a.Stream)).Select(a => (CodecName(a.Stream), a.Ordinal)).ToList();
         return (kept, again.Count - kept.Count);

@@ -120,6 +120,30 @@ public sealed class CutCaptureTests(TestClips clips)
     }
 
     [Fact]
+    public async Task An_audio_stream_that_starts_late_is_kept_in_the_output()
+    {
+        // A second language whose first packets come 8 s in: past ffmpeg's first look, so only a wider look sees it.
+        using var scratch = new ScratchDirectory();
+        var source = scratch.File("late-language.ts");
+        await TestClips.RunFfmpegAsync(
+        [
+            "-f", "lavfi", "-i", "color=gray:size=64x48:rate=25:duration=10", "-f", "lavfi", "-i", "sine=frequency=440:duration=10",
+            "-itsoffset", "8", "-f", "lavfi", "-i", "sine=frequency=880:duration=2",
+            "-map", "0:v", "-map", "1:a", "-map", "2:a", "-c:v", "libx264", "-preset", "veryfast", "-g", "25", "-pix_fmt", "yuv420p",
+            "-c:a", "aac", "-f", "mpegts", source,
+        ]);
+
+        // Before, the probe kept the late stream but the assembly opened the source with the narrow look, and its muxer
+        // stopped at a copied stream without a sample rate: the job failed after every chunk was done.
+        var (video, output) = await EnhancedJob.RunAsync(source, scratch);
+
+        Assert.Equal((2, 0), (video.AudioStreamCount, video.AudioStreamsLeftOut));
+        var audio = (await MediaInspector.StreamsAsync(output)).Where(s => s.Type == "audio").ToList();
+        Assert.Equal(2, audio.Count);
+        Assert.Equal(250, await MediaInspector.CountDecodedFramesAsync(output));
+    }
+
+    [Fact]
     public async Task Transport_streams_joined_end_to_end_are_refused_with_the_way_to_remux_them()
     {
         using var scratch = new ScratchDirectory();

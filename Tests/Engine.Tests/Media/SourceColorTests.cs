@@ -16,6 +16,31 @@ public sealed class SourceColorTests
     /// <summary>10-bit limited-range luma of a PQ signal at 1 cd/m², deep shadow.</summary>
     private const int Pq1Nit = 195;
 
+    [Theory]
+    [InlineData(1280, 720, "bt709")]
+    [InlineData(640, 480, "bt601")]
+    public async Task Untagged_video_is_decoded_with_the_matrix_players_assume_for_its_size(int width, int height, string matrix)
+    {
+        // An sRGB (48, 128, 192) encoded with the matrix players assume for the size, and no colour tags.
+        using var scratch = new ScratchDirectory();
+        var source = scratch.File("untagged.mp4");
+        await TestClips.RunFfmpegAsync(
+        [
+            "-f", "lavfi", "-i", $"color=c=0x3080C0:size={width}x{height}:rate=25:duration=0.2",
+            "-vf", $"scale=out_color_matrix={matrix}:out_range=tv,format=yuv420p", "-c:v", "libx264", "-preset", "veryfast", source,
+        ]);
+        var video = await VideoProbe.ProbeAsync(source, CancellationToken.None);
+        Assert.Equal("", video.Color.Matrix);
+
+        var frame = Assert.Single(await FrameSampler.SampleAsync(source, video, 1, CancellationToken.None));
+
+        // Decoded with BT.601, the HD frame read (53, 129, 186).
+        var centre = ((height / 2 * width) + (width / 2)) * 3;
+        Assert.InRange(frame[centre], 45, 51);
+        Assert.InRange(frame[centre + 1], 125, 131);
+        Assert.InRange(frame[centre + 2], 189, 195);
+    }
+
     [Fact]
     public async Task PQ_HDR_is_tone_mapped_so_highlights_are_white_and_shadows_dark()
     {

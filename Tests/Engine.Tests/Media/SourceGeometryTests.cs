@@ -10,6 +10,30 @@ public sealed class SourceGeometryTests
     private const int Height = 48;
 
     [Fact]
+    public async Task A_stream_whose_picture_size_changes_part_way_comes_out_whole_at_its_first_size()
+    {
+        // A transport stream that is wider from its second second on, as a broadcast recording changes between
+        // programmes; a chunk that starts at its third keyframe is decoded from the second, after the change.
+        using var scratch = new ScratchDirectory();
+        var (first, second, source) = (scratch.File("a.ts"), scratch.File("b.ts"), scratch.File("changing.ts"));
+        await TestClips.RunFfmpegAsync(["-f", "lavfi", "-i", $"color=white:size={Width}x{Height}:rate=25:duration=1",
+            "-c:v", "libx264", "-preset", "veryfast", "-g", "25", "-bf", "0", "-pix_fmt", "yuv420p", "-f", "mpegts", first]);
+        await TestClips.RunFfmpegAsync(["-f", "lavfi", "-i", $"color=black:size={Width * 3 / 2}x{Height}:rate=25:duration=2",
+            "-c:v", "libx264", "-preset", "veryfast", "-g", "25", "-bf", "0", "-pix_fmt", "yuv420p", "-output_ts_offset", "1", "-f", "mpegts", second]);
+        await File.WriteAllBytesAsync(source, [.. await File.ReadAllBytesAsync(first), .. await File.ReadAllBytesAsync(second)]);
+
+        // Before, the chunk after the change read frames of the wrong size and then waited on a decoder that could not exit.
+        var (video, output) = await EnhancedJob.RunAsync(source, scratch).WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.Equal((Width, Height, 75), (video.Width, video.Height, video.FrameCount));
+        var frames = await MediaInspector.GreyFramesAsync(output, Width * 2, Height * 2);
+        Assert.Equal(75, frames.Count);
+        Assert.InRange(frames[10].Average(p => p), 230, 255);
+        Assert.InRange(frames[40].Average(p => p), 0, 25);
+        Assert.InRange(frames[70].Average(p => p), 0, 25);
+    }
+
+    [Fact]
     public async Task A_source_turned_a_quarter_by_its_display_matrix_comes_out_upright_at_its_display_size()
     {
         using var scratch = new ScratchDirectory();
