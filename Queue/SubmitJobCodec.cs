@@ -56,10 +56,12 @@ public static class SubmitJobCodec
         if (wire.JobId is null || wire.JobId == Guid.Empty) missing.Add("jobId");
         if (string.IsNullOrWhiteSpace(wire.SourceKey)) missing.Add("sourceKey");
         if (string.IsNullOrWhiteSpace(wire.FileName)) missing.Add("fileName");
-        if (wire.Scale is null or <= 0) missing.Add("scale");
+        if (wire.Scale is not (2 or 4)) missing.Add("scale (2 or 4)");
         if (wire.SubmittedAt is null) missing.Add("submittedAt");
         if (wire.Model is not null && string.IsNullOrWhiteSpace(wire.Model)) missing.Add("model");
-        if (wire.Content is not null && wire.Content is not ("auto" or "live" or "animation")) missing.Add("content (auto, live or animation)");
+        // Case-insensitive, as the API's form field is.
+        var content = wire.Content?.Trim().ToLowerInvariant();
+        if (content is not null && content is not ("auto" or "live" or "animation")) missing.Add("content (auto, live or animation)");
         if (wire.Sharpen is not null && !SubmitJob.IsSharpenStrength(wire.Sharpen.Value)) missing.Add("sharpen (0 to 1)");
         if (wire.CallbackUrl is not null && !SubmitJob.IsCallbackUrl(wire.CallbackUrl)) missing.Add("callbackUrl (absolute http or https)");
         if (wire.Codec is not null && string.IsNullOrWhiteSpace(wire.Codec)) missing.Add("codec");
@@ -71,7 +73,7 @@ public static class SubmitJobCodec
         }
 
         return new SubmitJob(wire.JobId!.Value, wire.SourceKey!, wire.FileName!, wire.Scale!.Value, wire.Model, wire.SubmittedAt!.Value,
-            wire.Content ?? "auto", wire.Denoise ?? false, wire.Deblock ?? false, wire.Sharpen ?? 0, wire.CallbackUrl, wire.QualityReport ?? false,
+            content ?? "auto", wire.Denoise ?? false, wire.Deblock ?? false, wire.Sharpen ?? 0, wire.CallbackUrl, wire.QualityReport ?? false,
             wire.Codec, wire.Crf, wire.BitDepth ?? 8);
     }
 

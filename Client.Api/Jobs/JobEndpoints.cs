@@ -16,8 +16,8 @@ public static class JobEndpoints
 {
     internal const string UnknownExtension = ".bin";
 
-    // libx264 refuses frames wider or taller than this; every chunk of a larger output would fail in the encoder.
-    private const int MaxEncodedSide = 16384;
+    // The encoders refuse frames wider or taller than this; every chunk of a larger output would fail in the encoder.
+    private const int MaxEncodedSide = OutputCodecs.MaxEncodedSide;
 
     private static readonly int[] Scales = [2, 4];
 
@@ -442,7 +442,7 @@ public static class JobEndpoints
         var largest = Scales.Where(s => side * s <= MaxEncodedSide).DefaultIfEmpty().Max();
         return Problem(StatusCodes.Status422UnprocessableEntity, "Output too large to encode",
             $"The video is {video.Width}x{video.Height}; at x{scale} the output would be {video.Width * scale}x{video.Height * scale}, " +
-            $"and the encoder (libx264) takes at most {MaxEncodedSide} pixels a side. " +
+            $"and the encoders take at most {MaxEncodedSide} pixels a side. " +
             (largest > 0 ? $"The largest scale allowed for this video is x{largest}." : "So no scale is possible for this video; send a smaller one."));
     }
 

@@ -27,6 +27,9 @@ public static class OutputCodecs
     /// <summary>SVT-AV1 refuses pictures taller than this (16384 wide is its widest; every encoder here stops there).</summary>
     public const int Av1MaximumHeight = 8704;
 
+    /// <summary>The widest or tallest picture the encoders here take (libx264 refuses larger frames).</summary>
+    public const int MaxEncodedSide = 16384;
+
     /// <summary>SVT-AV1 refuses frame rates above this.</summary>
     public const int Av1MaximumFrameRate = 240;
 
@@ -80,7 +83,9 @@ public static class OutputCodecs
 
     /// <summary>Why <paramref name="codec"/> cannot encode a <paramref name="width"/>×<paramref name="height"/> picture; null when it can.</summary>
     public static string? SizeRefusal(this OutputCodec codec, int width, int height) =>
-        codec != OutputCodec.Av1 ? null
+        Math.Max(width, height) > MaxEncodedSide
+            ? $"The encoders take at most {MaxEncodedSide} pixels a side; this output would be {width}x{height}. Choose a smaller scale or send a smaller video"
+        : codec != OutputCodec.Av1 ? null
         : Math.Min(width, height) < Av1MinimumSide
             ? $"AV1 (SVT-AV1) encodes pictures of at least {Av1MinimumSide}x{Av1MinimumSide}; this output would be {width}x{height}. Choose a larger scale or another codec"
         : height > Av1MaximumHeight

@@ -24,6 +24,12 @@ public sealed class ModelChooser(ModelCatalog catalog, IOptions<JobOptions> opti
     /// <exception cref="JobFailedException">The chosen model is not offered at the scale or its weights are missing.</exception>
     public async Task<ModelChoice> ChooseAsync(JobRequest request, string sourcePath, VideoInfo video, CancellationToken cancellationToken)
     {
+        if (request.Scale is not (2 or 4))
+        {
+            // The API and the queue refuse it; a request from elsewhere is refused here, before a chunk is spent on it.
+            throw new JobFailedException($"The scale must be 2 or 4, not {request.Scale}.");
+        }
+
         string[] restore = [.. request.Deblock ? [DeblockModel] : Array.Empty<string>(), .. request.Denoise ? [DenoiseModel] : Array.Empty<string>()];
         ModelChoice choice;
         if (!string.IsNullOrWhiteSpace(request.Model))

@@ -264,12 +264,7 @@ public sealed class InternalErrorTests
         var lost = state.Spoil(FaultyGrainStorage.Fault.HoldThenError, job => job.Status == JobStatus.Completed);
 
         var job = await cluster.SubmitAsync(clip, 2);
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (lost.Spoiled == 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the job never saved its end");
-            await Task.Delay(50);
-        }
+        await UntilTheEndIsBeingSavedAsync(lost);
 
         var cancel = job.Cancel().AsTask();
         await Task.Delay(200);
@@ -296,12 +291,7 @@ public sealed class InternalErrorTests
         var slow = state.Spoil(FaultyGrainStorage.Fault.Hold, job => job.Status == JobStatus.Completed);
 
         var job = await cluster.SubmitAsync(clip, 2);
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (slow.Spoiled == 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the job never saved its end");
-            await Task.Delay(50);
-        }
+        await UntilTheEndIsBeingSavedAsync(slow);
 
         // The save of COMPLETED may still fail and be taken back: no COMPLETED and no output to download before it lands.
         var during = await job.GetSnapshot();
@@ -378,5 +368,16 @@ public sealed class InternalErrorTests
         var done = await VsrTestCluster.WaitForEndAsync(job, TimeSpan.FromSeconds(60));
 
         Assert.True(done.Status == JobStatus.Completed, $"job ended {done.Status}: {done.Error}");
+    }
+
+    /// <summary>Waits until <paramref name="rule"/> has caught the job's save of its end.</summary>
+    private static async Task UntilTheEndIsBeingSavedAsync(FaultyGrainStorage.Rule rule)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (rule.Spoiled == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the job never saved its end");
+            await Task.Delay(50);
+        }
     }
 }

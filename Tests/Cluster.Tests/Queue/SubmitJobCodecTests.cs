@@ -48,4 +48,26 @@ public sealed class SubmitJobCodecTests
 
         Assert.Contains("sharpen", error.Message);
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(8)]
+    public void A_scale_other_than_2_or_4_is_malformed_as_the_api_refuses_it(int scale)
+    {
+        // Before, x1 with a restorer named as the model ran that restorer twice and put out an x1 video.
+        var body = $$"""{"schemaVersion":1,"jobId":"6a1f0e1e-9a55-4a4e-9d1c-3f4c6f0e2b11","sourceKey":"k","fileName":"x.mp4","scale":{{scale}},"model":"deblock-x1","deblock":true,"submittedAt":"2026-11-25T00:00:00Z"}""";
+
+        var error = Assert.Throws<MalformedMessageException>(() => SubmitJobCodec.Decode(Encoding.UTF8.GetBytes(body)));
+
+        Assert.Contains("scale (2 or 4)", error.Message);
+    }
+
+    [Fact]
+    public void The_content_value_is_read_regardless_of_case_as_the_api_reads_it()
+    {
+        var body = """{"schemaVersion":1,"jobId":"6a1f0e1e-9a55-4a4e-9d1c-3f4c6f0e2b11","sourceKey":"k","fileName":"x.mp4","scale":2,"submittedAt":"2026-11-25T00:00:00Z","content":"Live"}""";
+
+        Assert.Equal("live", SubmitJobCodec.Decode(Encoding.UTF8.GetBytes(body)).Content);
+    }
 }

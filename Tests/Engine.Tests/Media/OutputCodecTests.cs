@@ -72,4 +72,16 @@ public sealed class OutputCodecTests
         Assert.Null(OutputCodec.Hevc.SizeRefusal(16, 16));
         Assert.Null(OutputCodec.H264.SizeRefusal(16, 16));
     }
+
+    [Theory]
+    [InlineData(OutputCodec.H264)]
+    [InlineData(OutputCodec.Hevc)]
+    [InlineData(OutputCodec.Av1)]
+    public void Every_codec_refuses_pictures_over_16384_pixels_a_side(OutputCodec codec)
+    {
+        // Checked by the job too, so a submission that did not come through the API fails before its chunks run.
+        Assert.Contains("at most 16384 pixels a side", codec.SizeRefusal(16386, 64));
+        Assert.Contains("at most 16384 pixels a side", codec.SizeRefusal(64, 16400));
+        Assert.Null(codec == OutputCodec.Av1 ? null : codec.SizeRefusal(16384, 64));
+    }
 }
