@@ -29,11 +29,22 @@ stop_services() {
 }
 trap stop_services EXIT
 trap 'exit 130' INT TERM
-# Prometheus scrapes the metrics endpoint that Tests/Integration.Tests/Metrics/PrometheusScrapeTests.cs opens, on a
-# port that is free now (the test reads it from this variable).
+# Prometheus scrapes the metrics endpoint that Tests/Integration.Tests/Metrics/PrometheusScrapeTests.cs opens, on the
+# first free port from 19191 (below the kernel's range for outgoing connections, so none takes it meanwhile); the test
+# reads it from this variable.
 if [ -z "${VSR_PROMETHEUS_TARGETS:-}" ]; then
-  metrics_port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-  export VSR_PROMETHEUS_TARGETS="127.0.0.1:$metrics_port"
+  metrics_port="$(python3 -c '
+import socket
+for port in range(19191, 19991):
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+    print(port)
+    break
+')"
+  export VSR_PROMETHEUS_TARGETS="127.0.0.1:${metrics_port:-19191}"
 fi
 echo "test.sh: starting services (log: .vsr/test-results/services.log)"
 scripts/services.sh start >"$results/services.log" 2>&1 &

@@ -234,6 +234,8 @@ start_prometheus() {
   rm -rf "$dir"
   mkdir -p "$dir/data"
   write_prometheus_config "$dir/prometheus.yml"
+  # What it scrapes, for the env file of every later start while it runs (a start without the variable keeps it).
+  printf '%s' "${VSR_PROMETHEUS_TARGETS:-}" >"$dir/targets"
   if command -v promtool >/dev/null; then
     promtool check config "$dir/prometheus.yml" >"$dir/check.log" 2>&1 || { cat "$dir/check.log" >&2; fail "invalid prometheus config"; }
   fi
@@ -256,7 +258,7 @@ export VSR_SERVICES_DIR='$base' VSR_AMQP_PORT='$amqp_port' VSR_AMQP_DIST_PORT='$
 export VSR_TEST_S3='http://127.0.0.1:$s3_port'
 export VSR_TEST_PROMETHEUS='http://127.0.0.1:$prometheus_port'
 # What Prometheus scrapes (the metrics test listens on the first of them).
-export VSR_PROMETHEUS_TARGETS='${VSR_PROMETHEUS_TARGETS:-}'
+export VSR_PROMETHEUS_TARGETS='$(cat "$base/prometheus/targets" 2>/dev/null || true)'
 EOF
 }
 

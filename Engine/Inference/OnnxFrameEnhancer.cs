@@ -150,29 +150,37 @@ public sealed class OnnxFrameEnhancer : IFrameEnhancer, IDisposable
             using var runOptions = new RunOptions();
             using var stop = cancellationToken.Register(() => runOptions.Terminate = true);
             var engineRemoved = false;
-            (_callInput, _callOutput) = (0, 0);
-            while (true)
+            try
             {
-                try
+                while (true)
                 {
-                    EnhanceTiles(runOptions, frames, outputs, width, height, cancellationToken);
-                    TrimBuffers();
-                    return outputs;
+                    // What this attempt's runs need: a retry at smaller tiles needs less than the attempt that failed.
+                    (_callInput, _callOutput) = (0, 0);
+                    try
+                    {
+                        EnhanceTiles(runOptions, frames, outputs, width, height, cancellationToken);
+                        return outputs;
+                    }
+                    catch (OnnxRuntimeException e) when (!cancellationToken.IsCancellationRequested && IsOutOfMemory(e)
+                        && SmallerTile(TileSize, width, height) is { } smaller)
+                    {
+                        // Every tile is run again, so what the failed attempt wrote into the outputs is all overwritten.
+                        _logger?.LogWarning("A {Width}x{Height} run at tile edge {Tile} ran out of memory; tiles of {Smaller} from now on: {Reason}",
+                            width, height, TileSize == 0 ? "whole frame" : TileSize, smaller, e.Message);
+                        Volatile.Write(ref _tileSize, smaller);
+                    }
+                    catch (OnnxRuntimeException e) when (!cancellationToken.IsCancellationRequested && !engineRemoved && _engineCacheDirectory is not null
+                        && DamagedEngineCache.TryRemove(e, _engineCacheDirectory, _logger))
+                    {
+                        // Its shape was not marked as run, so the run again builds the engine under the cache's lock.
+                        engineRemoved = true;
+                    }
                 }
-                catch (OnnxRuntimeException e) when (!cancellationToken.IsCancellationRequested && IsOutOfMemory(e)
-                    && SmallerTile(TileSize, width, height) is { } smaller)
-                {
-                    // Every tile is run again, so what the failed attempt wrote into the outputs is all overwritten.
-                    _logger?.LogWarning("A {Width}x{Height} run at tile edge {Tile} ran out of memory; tiles of {Smaller} from now on: {Reason}",
-                        width, height, TileSize == 0 ? "whole frame" : TileSize, smaller, e.Message);
-                    Volatile.Write(ref _tileSize, smaller);
-                }
-                catch (OnnxRuntimeException e) when (!cancellationToken.IsCancellationRequested && !engineRemoved && _engineCacheDirectory is not null
-                    && DamagedEngineCache.TryRemove(e, _engineCacheDirectory, _logger))
-                {
-                    // Its shape was not marked as run, so the run again builds the engine under the cache's lock.
-                    engineRemoved = true;
-                }
+            }
+            finally
+            {
+                // Also after a cancelled or failed call: an idle device must not keep a large job's buffers.
+                TrimBuffers();
             }
         }
     }

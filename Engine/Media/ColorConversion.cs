@@ -33,11 +33,15 @@ internal static class ColorConversion
     }
 
     /// <summary>
-    /// The matrix to decode an untagged YUV source with: BT.709 for HD sizes (wider than 1024 or taller than 576), as
-    /// players show such video; <c>null</c> (ffmpeg's BT.601 default) for SD, and for tagged or RGB sources.
+    /// The matrix to decode an untagged YUV source with: BT.709 for HD as stored (1280 or more wide, or more than 576
+    /// high, before any display rotation), as players choose for such video; <c>null</c> (ffmpeg's BT.601 default) for
+    /// SD, and for tagged or RGB sources. A phone's 854×480 turned upright is still SD.
     /// </summary>
-    public static string? UntaggedMatrix(VideoInfo video) =>
-        video.Color.Matrix.Length == 0 && !video.Color.IsHdr && !video.Color.IsWideGamut && (video.Width > 1024 || video.Height > 576) ? "bt709" : null;
+    public static string? UntaggedMatrix(VideoInfo video)
+    {
+        var (width, height) = DisplayRotation.IsQuarterTurn(video.Rotation) ? (video.Height, video.Width) : (video.Width, video.Height);
+        return video.Color.Matrix.Length == 0 && !video.Color.IsHdr && !video.Color.IsWideGamut && (width >= 1280 || height > 576) ? "bt709" : null;
+    }
 
     // zscale refuses subsampled frames of odd size (VP9 and AV1 allow 65×49 in 4:2:0), so YUV is first upsampled to
     // 4:4:4 at 16 bits, which changes no value zscale then reads; RGB sources (matrix gbr) go in as they are.

@@ -34,6 +34,8 @@ public static class LumaExport
     /// </summary>
     public static int[] WriteClips(ClipSequenceSource source, int clipCount, int frameStep, string output)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(clipCount);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(frameStep);
         Directory.CreateDirectory(output);
         var frames = Enumerable.Range(ClipSequenceSource.FirstUsableFrame, ClipSequenceSource.Frames - ClipSequenceSource.FirstUsableFrame)
             .Where((_, i) => i % frameStep == 0).ToArray();

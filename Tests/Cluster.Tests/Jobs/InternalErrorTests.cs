@@ -266,8 +266,9 @@ public sealed class InternalErrorTests
         var job = await cluster.SubmitAsync(clip, 2);
         await UntilTheEndIsBeingSavedAsync(lost);
 
+        // The cancel waits for the held save (before, it answered at once); it is given 2 s to arrive before the release.
         var cancel = job.Cancel().AsTask();
-        await Task.Delay(200);
+        await Task.WhenAny(cancel, Task.Delay(TimeSpan.FromSeconds(2)));
         state.Release();
         var answer = await cancel;
         // Long enough for the run's retry of its end (200 ms here) to have saved COMPLETED, had it gone on.

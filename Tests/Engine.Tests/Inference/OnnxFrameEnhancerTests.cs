@@ -110,6 +110,19 @@ public sealed class OnnxFrameEnhancerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_cancelled_call_lets_the_kept_buffers_go_too()
+    {
+        using var enhancer = new OnnxFrameEnhancer(new Microsoft.ML.OnnxRuntime.InferenceSession(Catalog.GetOnnxPath(ModelCatalog.DefaultModel, 2)), 2,
+            new InferenceOptions { TileSize = 0, IntraOpThreads = 2 }) { RetainedBufferValues = 1000 };
+        enhancer.Enhance([Frame(0, 120, 90)], 120, 90, CancellationToken.None);
+
+        // A job's last call cancelled (the user's cancel, a pause): the device may stay idle for long after it.
+        Assert.Throws<OperationCanceledException>(() => enhancer.Enhance([Frame(1, 40, 30)], 40, 30, new CancellationToken(canceled: true)));
+
+        Assert.Equal((0, 0), enhancer.BufferLengths);
+    }
+
+    [Fact]
     public void Frames_come_back_in_order_whatever_the_batch_size()
     {
         var frames = Enumerable.Range(0, 3).Select(i => Frame(i)[..(16 * 12 * 3)]).ToArray();

@@ -32,6 +32,21 @@ public sealed class PictureConversionsTests
         ], video.PictureConversions());
     }
 
+    [Theory]
+    [InlineData(1280, 720, 0, "bt709")]
+    [InlineData(1024, 576, 0, null)]
+    [InlineData(720, 1280, 90, "bt709")]
+    [InlineData(480, 854, 90, null)]
+    [InlineData(480, 854, 0, "bt709")]
+    public void Untagged_video_takes_the_matrix_players_choose_by_its_stored_size(int width, int height, double rotation, string? matrix)
+    {
+        // Width and height are the upright picture's; a quarter turn means the stream stores them the other way round.
+        var video = Plain with { Width = width, Height = height, Rotation = rotation, Color = VideoColor.Untagged };
+
+        Assert.Equal(matrix, ColorConversion.UntaggedMatrix(video));
+        Assert.Null(ColorConversion.UntaggedMatrix(video with { Color = new VideoColor("bt709", "bt709", "bt470bg", "tv") }));
+    }
+
     [Fact]
     public void Wide_gamut_SDR_video_says_its_colours_are_converted()
     {
