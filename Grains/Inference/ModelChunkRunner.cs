@@ -23,7 +23,11 @@ public sealed class ModelChunkRunner(InferenceDevice device, EncodeOptions encod
         var codec = OutputCodecs.ForJob(work.Codec)
             ?? throw new ArgumentException($"Chunk {work.ChunkIndex} asks for the unknown codec '{work.Codec}'.", nameof(work));
         // The job's coordinator settles the crf; only work from one older than codecs has none, and it is H.264.
-        var encoding = encode with { Sharpen = work.Sharpen, Codec = codec, Crf = work.Crf ?? encode.Crf, BitDepth = work.BitDepth ?? 8 };
+        var encoding = encode with
+        {
+            Sharpen = work.Sharpen, Codec = codec, Crf = work.Crf ?? encode.Crf, BitDepth = work.BitDepth ?? 8,
+            Preset = work.Preset ?? encode.Preset, Av1Preset = work.Av1Preset ?? encode.Av1Preset,
+        };
         return ChunkTranscoder.TranscodeAsync(sourcePath, video, chunk, enhancer, encoding, outputPath, framesDone, cancellationToken);
     }
 

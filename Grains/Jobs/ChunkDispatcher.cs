@@ -138,9 +138,10 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
 
             var attempt = chunk.Attempts + 1;
             var choice = job.Choice ?? throw new InvalidOperationException("The job's models are chosen before its chunks are dispatched.");
+            var encoding = job.Encoding ?? throw new InvalidOperationException("The job's encoder settings are settled before its chunks are dispatched.");
             var work = new ChunkWork(jobId, chunk.Index, request.SourceKey, chunk.StartFrame, chunk.FrameCount, choice.Model,
                 request.Scale, $"jobs/{jobId:N}/chunks/{chunk.Index:D5}.a{attempt}{ChunkTranscoder.ChunkExtension}", choice.Restorers, request.Sharpen,
-                request.Codec, request.Crf ?? DefaultCrf(request), request.BitDepth);
+                request.Codec, encoding.Crf, request.BitDepth, encoding.Preset, encoding.Av1Preset);
             job.Chunks[chunk.Index] = chunk with
             {
                 Status = ChunkStatus.Running,
@@ -158,11 +159,11 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
     }
 
     /// <summary>
-    /// The crf of a job that names none, settled here from the coordinating silo's settings, so that every chunk of the
-    /// job is encoded alike whichever silo's device runs it.
+    /// The encoder settings of a job, from its request and, where it names none, this silo's settings; the job keeps
+    /// them (<see cref="JobState.Encoding"/>) so that every chunk is encoded alike whichever silo runs it.
     /// </summary>
-    private int DefaultCrf(JobRequest request) =>
-        options.Value.DefaultCrf(OutputCodecs.ForJob(request.Codec) ?? OutputCodec.H264);
+    public static EncoderSettings SettingsFor(JobRequest request, JobOptions options) =>
+        new(request.Crf ?? options.DefaultCrf(OutputCodecs.ForJob(request.Codec) ?? OutputCodec.H264), options.Preset, options.Av1Preset);
 
     /// <summary>The least-loaded free device, avoiding the one a chunk just failed on, and spreading a job's chunks.</summary>
     private string? PickDevice(ChunkRecord chunk, Dictionary<string, int> load, JobState job)

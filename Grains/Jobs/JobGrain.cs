@@ -505,9 +505,12 @@ public sealed class JobGrain(
             await using var source = await GetSourceAsync(request, cancellationToken);
             var video = await ProbeSourceAsync(source.Path, cancellationToken);
             CheckEncoding(request, video);
-            if (Job.Choice is null)
+            if (Job.Choice is null || Job.Encoding is null)
             {
-                Job.Choice = await chooser.ChooseAsync(request, source.Path, video, cancellationToken);
+                Job.Choice ??= await chooser.ChooseAsync(request, source.Path, video, cancellationToken);
+                // Settled once from this silo's settings, with the models: a rolling change of Vsr:Jobs, or silos set
+                // apart, cannot encode the chunks of one job differently.
+                Job.Encoding ??= ChunkDispatcher.SettingsFor(request, options.Value);
                 await state.WriteStateAsync();
             }
 

@@ -17,4 +17,5 @@ public sealed class JobState
     [Id(10)] public ModelChoice? Choice { get; set; }
     [Id(11)] public WebhookDelivery? Webhook { get; set; }
     [Id(12)] public QualityReport? Quality { get; set; }
+    [Id(13)] public EncoderSettings? Encoding { get; set; }
 }
