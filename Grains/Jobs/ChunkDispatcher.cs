@@ -87,12 +87,33 @@ public sealed class ChunkDispatcher(IGrainFactory grains, DeviceDirectory direct
                 }
             }
 
-            if (used.Count > 0 && !job.Chunks.All(c => c.Status == ChunkStatus.Done))
+            if (!job.Chunks.All(c => c.Status == ChunkStatus.Done))
             {
-                var stops = used.Select(d => grains.GetGrain<IInferenceGrain>(d).StopJob(jobId));
-                await Task.WhenAny(Task.WhenAll(stops), Task.Delay(StopGrace, CancellationToken.None))
-                    .ContinueWith(_ => { }, TaskScheduler.Current);
+                await StopJobAsync(jobId, used);
             }
+        }
+    }
+
+    /// <summary>
+    /// Asks each of <paramref name="devices"/> to stop the job's work there and waits until they have, at most
+    /// <see cref="StopGrace"/>; best effort: a device that cannot be asked is logged and passed over.
+    /// </summary>
+    public async Task StopJobAsync(Guid jobId, IEnumerable<string> devices)
+    {
+        var stops = devices.Distinct(StringComparer.Ordinal).Select(async device =>
+        {
+            try
+            {
+                await grains.GetGrain<IInferenceGrain>(device).StopJob(jobId);
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Job {Job}: device {Device} could not be asked to stop its work", jobId, device);
+            }
+        }).ToList();
+        if (stops.Count > 0)
+        {
+            await Task.WhenAny(Task.WhenAll(stops), Task.Delay(StopGrace, CancellationToken.None));
         }
     }
 

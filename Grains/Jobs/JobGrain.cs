@@ -396,26 +396,6 @@ public sealed class JobGrain(
         }
     }
 
-    /// <summary>Asks each device to stop this job's work, waiting <see cref="ChunkDispatcher.StopGrace"/> at most; best effort.</summary>
-    private async Task StopOrphanedCallsAsync(Guid jobId, IEnumerable<string?> devices)
-    {
-        var stops = devices.OfType<string>().Distinct(StringComparer.Ordinal).Select(async device =>
-        {
-            try
-            {
-                await GrainFactory.GetGrain<IInferenceGrain>(device).StopJob(jobId);
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "Job {Job}: device {Device} could not be asked to stop a call of its lost activation", jobId, device);
-            }
-        }).ToList();
-        if (stops.Count > 0)
-        {
-            await Task.WhenAny(Task.WhenAll(stops), Task.Delay(ChunkDispatcher.StopGrace, CancellationToken.None));
-        }
-    }
-
     /// <summary>An end that could not be saved leaves the job unfinished: its reminder runs it again, or the user's cancel ends it.</summary>
     private async Task TryEndAsync(Guid jobId, JobStatus status, string reason)
     {
@@ -528,7 +508,7 @@ public sealed class JobGrain(
             var cutShort = Job.Chunks.Where(c => c.Status == ChunkStatus.Running).ToList();
             // A call from a lost activation runs on where its silo lives (a dead caller cancels nothing): it is stopped
             // before the chunk is sent again, so it neither holds the device nor uploads a chunk after the job has ended.
-            await StopOrphanedCallsAsync(jobId, cutShort.Where(c => c.Silo is { } silo && liveSilos.Contains(silo)).Select(c => c.Device));
+            await dispatcher.StopJobAsync(jobId, cutShort.Where(c => c.Silo is { } silo && liveSilos.Contains(silo)).Select(c => c.Device).OfType<string>());
             foreach (var chunk in cutShort)
             {
                 Job.Chunks[chunk.Index] = chunk.Silo is { } silo && liveSilos.Contains(silo) ? ChunkDispatcher.ReturnAttempt(chunk)
@@ -612,9 +592,7 @@ public sealed class JobGrain(
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 // A cancelled call returns at once, while the device may still be running it.
-                var stop = GrainFactory.GetGrain<IInferenceGrain>(device).StopJob(jobId);
-                _ = stop.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-                await Task.WhenAny(stop, Task.Delay(ChunkDispatcher.StopGrace, CancellationToken.None));
+                await dispatcher.StopJobAsync(jobId, [device]);
                 throw;
             }
             catch (Exception e) when (e is OperationCanceledException or DeviceStoppedException)

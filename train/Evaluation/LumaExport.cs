@@ -76,14 +76,5 @@ public static class LumaExport
     }
 
     /// <summary>BT.601 Y of packed RGB24, rounded to a byte.</summary>
-    public static byte[] Luma(byte[] rgb)
-    {
-        var y = new byte[rgb.Length / 3];
-        for (var i = 0; i < y.Length; i++)
-        {
-            y[i] = (byte)Math.Clamp(Math.Round(FrameQuality.LumaY(rgb[3 * i] / 255.0, rgb[3 * i + 1] / 255.0, rgb[3 * i + 2] / 255.0)), 0, 255);
-        }
-
-        return y;
-    }
+    public static byte[] Luma(byte[] rgb) => FrameQuality.Luma(rgb).Select(y => (byte)Math.Clamp(Math.Round(y), 0, 255)).ToArray();
 }
